@@ -1,0 +1,61 @@
+# awl: build, test, bench, fuzz, install. Every target installs what it needs itself (CI starts from a fresh
+# machine with package registries only).
+
+TARGET   := x86_64-unknown-linux-musl
+BIN      := target/$(TARGET)/release/awl
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+CARGO    ?= cargo
+SHELL    := bash
+.SHELLFLAGS := -eo pipefail -c
+TEST_LOG := target/test.log
+
+.PHONY: all build musl-toolchain test lint unit static-check bench bench-sign install clean
+
+all: build
+
+# The static binary. ring (rustls' crypto) compiles C and assembly, so the musl C compiler is needed too.
+build: musl-toolchain
+	$(CARGO) build --release --locked --target $(TARGET)
+	@file $(BIN) | grep -Eq 'static(-pie)? linked' || { echo "error: $(BIN) is not statically linked"; exit 1; }
+	@ls -l $(BIN) | awk '{ printf "built %s: %d bytes\n", $$9, $$5 }'
+
+musl-toolchain:
+	@rustup target list --installed | grep -qx '$(TARGET)' || rustup target add $(TARGET)
+	@command -v x86_64-linux-musl-gcc >/dev/null 2>&1 || { \
+		echo "installing Debian's musl-tools (the musl C compiler)"; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends musl-tools >/dev/null; }
+
+# The one test command: formatting, lints, every unit and integration test, then the shipped static binary.
+test: lint unit static-check
+	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' $(TEST_LOG)
+
+# The static binary is what ships: it must be static, small, and run with an empty environment.
+MAX_BYTES := 2621440
+static-check: build
+	@size=$$(stat -c %s $(BIN)); [ $$size -lt $(MAX_BYTES) ] || { echo "error: $(BIN) is $$size bytes, over 2.5 MiB"; exit 1; }
+	@env -i $(BIN) --version | grep -q '^awl ' || { echo "error: $(BIN) --version failed"; exit 1; }
+	@echo "static-check: $(BIN) is static, $$(stat -c %s $(BIN)) bytes, and runs"
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+unit:
+	@mkdir -p target
+	$(CARGO) test --locked 2>&1 | tee $(TEST_LOG)
+
+# Benchmarks measure and print; they are never tests.
+bench: bench-sign
+
+# Signatures per second and SHA-256 throughput against the aws-sigv4 crate, in one run (bench/README.md).
+bench-sign: musl-toolchain
+	bench/run-sign.sh
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/awl
+
+clean:
+	$(CARGO) clean
+	rm -rf bench/target

@@ -1,0 +1,17 @@
+//! awl: AWS credentials, profiles, STS and S3 in one small static binary, and the library inside it.
+//!
+//! The modules are split by job, with the pure ones (parsing, signing, date arithmetic) apart from the few
+//! that do I/O. This API is internal to the `awl` binary for now and carries no semver promise.
+
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod cli;
+pub mod credentials;
+pub mod error;
+pub mod percent;
+pub mod secret;
+pub mod sigv4;
+pub mod time;
+
+pub use error::{Error, ErrorKind, Result};
