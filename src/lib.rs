@@ -8,8 +8,12 @@
 
 pub mod cli;
 pub mod credentials;
+pub mod env;
 pub mod error;
+pub mod ini;
+pub mod json;
 pub mod percent;
+pub mod profile;
 pub mod secret;
 pub mod sigv4;
 pub mod time;
