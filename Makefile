@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build musl-toolchain test lint unit static-check bench bench-sign install clean
+.PHONY: all build musl-toolchain test lint unit static-check bench bench-sign fuzz install clean
 
 all: build
 
@@ -52,10 +52,23 @@ bench: bench-sign
 bench-sign: musl-toolchain
 	bench/run-sign.sh
 
+# Each fuzz target for FUZZ_SECONDS (cargo-fuzz is installed under target/tools when missing).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := ini json
+CARGO_FUZZ   := target/tools/bin/cargo-fuzz
+fuzz: $(CARGO_FUZZ)
+	@for t in $(FUZZ_TARGETS); do \
+		echo "fuzzing $$t for $(FUZZ_SECONDS) s"; \
+		PATH="$(CURDIR)/target/tools/bin:$$PATH" $(CARGO) +nightly fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) 2>&1 | tail -n 3; \
+	done
+
+$(CARGO_FUZZ):
+	$(CARGO) install --locked --root target/tools cargo-fuzz
+
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
 	install -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/awl
 
 clean:
 	$(CARGO) clean
-	rm -rf bench/target
+	rm -rf bench/target fuzz/target

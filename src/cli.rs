@@ -3,10 +3,14 @@
 //!
 //! Parsing is a pure function of the arguments ([`parse`]); [`run`] does the rest.
 
+use crate::atomic;
+use crate::configure;
+use crate::env::{Env, LoadedFile};
 use crate::error::{Error, ErrorKind, Result};
+use crate::profile::{Flags, ProfileErrorKind, Profiles, select_profile};
 use crate::secret::Secret;
 use std::ffi::OsString;
-use std::io::{self, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 
 /// The output format asked for with `--output`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -399,11 +403,126 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     match parse(args)? {
         Invocation::Version => print_out(&format!("awl {}\n", env!("CARGO_PKG_VERSION"))),
         Invocation::Help(words) => print_out(&help_text(&words)),
-        Invocation::Command { words, .. } => Err(Error::new(
-            ErrorKind::NotImplemented,
-            format!("'awl {}' is not yet implemented", words.join(" ")),
-        )),
+        Invocation::Command { words, globals, args } => match words.as_slice() {
+            ["configure", "list"] => {
+                no_args(&words, &args)?;
+                configure_list(&globals)
+            }
+            ["configure"] => {
+                no_args(&words, &args)?;
+                configure_interactive(&globals)
+            }
+            _ => Err(Error::new(
+                ErrorKind::NotImplemented,
+                format!("'awl {}' is not yet implemented", words.join(" ")),
+            )),
+        },
     }
+}
+
+fn no_args(words: &[&str], args: &[String]) -> Result<()> {
+    match args.first() {
+        None => Ok(()),
+        Some(a) => Err(
+            Error::usage(format!("'awl {}' takes no argument '{a}'", words.join(" ")))
+                .with_hint(format!("see 'awl help {}'", words.join(" "))),
+        ),
+    }
+}
+
+/// The environment, the two files (their warnings printed on stderr) and the merged profiles.
+struct Loaded {
+    env: Env,
+    config: LoadedFile,
+    credentials: LoadedFile,
+    profiles: Profiles,
+}
+
+fn load() -> Result<Loaded> {
+    let env = Env::from_process();
+    let (config, credentials) = crate::env::load_files(&env)?;
+    let mut err = io::stderr().lock();
+    for f in [&config, &credentials] {
+        for w in &f.ini.warnings {
+            // A closed stderr is no reason to fail the command.
+            let _ = writeln!(err, "awl: warning: {}:{}: {}", f.display, w.line, w.message);
+        }
+    }
+    let profiles = Profiles::from_files(&config, &credentials);
+    Ok(Loaded {
+        env,
+        config,
+        credentials,
+        profiles,
+    })
+}
+
+fn flags(globals: &Globals) -> Flags<'_> {
+    Flags {
+        profile: globals.profile.as_deref(),
+        region: globals.region.as_deref(),
+        endpoint_url: globals.endpoint_url.as_deref(),
+    }
+}
+
+fn configure_list(globals: &Globals) -> Result<()> {
+    let l = load()?;
+    let resolved = l.profiles.resolve(&flags(globals), &l.env)?;
+    let rows = configure::list_rows(&resolved, &l.config, &l.credentials);
+    match globals.output {
+        Output::Json => print_out(&configure::render_json(&rows))?,
+        Output::Default | Output::Text => print_out(&configure::render_text(&rows))?,
+    }
+    match resolved.chain {
+        // No credentials at all is "not set", as the AWS CLI shows it; a broken chain is an error.
+        Err(e)
+            if !matches!(
+                e.kind,
+                ProfileErrorKind::NotFound | ProfileErrorKind::NoCredentials
+            ) =>
+        {
+            Err(e.into())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Asks one question of `awl configure` on the terminal: the answer is read from stdin, a secret without echo
+/// when stdin is a terminal.
+fn ask(q: &configure::Question) -> Result<String> {
+    let prompt = format!("{} [{}]: ", q.label, q.shown);
+    let stdin = io::stdin();
+    if q.secret && stdin.is_terminal() {
+        return rpassword::prompt_password(&prompt)
+            .map_err(|e| Error::new(ErrorKind::Other, "cannot read from the terminal").with_source(e));
+    }
+    print_out(&prompt)?;
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| Error::new(ErrorKind::Other, "cannot read standard input").with_source(e))?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn configure_interactive(globals: &Globals) -> Result<()> {
+    let l = load()?;
+    let profile = select_profile(globals.profile.as_deref(), &l.env).value;
+    let changes = configure::interactive(
+        &profile,
+        &l.config,
+        &l.credentials,
+        &l.config.text,
+        &l.credentials.text,
+        &mut |q| ask(q),
+    )?;
+    if let Some(text) = changes.credentials {
+        atomic::write_file(&l.credentials.path, &l.credentials.display, text.as_bytes())?;
+    }
+    if let Some(text) = changes.config {
+        atomic::write_file(&l.config.path, &l.config.display, text.as_bytes())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

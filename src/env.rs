@@ -148,6 +148,8 @@ pub struct LoadedFile {
     pub display: String,
     /// Whether the file exists (a missing file reads as empty).
     pub exists: bool,
+    /// The text as read (empty when missing), for edits that keep every line.
+    pub text: String,
     /// The parsed contents.
     pub ini: IniFile,
 }
@@ -175,7 +177,8 @@ pub fn load_file(path: &str, display: String, kind: FileKind) -> Result<LoadedFi
         }
     };
     let exists = text.is_some();
-    let ini = ini::parse(text.as_deref().unwrap_or(""), kind).map_err(|e| {
+    let text = text.unwrap_or_default();
+    let ini = ini::parse(&text, kind).map_err(|e| {
         let err = Error::config(format!("{display}:{}: {}", e.line, e.message));
         match e.hint {
             Some(h) => err.with_hint(h),
@@ -186,6 +189,7 @@ pub fn load_file(path: &str, display: String, kind: FileKind) -> Result<LoadedFi
         path: PathBuf::from(path),
         display,
         exists,
+        text,
         ini,
     })
 }

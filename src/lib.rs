@@ -6,7 +6,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod atomic;
 pub mod cli;
+pub mod configure;
 pub mod credentials;
 pub mod env;
 pub mod error;

@@ -1,38 +1,10 @@
 //! The built `awl` binary, run as a user would: a clean environment with a temporary HOME, checking stdout,
 //! stderr and the exit code.
 
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+mod common;
 
-/// A fresh, empty HOME per test (no tempfile crate: a counter under the target folder).
-fn temp_home() -> PathBuf {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
-        "cli-home-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::SeqCst)
-    ));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp HOME");
-    dir
-}
-
-fn awl(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_awl"))
-        .args(args)
-        .env_clear()
-        .env("HOME", temp_home())
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
-        .output()
-        .expect("awl runs")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use common::{awl, text};
+use std::process::{Command, Stdio};
 
 #[test]
 fn version_prints_the_package_version() {

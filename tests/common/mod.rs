@@ -1,0 +1,62 @@
+//! Helpers for tests that run the built `awl` binary: a fresh HOME per test and a clean environment.
+
+#![allow(dead_code)] // each test crate uses a different part of this module
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// A fresh, empty folder under the target folder (no tempfile crate: a counter and the process id).
+pub fn temp_dir(tag: &str) -> PathBuf {
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
+        "{tag}-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The canonical scenario's files (../shared/scenario), as the tests' own copy in testdata/scenario.
+pub fn scenario_home() -> PathBuf {
+    let home = temp_dir("home");
+    let aws = home.join(".aws");
+    std::fs::create_dir_all(&aws).expect(".aws");
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenario");
+    for f in ["config", "credentials"] {
+        std::fs::copy(src.join(f), aws.join(f)).expect("copy scenario file");
+    }
+    home
+}
+
+/// Runs awl with only HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars` set, stdin from `stdin`.
+pub fn awl_in(home: &Path, vars: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awl"));
+    cmd.args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("awl runs");
+    let mut input = child.stdin.take().expect("stdin");
+    input.write_all(stdin.as_bytes()).expect("write stdin");
+    drop(input);
+    child.wait_with_output().expect("awl exits")
+}
+
+/// Runs awl in a fresh, empty HOME.
+pub fn awl(args: &[&str]) -> Output {
+    awl_in(&temp_dir("home"), &[], args, "")
+}
+
+/// Lossy UTF-8 of captured output.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
