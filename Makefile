@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build musl-toolchain test lint unit static-check bench bench-sign fuzz install clean
+.PHONY: all build musl-toolchain test test-deps lint unit static-check bench bench-sign fuzz install clean
 
 all: build
 
@@ -41,9 +41,20 @@ lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
 
-unit:
+unit: test-deps
 	@mkdir -p target
 	$(CARGO) test --locked 2>&1 | tee $(TEST_LOG)
+
+# The real peers of the tests, from PyPI into target/tools/venv: moto (STS, S3, IAM) and the AWS CLI (the
+# second party of the credential cache). The tests start and stop moto themselves.
+VENV       := target/tools/venv
+VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3
+test-deps: $(VENV_STAMP)
+
+$(VENV_STAMP):
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3
+	touch $@
 
 # Benchmarks measure and print; they are never tests.
 bench: bench-sign

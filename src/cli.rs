@@ -5,12 +5,18 @@
 
 use crate::atomic;
 use crate::configure;
+use crate::credentials::Credentials;
 use crate::env::{Env, LoadedFile};
 use crate::error::{Error, ErrorKind, Result};
+use crate::json::{self, Value};
 use crate::profile::{Flags, ProfileErrorKind, Profiles, select_profile};
 use crate::secret::Secret;
+use crate::session::{self, Session};
+use crate::sts::AssumeRoleParams;
+use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{self, BufRead, IsTerminal, Write};
+use std::time::SystemTime;
 
 /// The output format asked for with `--output`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -369,7 +375,12 @@ fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
         "--profile" => globals.profile = Some(value),
         "--region" => globals.region = Some(value),
         "--endpoint-url" => globals.endpoint_url = Some(value),
-        "--mfa-code" => globals.mfa_code = Some(Secret::new(value)),
+        "--mfa-code" => {
+            let code = Secret::new(value);
+            // Refused before anything is read or sent.
+            crate::credentials::check_mfa_code(&code)?;
+            globals.mfa_code = Some(code);
+        }
         "--output" => {
             globals.output = match value.as_str() {
                 "json" => Output::Json,
@@ -412,6 +423,11 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
                 no_args(&words, &args)?;
                 configure_interactive(&globals)
             }
+            ["sts", "get-caller-identity"] => {
+                no_args(&words, &args)?;
+                sts_get_caller_identity(&globals)
+            }
+            ["sts", "assume-role"] => sts_assume_role(&globals, &args),
             _ => Err(Error::new(
                 ErrorKind::NotImplemented,
                 format!("'awl {}' is not yet implemented", words.join(" ")),
@@ -441,13 +457,7 @@ struct Loaded {
 fn load() -> Result<Loaded> {
     let env = Env::from_process();
     let (config, credentials) = crate::env::load_files(&env)?;
-    let mut err = io::stderr().lock();
-    for f in [&config, &credentials] {
-        for w in &f.ini.warnings {
-            // A closed stderr is no reason to fail the command.
-            let _ = writeln!(err, "awl: warning: {}:{}: {}", f.display, w.line, w.message);
-        }
-    }
+    warn(&session::file_warnings(&config, &credentials));
     let profiles = Profiles::from_files(&config, &credentials);
     Ok(Loaded {
         env,
@@ -455,6 +465,15 @@ fn load() -> Result<Loaded> {
         credentials,
         profiles,
     })
+}
+
+/// Prints warnings on stderr, one line each.
+fn warn(warnings: &[String]) {
+    let mut err = io::stderr().lock();
+    for w in warnings {
+        // A closed stderr is no reason to fail the command.
+        let _ = writeln!(err, "awl: warning: {w}");
+    }
 }
 
 fn flags(globals: &Globals) -> Flags<'_> {
@@ -523,6 +542,178 @@ fn configure_interactive(globals: &Globals) -> Result<()> {
         atomic::write_file(&l.config.path, &l.config.display, text.as_bytes())?;
     }
     Ok(())
+}
+
+/// Gets the MFA code for a device: `--mfa-code` once, else a prompt without echo when stdin is a terminal,
+/// else an error (never a hang waiting for input that cannot come).
+fn mfa_prompt(given: &mut Option<Secret>, serial: &str) -> Result<Secret> {
+    if let Some(code) = given.take() {
+        return Ok(code);
+    }
+    if !io::stdin().is_terminal() {
+        return Err(Error::config(format!(
+            "an MFA code is needed for {serial}, and there is no terminal to ask on"
+        ))
+        .with_hint("pass --mfa-code CODE, or run awl in a terminal"));
+    }
+    rpassword::prompt_password(format!("Enter MFA code for {serial}: "))
+        .map(|c| Secret::new(c.trim()))
+        .map_err(|e| {
+            Error::new(ErrorKind::Other, "cannot read the MFA code from the terminal").with_source(e)
+        })
+}
+
+/// Opens a session for a command of `service` (`sts`, `s3`): `--endpoint-url` goes to that service only.
+fn open_session(globals: &Globals, service: &str) -> Result<Session> {
+    let mut f = flags(globals);
+    if service != "s3" {
+        f.endpoint_url = None;
+    }
+    let s = Session::open(Env::from_process(), &f, globals.debug)?;
+    warn(&s.warnings);
+    Ok(s)
+}
+
+/// The profile's credentials, with MFA as the command line allows.
+fn session_credentials(session: &mut Session, globals: &Globals) -> Result<Credentials> {
+    let mut given = globals.mfa_code.clone();
+    let before = session.warnings.len();
+    let result = session.credentials(&mut |serial| mfa_prompt(&mut given, serial), SystemTime::now());
+    warn(&session.warnings[before..]);
+    result
+}
+
+fn json_out(v: &Value) -> Result<()> {
+    print_out(&format!("{}\n", json::to_string(v, json::Style::Pretty)))
+}
+
+fn sts_get_caller_identity(globals: &Globals) -> Result<()> {
+    let mut session = open_session(globals, "sts")?;
+    let creds = session_credentials(&mut session, globals)?;
+    let id = session
+        .sts(globals.endpoint_url.as_deref())?
+        .get_caller_identity(&creds, SystemTime::now())?;
+    match globals.output {
+        Output::Text => print_out(&format!("{}\t{}\t{}\n", id.account, id.arn, id.user_id)),
+        Output::Default | Output::Json => json_out(&Value::object([
+            ("UserId", Value::string(id.user_id)),
+            ("Account", Value::string(id.account)),
+            ("Arn", Value::string(id.arn)),
+        ])),
+    }
+}
+
+/// Reads `--name value` / `--name=value` options of a command; each name at most once.
+fn options(words: &[&str], args: &[String], known: &[&str]) -> Result<BTreeMap<String, String>> {
+    let usage = |msg: String| Error::usage(msg).with_hint(format!("see 'awl help {}'", words.join(" ")));
+    let mut out = BTreeMap::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n.to_owned(), Some(v.to_owned())),
+            _ => (a.clone(), None),
+        };
+        if !known.contains(&name.as_str()) {
+            return Err(usage(format!("'awl {}' has no option '{name}'", words.join(" "))));
+        }
+        let value = match inline {
+            Some(v) => v,
+            None => it
+                .next()
+                .cloned()
+                .ok_or_else(|| usage(format!("{name} needs a value")))?,
+        };
+        if out.insert(name.clone(), value).is_some() {
+            return Err(usage(format!("{name} is given twice")));
+        }
+    }
+    Ok(out)
+}
+
+fn sts_assume_role(globals: &Globals, args: &[String]) -> Result<()> {
+    let words = ["sts", "assume-role"];
+    let mut o = options(
+        &words,
+        args,
+        &[
+            "--role-arn",
+            "--role-session-name",
+            "--serial-number",
+            "--token-code",
+            "--duration-seconds",
+            "--external-id",
+        ],
+    )?;
+    let required = |o: &mut BTreeMap<String, String>, n: &str| {
+        o.remove(n).ok_or_else(|| {
+            Error::usage(format!("'awl sts assume-role' needs {n}"))
+                .with_hint("see 'awl help sts assume-role'")
+        })
+    };
+    let role_arn = required(&mut o, "--role-arn")?;
+    let role_session_name = required(&mut o, "--role-session-name")?;
+    let duration_seconds = match o.remove("--duration-seconds") {
+        None => None,
+        Some(d) => Some(d.parse::<u32>().map_err(|_| {
+            Error::usage(format!(
+                "--duration-seconds {d:?} is not a whole number of seconds"
+            ))
+            .with_hint("STS takes 900 to 43200")
+        })?),
+    };
+    let token_code = o.remove("--token-code").map(Secret::new);
+    let serial_number = o.remove("--serial-number");
+    if token_code.is_some() != serial_number.is_some() {
+        return Err(Error::usage("--serial-number and --token-code go together")
+            .with_hint("give both for a role that needs MFA, or neither"));
+    }
+    if let Some(code) = &token_code {
+        crate::credentials::check_mfa_code(code)?;
+    }
+    let params = AssumeRoleParams {
+        role_arn,
+        role_session_name,
+        duration_seconds,
+        external_id: o.remove("--external-id"),
+        serial_number,
+        token_code,
+    };
+    let mut session = open_session(globals, "sts")?;
+    let creds = session_credentials(&mut session, globals)?;
+    let a = session
+        .sts(globals.endpoint_url.as_deref())?
+        .assume_role(&creds, &params, SystemTime::now())?;
+    let c = &a.credentials;
+    let secret = c.secret_access_key.expose().to_owned();
+    let token = c
+        .session_token
+        .as_ref()
+        .map(|t| t.expose().to_owned())
+        .unwrap_or_default();
+    match globals.output {
+        Output::Text => print_out(&format!(
+            "ASSUMEDROLEUSER\t{}\t{}\nCREDENTIALS\t{}\t{}\t{secret}\t{token}\n",
+            a.arn, a.assumed_role_id, c.access_key_id, a.expiration
+        )),
+        Output::Default | Output::Json => json_out(&Value::object([
+            (
+                "Credentials",
+                Value::object([
+                    ("AccessKeyId", Value::string(c.access_key_id.clone())),
+                    ("SecretAccessKey", Value::string(secret)),
+                    ("SessionToken", Value::string(token)),
+                    ("Expiration", Value::string(a.expiration.clone())),
+                ]),
+            ),
+            (
+                "AssumedRoleUser",
+                Value::object([
+                    ("AssumedRoleId", Value::string(a.assumed_role_id.clone())),
+                    ("Arn", Value::string(a.arn.clone())),
+                ]),
+            ),
+        ])),
+    }
 }
 
 #[cfg(test)]

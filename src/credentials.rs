@@ -1,7 +1,13 @@
-//! AWS credentials: an access key id, a secret access key and, for temporary credentials, a session token
-//! and an expiry. `Debug` never shows the secret parts.
+//! AWS credentials (an access key id, a secret access key and, for temporary credentials, a session token and
+//! an expiry; `Debug` never shows the secret parts), and the walk along a profile's credential chain: the
+//! base keys, then each AssumeRole hop, from the cache or from STS with its MFA code.
 
+use crate::cache::{self, CacheKey};
+use crate::error::{Error, Result};
+use crate::profile::{Base, Chain};
 use crate::secret::Secret;
+use crate::sts::{AssumeRoleParams, StsClient};
+use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// A set of AWS credentials.
@@ -34,4 +40,126 @@ impl Credentials {
         self.session_token = Some(token.into());
         self
     }
+}
+
+/// What walking a credential chain needs from the outside: STS, the cache folder, the clock, and a way to
+/// get an MFA code.
+pub struct ChainContext<'a> {
+    /// STS at the profile's endpoint.
+    pub sts: &'a StsClient<'a>,
+    /// The AWS CLI's cache folder (`~/.aws/cli/cache`); `None` to neither read nor write a cache.
+    pub cache_dir: Option<PathBuf>,
+    /// Now.
+    pub now: SystemTime,
+    /// Returns the MFA code for a device serial (asked on the terminal, or `--mfa-code`).
+    pub mfa_code: &'a mut dyn FnMut(&str) -> Result<Secret>,
+    /// Things the user should know that are not errors (a cache that cannot be written).
+    pub warnings: Vec<String>,
+}
+
+/// Checks an MFA code before any request: exactly six digits, as STS requires.
+pub fn check_mfa_code(code: &Secret) -> Result<()> {
+    let c = code.expose();
+    if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Error::usage("the MFA code must be exactly 6 digits")
+            .with_hint("type the current code shown by your MFA device or app"))
+    }
+}
+
+/// The session name awl gives a role when the profile sets none: `awl-session-<unix time>`.
+pub fn default_session_name(now: SystemTime) -> String {
+    format!("awl-session-{}", crate::time::unix_seconds(now))
+}
+
+fn base_credentials(base: &Base) -> Result<Credentials> {
+    match base {
+        Base::EnvKeys {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        }
+        | Base::StaticKeys {
+            access_key_id,
+            secret_access_key,
+            session_token,
+            ..
+        } => {
+            let mut c = Credentials::new(access_key_id.value.clone(), secret_access_key.value.clone());
+            c.session_token = session_token.as_ref().map(|t| t.value.clone());
+            Ok(c)
+        }
+        Base::Named { profile, setting, .. } => Err(Error::config(format!(
+            "profile '{profile}': credential_source {} ({}) is not supported yet",
+            setting.value, setting.source
+        ))
+        .with_hint("give the role a source_profile with keys instead")),
+        Base::Process { profile, command } => Err(Error::config(format!(
+            "profile '{profile}': credential_process ({}) is not supported yet",
+            command.source
+        ))
+        .with_hint("give the profile keys, or a role with a source_profile")),
+    }
+}
+
+/// The credentials at the end of `chain`: the base's, then each role assumed in turn, each hop from the
+/// cache when a fresh entry is there, otherwise from STS (asking for an MFA code where the hop has a serial)
+/// and then cached.
+pub fn resolve_chain(chain: &Chain, ctx: &mut ChainContext<'_>) -> Result<Credentials> {
+    let mut creds = base_credentials(&chain.base)?;
+    for hop in &chain.hops {
+        let key = CacheKey {
+            role_arn: &hop.role_arn.value,
+            duration_seconds: hop.duration_seconds.as_ref().map(|d| d.value),
+            external_id: hop.external_id.as_ref().map(|s| s.value.as_str()),
+            role_session_name: hop.role_session_name.as_ref().map(|s| s.value.as_str()),
+            serial_number: hop.mfa_serial.as_ref().map(|s| s.value.as_str()),
+        };
+        if let Some(cached) = ctx
+            .cache_dir
+            .as_deref()
+            .and_then(|d| cache::load(d, &key, ctx.now))
+        {
+            creds = cached;
+            continue;
+        }
+        let token_code = match &hop.mfa_serial {
+            Some(serial) => {
+                let code = (ctx.mfa_code)(&serial.value)?;
+                check_mfa_code(&code)?;
+                Some(code)
+            }
+            None => None,
+        };
+        let params = AssumeRoleParams {
+            role_arn: hop.role_arn.value.clone(),
+            role_session_name: hop
+                .role_session_name
+                .as_ref()
+                .map_or_else(|| default_session_name(ctx.now), |s| s.value.clone()),
+            duration_seconds: key.duration_seconds,
+            external_id: key.external_id.map(str::to_owned),
+            serial_number: key.serial_number.map(str::to_owned),
+            token_code,
+        };
+        let assumed = ctx.sts.assume_role(&creds, &params, ctx.now).map_err(|e| {
+            let hint = e.hint().map(str::to_owned);
+            let err = Error::new(e.kind(), format!("profile '{}': {}", hop.profile, e.message()));
+            match hint {
+                Some(h) => err.with_hint(h),
+                None => err,
+            }
+        })?;
+        if let Some(dir) = &ctx.cache_dir
+            && let Err(e) = cache::store(dir, &key, &assumed)
+        {
+            ctx.warnings.push(format!(
+                "{} (the credentials work, but the next run will ask again)",
+                e.message()
+            ));
+        }
+        creds = assumed.credentials;
+    }
+    Ok(creds)
 }

@@ -7,17 +7,23 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+pub mod cache;
 pub mod cli;
 pub mod configure;
 pub mod credentials;
 pub mod env;
 pub mod error;
+pub mod http;
 pub mod ini;
 pub mod json;
 pub mod percent;
 pub mod profile;
+pub mod redact;
 pub mod secret;
+pub mod session;
 pub mod sigv4;
+pub mod sts;
 pub mod time;
+pub mod xml;
 
 pub use error::{Error, ErrorKind, Result};

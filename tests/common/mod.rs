@@ -1,6 +1,9 @@
-//! Helpers for tests that run the built `awl` binary: a fresh HOME per test and a clean environment.
+//! Helpers for tests that run the built `awl` binary: a fresh HOME per test and a clean environment; real
+//! servers in `servers`.
 
 #![allow(dead_code)] // each test crate uses a different part of this module
+
+pub mod servers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

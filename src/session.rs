@@ -1,0 +1,126 @@
+//! One command's view of the world: the environment, the two files, the resolved profile, an HTTP transport
+//! configured from them, and the credentials at the end of the profile's chain. The wiring between the pure
+//! modules and the I/O ones; the library's entry point for a program that wants what the CLI does.
+
+use crate::cache;
+use crate::credentials::{ChainContext, Credentials, resolve_chain};
+use crate::env::{self, Env, LoadedFile, Platform};
+use crate::error::{Error, Result};
+use crate::http::{HttpConfig, UreqTransport};
+use crate::profile::{Flags, Profiles, Resolved};
+use crate::secret::Secret;
+use crate::sts::{self, StsClient};
+use std::time::SystemTime;
+
+/// A resolved profile with its transport.
+pub struct Session {
+    /// The environment snapshot.
+    pub env: Env,
+    /// The config file as read.
+    pub config: LoadedFile,
+    /// The credentials file as read.
+    pub credentials_file: LoadedFile,
+    /// Both files merged.
+    pub profiles: Profiles,
+    /// The selected profile, resolved.
+    pub resolved: Resolved,
+    /// HTTP, configured from the profile and the environment.
+    pub transport: UreqTransport,
+    /// Warnings for the user: how the files would be read by the AWS CLI, a cache that cannot be written.
+    pub warnings: Vec<String>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("profile", &self.resolved.profile.value)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The warnings of both files, as `path:line: message`.
+pub fn file_warnings(config: &LoadedFile, credentials: &LoadedFile) -> Vec<String> {
+    [config, credentials]
+        .iter()
+        .flat_map(|f| {
+            f.ini
+                .warnings
+                .iter()
+                .map(move |w| format!("{}:{}: {}", f.display, w.line, w.message))
+        })
+        .collect()
+}
+
+/// The HTTP settings of a resolved profile and an environment.
+pub fn http_config(env: &Env, resolved: &Resolved, debug: bool) -> Result<HttpConfig> {
+    let home = env::home_dir(env, Platform::current());
+    let either = |a: &str, b: &str| env.get(a).or_else(|| env.get(b)).map(str::to_owned);
+    Ok(HttpConfig {
+        ca_bundle: match &resolved.ca_bundle {
+            Some(s) => Some(env::expand_tilde(&s.value, home.as_deref(), Platform::current())?),
+            None => None,
+        },
+        https_proxy: either("HTTPS_PROXY", "https_proxy"),
+        http_proxy: either("HTTP_PROXY", "http_proxy"),
+        no_proxy: either("NO_PROXY", "no_proxy"),
+        connect_timeout: None,
+        read_timeout: None,
+        debug,
+    })
+}
+
+impl Session {
+    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and sets up HTTP.
+    pub fn open(env: Env, flags: &Flags<'_>, debug: bool) -> Result<Self> {
+        let (config, credentials_file) = env::load_files(&env)?;
+        let warnings = file_warnings(&config, &credentials_file);
+        let profiles = Profiles::from_files(&config, &credentials_file);
+        let resolved = profiles.resolve(flags, &env)?;
+        let transport = UreqTransport::new(&http_config(&env, &resolved, debug)?)?;
+        Ok(Session {
+            env,
+            config,
+            credentials_file,
+            profiles,
+            resolved,
+            transport,
+            warnings,
+        })
+    }
+
+    /// STS for this profile's region, at `endpoint_url` if given, else at the profile's STS endpoint.
+    pub fn sts(&self, endpoint_url: Option<&str>) -> Result<StsClient<'_>> {
+        let r = &self.resolved;
+        let url = endpoint_url.or(r.sts_endpoint.as_ref().map(|s| s.value.as_str()));
+        let (endpoint, region) = sts::endpoint(
+            r.region.as_ref().map(|s| s.value.as_str()),
+            r.sts_endpoints.value,
+            url,
+        )?;
+        Ok(StsClient::new(&self.transport, endpoint, region))
+    }
+
+    /// The credentials of the profile: its chain walked, roles from the AWS CLI's cache where fresh, MFA codes
+    /// from `mfa_code`.
+    pub fn credentials(
+        &mut self,
+        mfa_code: &mut dyn FnMut(&str) -> Result<Secret>,
+        now: SystemTime,
+    ) -> Result<Credentials> {
+        let chain = self.resolved.chain.clone().map_err(Error::from)?;
+        let cache_dir = env::home_dir(&self.env, Platform::current()).map(|h| cache::dir_in(&h));
+        let sts = self.sts(None)?;
+        let mut ctx = ChainContext {
+            sts: &sts,
+            cache_dir,
+            now,
+            mfa_code,
+            warnings: Vec::new(),
+        };
+        let result = resolve_chain(&chain, &mut ctx);
+        let warnings = ctx.warnings;
+        drop(sts);
+        self.warnings.extend(warnings);
+        result
+    }
+}

@@ -1,0 +1,377 @@
+//! AWS STS: AssumeRole and GetCallerIdentity. The form bodies and the response parsing are pure functions;
+//! [`StsClient`] adds the endpoint choice, signing and the call.
+
+use crate::credentials::Credentials;
+use crate::error::{Error, Result};
+use crate::http::{Body, Endpoint, Request, Transport};
+use crate::percent;
+use crate::profile::StsEndpoints;
+use crate::secret::Secret;
+use crate::sigv4::{Settings, Signer};
+use crate::time::parse_rfc3339;
+use crate::xml;
+use std::fmt;
+use std::time::SystemTime;
+
+/// The STS API version awl speaks.
+const VERSION: &str = "2011-06-15";
+
+/// The regions that `AWS_STS_REGIONAL_ENDPOINTS=legacy` sends to the global endpoint (botocore's list).
+const LEGACY_GLOBAL_REGIONS: &[&str] = &[
+    "ap-northeast-1",
+    "ap-south-1",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "aws-global",
+    "ca-central-1",
+    "eu-central-1",
+    "eu-north-1",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "sa-east-1",
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+];
+
+/// The arguments of an AssumeRole call.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AssumeRoleParams {
+    /// `RoleArn`.
+    pub role_arn: String,
+    /// `RoleSessionName`.
+    pub role_session_name: String,
+    /// `DurationSeconds` (STS's default, 3600, when absent).
+    pub duration_seconds: Option<u32>,
+    /// `ExternalId`.
+    pub external_id: Option<String>,
+    /// `SerialNumber` of the MFA device.
+    pub serial_number: Option<String>,
+    /// `TokenCode`: the MFA code.
+    pub token_code: Option<Secret>,
+}
+
+impl fmt::Debug for AssumeRoleParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AssumeRoleParams")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("external_id", &self.external_id)
+            .field("serial_number", &self.serial_number)
+            .field("token_code", &self.token_code)
+            .finish()
+    }
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        percent::encode_into(&mut out, k.as_bytes(), false);
+        out.push('=');
+        percent::encode_into(&mut out, v.as_bytes(), false);
+    }
+    out
+}
+
+/// The form body of an AssumeRole request.
+pub fn assume_role_form(p: &AssumeRoleParams) -> String {
+    let duration = p.duration_seconds.map(|d| d.to_string());
+    let mut pairs: Vec<(&str, &str)> = vec![
+        ("Action", "AssumeRole"),
+        ("Version", VERSION),
+        ("RoleArn", &p.role_arn),
+        ("RoleSessionName", &p.role_session_name),
+    ];
+    if let Some(d) = &duration {
+        pairs.push(("DurationSeconds", d));
+    }
+    if let Some(x) = &p.external_id {
+        pairs.push(("ExternalId", x));
+    }
+    if let Some(s) = &p.serial_number {
+        pairs.push(("SerialNumber", s));
+    }
+    if let Some(t) = &p.token_code {
+        pairs.push(("TokenCode", t.expose()));
+    }
+    form(&pairs)
+}
+
+/// The form body of a GetCallerIdentity request.
+pub fn get_caller_identity_form() -> String {
+    form(&[("Action", "GetCallerIdentity"), ("Version", VERSION)])
+}
+
+/// What AssumeRole returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssumedRole {
+    /// The temporary credentials, with their expiry.
+    pub credentials: Credentials,
+    /// The expiry as STS wrote it.
+    pub expiration: String,
+    /// `AssumedRoleUser/Arn`.
+    pub arn: String,
+    /// `AssumedRoleUser/AssumedRoleId`.
+    pub assumed_role_id: String,
+    /// The request id.
+    pub request_id: Option<String>,
+}
+
+impl AssumedRole {
+    /// The account id, from the assumed-role ARN (`arn:aws:sts::ACCOUNT:assumed-role/...`).
+    pub fn account_id(&self) -> Option<&str> {
+        self.arn.split(':').nth(4).filter(|a| !a.is_empty())
+    }
+}
+
+fn missing(what: &str) -> Error {
+    Error::data(format!("the STS answer has no {what}"))
+}
+
+/// Reads an AssumeRole answer.
+pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
+    let doc = xml::parse(&String::from_utf8_lossy(body))?;
+    let creds = doc.find("Credentials").ok_or_else(|| missing("Credentials"))?;
+    let field = |name: &str| -> Result<String> {
+        creds
+            .child(name)
+            .map(|e| e.text.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| missing(name))
+    };
+    let expiration = field("Expiration")?;
+    let user = doc
+        .find("AssumedRoleUser")
+        .ok_or_else(|| missing("AssumedRoleUser"))?;
+    let mut credentials = Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
+        .with_session_token(field("SessionToken")?);
+    credentials.expiration = Some(parse_rfc3339(&expiration)?);
+    Ok(AssumedRole {
+        credentials,
+        expiration,
+        arn: user
+            .child("Arn")
+            .map(|e| e.text.trim().to_owned())
+            .ok_or_else(|| missing("Arn"))?,
+        // Ceph writes AssumeRoleId.
+        assumed_role_id: user
+            .child("AssumedRoleId")
+            .or_else(|| user.child("AssumeRoleId"))
+            .map(|e| e.text.trim().to_owned())
+            .unwrap_or_default(),
+        request_id: doc.find("RequestId").map(|e| e.text.trim().to_owned()),
+    })
+}
+
+/// What GetCallerIdentity returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallerIdentity {
+    /// `UserId`.
+    pub user_id: String,
+    /// `Account`.
+    pub account: String,
+    /// `Arn`.
+    pub arn: String,
+}
+
+/// Reads a GetCallerIdentity answer.
+pub fn parse_caller_identity(body: &[u8]) -> Result<CallerIdentity> {
+    let doc = xml::parse(&String::from_utf8_lossy(body))?;
+    let result = doc
+        .find("GetCallerIdentityResult")
+        .ok_or_else(|| missing("GetCallerIdentityResult"))?;
+    let field = |name: &str| {
+        result
+            .child(name)
+            .map(|e| e.text.trim().to_owned())
+            .ok_or_else(|| missing(name))
+    };
+    Ok(CallerIdentity {
+        user_id: field("UserId")?,
+        account: field("Account")?,
+        arn: field("Arn")?,
+    })
+}
+
+/// The STS endpoint and signing region: an override as given (signed for the region, or us-east-1); no
+/// region: the global endpoint signed for us-east-1; `legacy` style: the global endpoint for the 16 legacy
+/// regions; otherwise `sts.<region>.amazonaws.com`.
+pub fn endpoint(region: Option<&str>, style: StsEndpoints, url: Option<&str>) -> Result<(Endpoint, String)> {
+    let signing = region.unwrap_or("us-east-1").to_owned();
+    if let Some(url) = url {
+        return Ok((Endpoint::parse(url)?, signing));
+    }
+    let global = || Endpoint::parse("https://sts.amazonaws.com");
+    match region {
+        None | Some("aws-global") => Ok((global()?, "us-east-1".into())),
+        Some(r) if style == StsEndpoints::Legacy && LEGACY_GLOBAL_REGIONS.contains(&r) => {
+            Ok((global()?, "us-east-1".into()))
+        }
+        Some(r) => {
+            let suffix = if r.starts_with("cn-") {
+                "amazonaws.com.cn"
+            } else {
+                "amazonaws.com"
+            };
+            Ok((Endpoint::parse(&format!("https://sts.{r}.{suffix}"))?, signing))
+        }
+    }
+}
+
+/// STS at one endpoint, over a transport.
+pub struct StsClient<'a> {
+    transport: &'a dyn Transport,
+    endpoint: Endpoint,
+    region: String,
+}
+
+impl<'a> StsClient<'a> {
+    /// A client for `endpoint`, signing for `region`.
+    pub fn new(transport: &'a dyn Transport, endpoint: Endpoint, region: String) -> Self {
+        StsClient {
+            transport,
+            endpoint,
+            region,
+        }
+    }
+
+    /// The endpoint in use.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    fn call(&self, creds: &Credentials, body: String, now: SystemTime, what: &str) -> Result<Vec<u8>> {
+        let mut req = Request::new("POST", &self.endpoint, "/", "")
+            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+        req.body = Body::Bytes(body.into_bytes());
+        let signer = Signer::new(creds, &self.region, "sts");
+        req.sign(&signer, &Settings::default(), now);
+        let resp = self.transport.send(&req)?;
+        if !resp.is_success() {
+            let request_id = resp
+                .header("x-amzn-requestid")
+                .or(resp.header("x-amz-request-id"));
+            return Err(xml::service_error("STS", resp.status, request_id, &resp.body).into_error(what));
+        }
+        Ok(resp.body)
+    }
+
+    /// AssumeRole with `creds`.
+    pub fn assume_role(
+        &self,
+        creds: &Credentials,
+        p: &AssumeRoleParams,
+        now: SystemTime,
+    ) -> Result<AssumedRole> {
+        let what = format!("AssumeRole {}", p.role_arn);
+        let body = self.call(creds, assume_role_form(p), now, &what)?;
+        parse_assume_role(&body)
+    }
+
+    /// GetCallerIdentity with `creds`.
+    pub fn get_caller_identity(&self, creds: &Credentials, now: SystemTime) -> Result<CallerIdentity> {
+        let body = self.call(creds, get_caller_identity_form(), now, "GetCallerIdentity")?;
+        parse_caller_identity(&body)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn assume_role_form_as_botocore_sends_it() {
+        let p = AssumeRoleParams {
+            role_arn: "arn:aws:iam::456:role/Sysops".into(),
+            role_session_name: "awl-session-1795713008".into(),
+            duration_seconds: Some(900),
+            external_id: Some("ext 1".into()),
+            serial_number: Some("arn:aws:iam::789:mfa/user@domain.blabla".into()),
+            token_code: Some(Secret::new("123456")),
+        };
+        assert_eq!(
+            assume_role_form(&p),
+            "Action=AssumeRole&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A456%3Arole%2FSysops\
+             &RoleSessionName=awl-session-1795713008&DurationSeconds=900&ExternalId=ext%201\
+             &SerialNumber=arn%3Aaws%3Aiam%3A%3A789%3Amfa%2Fuser%40domain.blabla&TokenCode=123456"
+        );
+        assert!(!format!("{p:?}").contains("123456"));
+    }
+
+    #[test]
+    fn endpoints_by_region_and_style() {
+        let host = |r: Option<&str>, s| {
+            endpoint(r, s, None)
+                .map(|(e, reg)| (e.host, reg))
+                .expect("endpoint")
+        };
+        assert_eq!(
+            host(Some("ap-southeast-2"), StsEndpoints::Regional),
+            ("sts.ap-southeast-2.amazonaws.com".into(), "ap-southeast-2".into())
+        );
+        assert_eq!(
+            host(None, StsEndpoints::Regional),
+            ("sts.amazonaws.com".into(), "us-east-1".into())
+        );
+        assert_eq!(
+            host(Some("ap-southeast-2"), StsEndpoints::Legacy),
+            ("sts.amazonaws.com".into(), "us-east-1".into())
+        );
+        assert_eq!(
+            host(Some("af-south-1"), StsEndpoints::Legacy),
+            ("sts.af-south-1.amazonaws.com".into(), "af-south-1".into())
+        );
+        assert_eq!(
+            host(Some("cn-north-1"), StsEndpoints::Regional).0,
+            "sts.cn-north-1.amazonaws.com.cn"
+        );
+        let (e, r) = endpoint(
+            Some("eu-west-1"),
+            StsEndpoints::Regional,
+            Some("http://127.0.0.1:5000"),
+        )
+        .expect("override");
+        assert_eq!(
+            (e.authority(), r.as_str()),
+            ("127.0.0.1:5000".into(), "eu-west-1")
+        );
+    }
+
+    #[test]
+    fn parses_answers_from_aws_moto_and_ceph() {
+        let aws = br#"<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleResult>
+            <SourceIdentity>x</SourceIdentity><AssumedRoleUser><Arn>arn:aws:sts::456:assumed-role/Sysops/s</Arn>
+            <AssumedRoleId>AROA3XFRBF23:s</AssumedRoleId></AssumedRoleUser><Credentials>
+            <AccessKeyId>ASIAIOSFODNN7EXAMPLE</AccessKeyId><SecretAccessKey>wJalrXUtnFEMI</SecretAccessKey>
+            <SessionToken>IQoJb3JpZ2</SessionToken><Expiration>2026-11-26T19:10:14.123456Z</Expiration>
+            </Credentials><PackedPolicySize>6</PackedPolicySize></AssumeRoleResult><ResponseMetadata>
+            <RequestId>c6104cbe</RequestId></ResponseMetadata></AssumeRoleResponse>"#;
+        let a = parse_assume_role(aws).expect("parses");
+        assert_eq!(a.credentials.access_key_id, "ASIAIOSFODNN7EXAMPLE");
+        assert_eq!(
+            a.credentials.session_token.as_ref().map(Secret::expose),
+            Some("IQoJb3JpZ2")
+        );
+        assert_eq!(
+            (a.account_id(), a.request_id.as_deref()),
+            (Some("456"), Some("c6104cbe"))
+        );
+        let ceph = br#"<AssumeRoleResponse><AssumeRoleResult><AssumedRoleUser><Arn>arn:aws:sts:::assumed-role/r/s</Arn>
+            <AssumeRoleId>id</AssumeRoleId></AssumedRoleUser><Credentials><AccessKeyId>K</AccessKeyId>
+            <SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken>
+            <Expiration>2026-11-26T19:10:14.123456789Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>"#;
+        let c = parse_assume_role(ceph).expect("parses");
+        assert_eq!((c.assumed_role_id.as_str(), c.account_id()), ("id", None));
+        assert!(parse_assume_role(b"<AssumeRoleResponse/>").is_err());
+        let who = br#"<GetCallerIdentityResponse><GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/alice</Arn>
+            <UserId>AIDA</UserId><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>"#;
+        let w = parse_caller_identity(who).expect("parses");
+        assert_eq!((w.account.as_str(), w.user_id.as_str()), ("123456789012", "AIDA"));
+    }
+}

@@ -1,0 +1,241 @@
+//! Real servers for the tests: moto (STS, S3, IAM) on 127.0.0.1, started once per test binary from the
+//! virtualenv that `make test` installs under target/tools/venv, with its signature checking turned on; and
+//! a recording TCP proxy to put between awl and it.
+//!
+//! A server that cannot start fails the test that needs it: nothing is skipped.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+/// The virtualenv with moto and the AWS CLI (made by `make test-deps`).
+pub fn venv() -> PathBuf {
+    let v = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/venv");
+    assert!(
+        v.join("bin/moto_server").exists() && v.join("bin/aws").exists(),
+        "moto and the AWS CLI are not installed in {}: run `make test` (or `make test-deps`) first",
+        v.display()
+    );
+    v
+}
+
+/// A free port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// A running moto server and the IAM user the tests sign with.
+pub struct Moto {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Its address.
+    pub addr: SocketAddr,
+    /// alice's access key id (account 123456789012, allowed everything).
+    pub key_id: String,
+    /// alice's secret key.
+    pub secret: String,
+    // Held open: when the test process exits, the watchdog shell sees EOF and stops moto.
+    _watchdog: Mutex<Child>,
+}
+
+fn http_get_status(addr: SocketAddr, path: &str) -> Option<u16> {
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(200)).ok()?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+    write!(s, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut line = String::new();
+    BufReader::new(s).read_line(&mut line).ok()?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The moto server of this test process, started on first use.
+pub fn moto() -> &'static Moto {
+    static MOTO: OnceLock<Moto> = OnceLock::new();
+    MOTO.get_or_init(|| {
+        let venv = venv();
+        let port = free_port();
+        let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("moto-{port}.log"));
+        // The shell starts moto, then waits on its stdin, which this process holds: when the test process
+        // ends, however it ends, the pipe closes and the shell stops moto.
+        let watchdog = Command::new("sh")
+            .arg("-c")
+            .arg("\"$0\" -H 127.0.0.1 -p \"$1\" >\"$2\" 2>&1 & pid=$!; cat >/dev/null; kill $pid")
+            .arg(venv.join("bin/moto_server"))
+            .arg(port.to_string())
+            .arg(&log)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("moto starts");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let start = Instant::now();
+        while http_get_status(addr, "/moto-api/") != Some(200) {
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "moto did not answer on {addr} within 60 s; see {}",
+                log.display()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let url = format!("http://{addr}");
+        let out = Command::new(venv.join("bin/python"))
+            .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_bootstrap.py"))
+            .arg(&url)
+            .output()
+            .expect("bootstrap runs");
+        assert!(
+            out.status.success(),
+            "moto bootstrap failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v = awl::json::parse(String::from_utf8_lossy(&out.stdout).trim()).expect("bootstrap JSON");
+        let field = |k: &str| v.get(k).and_then(|x| x.as_str()).expect("key field").to_owned();
+        Moto {
+            url,
+            addr,
+            key_id: field("access_key_id"),
+            secret: field("secret_access_key"),
+            _watchdog: Mutex::new(watchdog),
+        }
+    })
+}
+
+/// A request as the proxy saw it on the wire.
+#[derive(Clone, Debug)]
+pub struct Recorded {
+    /// The request line and headers.
+    pub head: String,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    /// The body as text.
+    pub fn body_text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// A canned answer for requests whose head or body contains `needle`.
+struct Rule {
+    needle: String,
+    status: u16,
+    body: String,
+}
+
+/// A recording TCP proxy: logs each request as sent, answers chosen ones itself, forwards the rest.
+pub struct Proxy {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    log: Arc<Mutex<Vec<Recorded>>>,
+    rules: Arc<Mutex<Vec<Rule>>>,
+}
+
+fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Recorded> {
+    let mut head = String::new();
+    loop {
+        let mut line = String::new();
+        if stream.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        head.push_str(&line);
+        if line == "\r\n" {
+            break;
+        }
+    }
+    let len = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("content-length:")
+                .map(|v| v.trim().to_owned())
+        })
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    stream.read_exact(&mut body).ok()?;
+    Some(Recorded { head, body })
+}
+
+impl Proxy {
+    /// A proxy to `upstream` on a free port.
+    pub fn start(upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("proxy binds");
+        let url = format!("http://{}", listener.local_addr().expect("address"));
+        let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
+        let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
+        let (log2, rules2) = (log.clone(), rules.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let (log, rules) = (log2.clone(), rules2.clone());
+                std::thread::spawn(move || {
+                    let _ = Self::serve(conn, upstream, &log, &rules);
+                });
+            }
+        });
+        Proxy { url, log, rules }
+    }
+
+    /// One request per connection: recorded, then answered by a rule or by the upstream server.
+    fn serve(
+        conn: TcpStream,
+        upstream: SocketAddr,
+        log: &Mutex<Vec<Recorded>>,
+        rules: &Mutex<Vec<Rule>>,
+    ) -> std::io::Result<()> {
+        let mut client = conn.try_clone()?;
+        let mut reader = BufReader::new(conn);
+        let Some(req) = read_request(&mut reader) else {
+            return Ok(());
+        };
+        log.lock().expect("log").push(req.clone());
+        let text = format!("{}{}", req.head, req.body_text());
+        let canned = rules
+            .lock()
+            .expect("rules")
+            .iter()
+            .find(|r| text.contains(&r.needle))
+            .map(|r| (r.status, r.body.clone()));
+        if let Some((status, body)) = canned {
+            write!(
+                client,
+                "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: \
+                 proxy-{status}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )?;
+            return client.shutdown(Shutdown::Both);
+        }
+        let mut up = TcpStream::connect(upstream)?;
+        // One request per upstream connection, so its answer ends when the upstream closes.
+        let head: String = req
+            .head
+            .lines()
+            .filter(|l| !l.to_ascii_lowercase().starts_with("connection:") && !l.is_empty())
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        write!(up, "{head}Connection: close\r\n\r\n")?;
+        up.write_all(&req.body)?;
+        let mut answer = Vec::new();
+        up.read_to_end(&mut answer)?;
+        client.write_all(&answer)?;
+        client.shutdown(Shutdown::Both)
+    }
+
+    /// Answers requests containing `needle` with `status` and `body` from now on.
+    pub fn answer(&self, needle: &str, status: u16, body: &str) {
+        self.rules.lock().expect("rules").push(Rule {
+            needle: needle.to_owned(),
+            status,
+            body: body.to_owned(),
+        });
+    }
+
+    /// The requests seen so far.
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.log.lock().expect("log").clone()
+    }
+}
