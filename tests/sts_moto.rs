@@ -549,3 +549,80 @@ fn a_wrong_secret_is_refused_by_the_server() {
         text(&out.stderr)
     );
 }
+
+#[test]
+fn on_a_terminal_the_code_is_asked_for() {
+    let m = moto();
+    let home = home_for(m);
+    // `script` gives awl a pseudo-terminal; the code is typed into it.
+    let mut child = Command::new("script")
+        .args([
+            "-qec",
+            &format!(
+                "{} --profile profile2 sts get-caller-identity",
+                env!("CARGO_BIN_EXE_awl")
+            ),
+            "/dev/null",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_ENDPOINT_URL", &m.url)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    {
+        use std::io::Write;
+        let mut input = child.stdin.take().expect("stdin");
+        input
+            .write_all(format!("{CODE}\n").as_bytes())
+            .expect("type the code");
+    }
+    let out = child.wait_with_output().expect("exits");
+    let screen = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{screen}");
+    assert!(
+        screen.contains("Enter MFA code for arn:aws:iam::789:mfa/user@domain.blabla: "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("arn:aws:sts::456:assumed-role/Sysops/"),
+        "{screen}"
+    );
+    assert!(cache_dir(&home).join(PROFILE2_CACHE).exists());
+}
+
+#[test]
+fn http_proxy_and_no_proxy_are_honoured() {
+    let m = moto();
+    let home = home_for(m);
+    let proxy = Proxy::start(m.addr);
+    let via = |no_proxy: &str| {
+        awl_in(
+            &home,
+            &[
+                ("AWS_ENDPOINT_URL", m.url.as_str()),
+                ("HTTP_PROXY", proxy.url.as_str()),
+                ("NO_PROXY", no_proxy),
+            ],
+            &["sts", "get-caller-identity"],
+            "",
+        )
+    };
+    let out = via("example.com");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let seen = proxy.requests();
+    assert_eq!(seen.len(), 2, "a tunnel, and the request inside it");
+    assert!(
+        seen[0].head.starts_with(&format!("CONNECT {} ", m.addr)),
+        "{}",
+        seen[0].head
+    );
+    assert!(seen[1].body_text().contains("Action=GetCallerIdentity"));
+    let out = via("localhost,127.0.0.1");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert_eq!(proxy.requests().len(), 2, "NO_PROXY sent it directly");
+}

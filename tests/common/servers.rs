@@ -127,7 +127,8 @@ struct Rule {
     body: String,
 }
 
-/// A recording TCP proxy: logs each request as sent, answers chosen ones itself, forwards the rest.
+/// A recording TCP proxy: logs each request as sent, answers chosen ones itself, forwards the rest. It also
+/// serves as an HTTP proxy (`CONNECT` tunnels to the upstream server).
 pub struct Proxy {
     /// `http://127.0.0.1:PORT`.
     pub url: String,
@@ -189,9 +190,18 @@ impl Proxy {
     ) -> std::io::Result<()> {
         let mut client = conn.try_clone()?;
         let mut reader = BufReader::new(conn);
-        let Some(req) = read_request(&mut reader) else {
+        let Some(mut req) = read_request(&mut reader) else {
             return Ok(());
         };
+        if req.head.starts_with("CONNECT ") {
+            // A tunnel (ureq tunnels through HTTP proxies): record it, open it, and read the request inside.
+            log.lock().expect("log").push(req);
+            client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n")?;
+            let Some(inner) = read_request(&mut reader) else {
+                return Ok(());
+            };
+            req = inner;
+        }
         log.lock().expect("log").push(req.clone());
         let text = format!("{}{}", req.head, req.body_text());
         let canned = rules
