@@ -45,11 +45,18 @@ unit: test-deps
 	@mkdir -p target
 	$(CARGO) test --locked 2>&1 | tee $(TEST_LOG)
 
-# The real peers of the tests, from PyPI into target/tools/venv: moto (STS, S3, IAM) and the AWS CLI (the
-# second party of the credential cache). The tests start and stop moto themselves.
+# The real peers of the tests: moto (STS, S3, IAM) and the AWS CLI (the second party of the credential cache)
+# from PyPI into target/tools/venv; s3s-fs (a strict S3 on a folder) from crates.io into target/tools/bin;
+# GNU time (peak memory) and curl from Debian when missing. The tests start and stop the servers themselves.
 VENV       := target/tools/venv
 VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3
-test-deps: $(VENV_STAMP)
+S3S_FS     := target/tools/bin/s3s-fs
+test-deps: $(VENV_STAMP) $(S3S_FS)
+	@command -v /usr/bin/time >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || { \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends time curl >/dev/null; }
+
+$(S3S_FS):
+	$(CARGO) install --locked --root target/tools s3s-fs@0.14.1 --features binary
 
 $(VENV_STAMP):
 	python3 -m venv $(VENV)

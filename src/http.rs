@@ -9,7 +9,10 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::redact;
 use crate::sigv4::{Payload, Request as SignRequest, Settings, Signer};
-use std::io::{Read, Write};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 /// `http` or `https`, a host, an optional port, and a base path: where a service is reached.
@@ -92,14 +95,56 @@ pub enum Body {
     Empty,
     /// A body in memory.
     Bytes(Vec<u8>),
+    /// A byte range of a file, read while sending (never held in memory whole).
+    File {
+        /// The file.
+        path: PathBuf,
+        /// Where the range starts.
+        offset: u64,
+        /// How many bytes.
+        len: u64,
+    },
 }
 
 impl Body {
-    fn bytes(&self) -> &[u8] {
+    /// The bytes of an in-memory body (empty for a file range).
+    pub fn bytes(&self) -> &[u8] {
         match self {
-            Body::Empty => &[],
+            Body::Empty | Body::File { .. } => &[],
             Body::Bytes(b) => b,
         }
+    }
+
+    /// The body's length in bytes.
+    pub fn len(&self) -> u64 {
+        match self {
+            Body::Empty => 0,
+            Body::Bytes(b) => b.len() as u64,
+            Body::File { len, .. } => *len,
+        }
+    }
+
+    /// Whether the body is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A reader that fails as soon as `stop` is set: a transfer interrupted by a signal ends promptly.
+struct Interruptible<R> {
+    inner: R,
+    stop: Option<Arc<AtomicBool>>,
+}
+
+impl<R: Read> Read for Interruptible<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted",
+            ));
+        }
+        self.inner.read(buf)
     }
 }
 
@@ -145,8 +190,15 @@ impl Request {
         self
     }
 
-    /// Signs the request with SigV4 at `now`: the signature's headers are added to it.
+    /// Signs the request with SigV4 at `now`, over its in-memory body: the signature's headers are added.
     pub fn sign(&mut self, signer: &Signer, settings: &Settings, now: SystemTime) {
+        let body = std::mem::replace(&mut self.body, Body::Empty);
+        self.sign_with(signer, settings, Payload::Bytes(body.bytes()), now);
+        self.body = body;
+    }
+
+    /// Signs the request with SigV4 at `now` for the given payload: the signature's headers are added.
+    pub fn sign_with(&mut self, signer: &Signer, settings: &Settings, payload: Payload<'_>, now: SystemTime) {
         let headers: Vec<(&str, &str)> = self
             .headers
             .iter()
@@ -158,7 +210,7 @@ impl Request {
                 path: &self.path,
                 query: &self.query,
                 headers: &headers,
-                payload: Payload::Bytes(self.body.bytes()),
+                payload,
             },
             settings,
             now,
@@ -216,10 +268,14 @@ impl Response {
     }
 }
 
-/// Sends requests. The seam between awl's logic and the network.
-pub trait Transport {
+/// Sends requests. The seam between awl's logic and the network; shared by the threads of an upload.
+pub trait Transport: Sync {
     /// Sends `req` and returns the response, whatever its status; errors are connection failures only.
     fn send(&self, req: &Request) -> Result<Response>;
+
+    /// Sends `req`; a 2xx body is copied into `sink` (the returned body is then empty), any other body is
+    /// returned as usual.
+    fn download(&self, req: &Request, sink: &mut dyn Write) -> Result<Response>;
 }
 
 /// How to reach the network.
@@ -239,6 +295,8 @@ pub struct HttpConfig {
     pub read_timeout: Option<Duration>,
     /// Trace requests and responses on stderr, secrets redacted.
     pub debug: bool,
+    /// Set by a signal handler: transfers in progress stop with an error.
+    pub stop: Option<Arc<AtomicBool>>,
 }
 
 /// Largest response body read into memory (S3 and STS answers are small; objects are streamed elsewhere).
@@ -251,6 +309,7 @@ pub struct UreqTransport {
     http_proxied: Option<ureq::Agent>,
     no_proxy: Vec<String>,
     debug: bool,
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl std::fmt::Debug for UreqTransport {
@@ -360,6 +419,7 @@ impl UreqTransport {
                 .map(|s| s.split(',').map(str::to_owned).collect())
                 .unwrap_or_default(),
             debug: cfg.debug,
+            stop: cfg.stop.clone(),
         })
     }
 
@@ -405,26 +465,59 @@ impl UreqTransport {
     }
 }
 
-impl Transport for UreqTransport {
-    fn send(&self, req: &Request) -> Result<Response> {
+/// A response whose status and headers are read and whose body is not yet.
+type Exchange = (u16, Vec<(String, String)>, ureq::http::Response<ureq::Body>);
+
+impl UreqTransport {
+    /// Sends the request and returns the status, the headers, and the body still to read.
+    fn exchange(&self, req: &Request) -> Result<Exchange> {
         if self.debug {
             self.trace_request(req);
         }
         let url = req.url();
         let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
+        let is_file = matches!(req.body, Body::File { .. });
         for (n, v) in &req.headers {
-            // ureq sets Host from the URL.
-            if !n.eq_ignore_ascii_case("host") {
+            // ureq sets Host from the URL; a file body's length is set below, once.
+            let skip =
+                n.eq_ignore_ascii_case("host") || (is_file && n.eq_ignore_ascii_case("content-length"));
+            if !skip {
                 builder = builder.header(n.as_str(), v.as_str());
             }
         }
-        let built = builder.body(req.body.bytes().to_vec()).map_err(|e| {
+        let build_err = |e: ureq::http::Error| {
             Error::new(ErrorKind::Other, format!("cannot build a request for {url}: {e}")).with_source(e)
-        })?;
-        let mut resp = self
-            .agent_for(&req.endpoint)
-            .run(built)
-            .map_err(|e| net_error(e, &url))?;
+        };
+        let agent = self.agent_for(&req.endpoint);
+        let resp = match &req.body {
+            Body::File { path, offset, len } => {
+                let mut file = std::fs::File::open(path).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Transfer,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                    .with_source(e)
+                })?;
+                file.seek(SeekFrom::Start(*offset)).map_err(|e| {
+                    Error::new(
+                        ErrorKind::Transfer,
+                        format!("cannot read {}: {e}", path.display()),
+                    )
+                    .with_source(e)
+                })?;
+                let reader = Interruptible {
+                    inner: file.take(*len),
+                    stop: self.stop.clone(),
+                };
+                let built = builder
+                    .header("content-length", len.to_string())
+                    .body(ureq::SendBody::from_owned_reader(reader))
+                    .map_err(build_err)?;
+                agent.run(built)
+            }
+            body => agent.run(builder.body(body.bytes().to_vec()).map_err(build_err)?),
+        }
+        .map_err(|e| net_error(e, &url))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -436,6 +529,16 @@ impl Transport for UreqTransport {
                 )
             })
             .collect();
+        Ok((status, headers, resp))
+    }
+
+    fn finish(
+        &self,
+        status: u16,
+        headers: Vec<(String, String)>,
+        mut resp: ureq::http::Response<ureq::Body>,
+        url: &str,
+    ) -> Result<Response> {
         let mut body = Vec::new();
         resp.body_mut()
             .as_reader()
@@ -452,6 +555,41 @@ impl Transport for UreqTransport {
             status,
             headers,
             body,
+        };
+        if self.debug {
+            self.trace_response(&resp);
+        }
+        Ok(resp)
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, req: &Request) -> Result<Response> {
+        let (status, headers, resp) = self.exchange(req)?;
+        self.finish(status, headers, resp, &req.url())
+    }
+
+    fn download(&self, req: &Request, sink: &mut dyn Write) -> Result<Response> {
+        let (status, headers, mut resp) = self.exchange(req)?;
+        if !(200..300).contains(&status) {
+            return self.finish(status, headers, resp, &req.url());
+        }
+        let mut reader = Interruptible {
+            inner: resp.body_mut().as_reader(),
+            stop: self.stop.clone(),
+        };
+        std::io::copy(&mut reader, sink).map_err(|e| {
+            let kind = if e.kind() == std::io::ErrorKind::Interrupted {
+                ErrorKind::Interrupted
+            } else {
+                ErrorKind::Transfer
+            };
+            Error::new(kind, format!("{}: download failed: {e}", req.url())).with_source(e)
+        })?;
+        let resp = Response {
+            status,
+            headers,
+            body: Vec::new(),
         };
         if self.debug {
             self.trace_response(&resp);

@@ -7,6 +7,7 @@
 #![deny(missing_docs)]
 
 pub mod atomic;
+pub mod base64;
 pub mod cache;
 pub mod cli;
 pub mod configure;
@@ -19,6 +20,7 @@ pub mod json;
 pub mod percent;
 pub mod profile;
 pub mod redact;
+pub mod s3;
 pub mod secret;
 pub mod session;
 pub mod sigv4;

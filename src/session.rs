@@ -10,6 +10,8 @@ use crate::http::{HttpConfig, UreqTransport};
 use crate::profile::{Flags, Profiles, Resolved};
 use crate::secret::Secret;
 use crate::sts::{self, StsClient};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::SystemTime;
 
 /// A resolved profile with its transport.
@@ -66,17 +68,21 @@ pub fn http_config(env: &Env, resolved: &Resolved, debug: bool) -> Result<HttpCo
         connect_timeout: None,
         read_timeout: None,
         debug,
+        stop: None,
     })
 }
 
 impl Session {
-    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and sets up HTTP.
-    pub fn open(env: Env, flags: &Flags<'_>, debug: bool) -> Result<Self> {
+    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and sets up HTTP
+    /// (`--debug` traces; `stop`, set by a signal handler, interrupts transfers).
+    pub fn open(env: Env, flags: &Flags<'_>, debug: bool, stop: Option<Arc<AtomicBool>>) -> Result<Self> {
         let (config, credentials_file) = env::load_files(&env)?;
         let warnings = file_warnings(&config, &credentials_file);
         let profiles = Profiles::from_files(&config, &credentials_file);
         let resolved = profiles.resolve(flags, &env)?;
-        let transport = UreqTransport::new(&http_config(&env, &resolved, debug)?)?;
+        let mut http = http_config(&env, &resolved, debug)?;
+        http.stop = stop;
+        let transport = UreqTransport::new(&http)?;
         Ok(Session {
             env,
             config,

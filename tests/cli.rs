@@ -93,11 +93,11 @@ fn usage_errors_exit_252_with_what_was_wrong_and_a_hint() {
 
 #[test]
 fn commands_still_to_come_say_so_with_exit_255() {
-    let out = awl(&["--profile", "profile2", "s3", "ls"]);
+    let out = awl(&["credential-process"]);
     assert_eq!(out.status.code(), Some(255));
     assert_eq!(
         text(&out.stderr),
-        "awl: error: 'awl s3 ls' is not yet implemented\n"
+        "awl: error: 'awl credential-process' is not yet implemented\n"
     );
 }
 

@@ -120,11 +120,15 @@ impl Recorded {
     }
 }
 
-/// A canned answer for requests whose head or body contains `needle`.
+/// What the proxy does with requests whose head or body contains `needle`.
 struct Rule {
     needle: String,
-    status: u16,
-    body: String,
+    /// Answer itself with this status and body (and headers), instead of forwarding.
+    answer: Option<(u16, String, String)>,
+    /// Hold each such request this long before forwarding it (a slow network).
+    delay: Duration,
+    /// How many more requests the rule applies to.
+    remaining: usize,
 }
 
 /// A recording TCP proxy: logs each request as sent, answers chosen ones itself, forwards the rest. It also
@@ -134,6 +138,8 @@ pub struct Proxy {
     pub url: String,
     log: Arc<Mutex<Vec<Recorded>>>,
     rules: Arc<Mutex<Vec<Rule>>>,
+    /// Requests being forwarded now, and the most at once.
+    in_flight: Arc<Mutex<(usize, usize)>>,
 }
 
 fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Recorded> {
@@ -169,16 +175,22 @@ impl Proxy {
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
         let rules: Arc<Mutex<Vec<Rule>>> = Arc::default();
-        let (log2, rules2) = (log.clone(), rules.clone());
+        let in_flight: Arc<Mutex<(usize, usize)>> = Arc::default();
+        let (log2, rules2, flight2) = (log.clone(), rules.clone(), in_flight.clone());
         std::thread::spawn(move || {
             for conn in listener.incoming().flatten() {
-                let (log, rules) = (log2.clone(), rules2.clone());
+                let (log, rules, flight) = (log2.clone(), rules2.clone(), flight2.clone());
                 std::thread::spawn(move || {
-                    let _ = Self::serve(conn, upstream, &log, &rules);
+                    let _ = Self::serve(conn, upstream, &log, &rules, &flight);
                 });
             }
         });
-        Proxy { url, log, rules }
+        Proxy {
+            url,
+            log,
+            rules,
+            in_flight,
+        }
     }
 
     /// One request per connection: recorded, then answered by a rule or by the upstream server.
@@ -187,6 +199,7 @@ impl Proxy {
         upstream: SocketAddr,
         log: &Mutex<Vec<Recorded>>,
         rules: &Mutex<Vec<Rule>>,
+        in_flight: &Mutex<(usize, usize)>,
     ) -> std::io::Result<()> {
         let mut client = conn.try_clone()?;
         let mut reader = BufReader::new(conn);
@@ -204,20 +217,46 @@ impl Proxy {
         }
         log.lock().expect("log").push(req.clone());
         let text = format!("{}{}", req.head, req.body_text());
-        let canned = rules
-            .lock()
-            .expect("rules")
-            .iter()
-            .find(|r| text.contains(&r.needle))
-            .map(|r| (r.status, r.body.clone()));
-        if let Some((status, body)) = canned {
+        let (answer, delay) = {
+            let mut rules = rules.lock().expect("rules");
+            match rules
+                .iter_mut()
+                .find(|r| r.remaining > 0 && text.contains(&r.needle))
+            {
+                Some(r) => {
+                    r.remaining -= 1;
+                    (r.answer.clone(), r.delay)
+                }
+                None => (None, Duration::ZERO),
+            }
+        };
+        if let Some((status, body, headers)) = answer {
             write!(
                 client,
                 "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: \
-                 proxy-{status}\r\nConnection: close\r\n\r\n{body}",
+                 proxy-{status}\r\n{headers}Connection: close\r\n\r\n{body}",
                 body.len()
             )?;
             return client.shutdown(Shutdown::Both);
+        }
+        {
+            let mut f = in_flight.lock().expect("in flight");
+            f.0 += 1;
+            f.1 = f.1.max(f.0);
+        }
+        let result = Self::forward(&req, upstream, &mut client, delay);
+        in_flight.lock().expect("in flight").0 -= 1;
+        result
+    }
+
+    fn forward(
+        req: &Recorded,
+        upstream: SocketAddr,
+        client: &mut TcpStream,
+        delay: Duration,
+    ) -> std::io::Result<()> {
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
         }
         let mut up = TcpStream::connect(upstream)?;
         // One request per upstream connection, so its answer ends when the upstream closes.
@@ -237,15 +276,100 @@ impl Proxy {
 
     /// Answers requests containing `needle` with `status` and `body` from now on.
     pub fn answer(&self, needle: &str, status: u16, body: &str) {
+        self.answer_times(needle, status, body, "", usize::MAX);
+    }
+
+    /// Answers the next `times` requests containing `needle` with `status`, `body` and extra header lines
+    /// (`"Name: value\r\n"` each).
+    pub fn answer_times(&self, needle: &str, status: u16, body: &str, headers: &str, times: usize) {
         self.rules.lock().expect("rules").push(Rule {
             needle: needle.to_owned(),
-            status,
-            body: body.to_owned(),
+            answer: Some((status, body.to_owned(), headers.to_owned())),
+            delay: Duration::ZERO,
+            remaining: times,
         });
+    }
+
+    /// Holds each request containing `needle` for `delay` before forwarding it, as a slow link would.
+    pub fn slow(&self, needle: &str, delay: Duration) {
+        self.rules.lock().expect("rules").push(Rule {
+            needle: needle.to_owned(),
+            answer: None,
+            delay,
+            remaining: usize::MAX,
+        });
+    }
+
+    /// The most requests that were being forwarded at the same time.
+    pub fn max_in_flight(&self) -> usize {
+        self.in_flight.lock().expect("in flight").1
     }
 
     /// The requests seen so far.
     pub fn requests(&self) -> Vec<Recorded> {
         self.log.lock().expect("log").clone()
     }
+}
+
+/// A running s3s-fs server (S3 on a folder): strict about signatures, payload hashes and request age.
+pub struct S3sFs {
+    /// `http://127.0.0.1:PORT`.
+    pub url: String,
+    /// Its address.
+    pub addr: SocketAddr,
+    /// The one access key it accepts.
+    pub key_id: String,
+    /// Its secret.
+    pub secret: String,
+    /// The folder it serves (one subfolder per bucket).
+    pub root: PathBuf,
+    _watchdog: Mutex<Child>,
+}
+
+/// The s3s-fs server of this test process, started on first use (installed by `make test-deps`).
+pub fn s3s_fs() -> &'static S3sFs {
+    static S3S: OnceLock<S3sFs> = OnceLock::new();
+    S3S.get_or_init(|| {
+        let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/bin/s3s-fs");
+        assert!(bin.exists(), "s3s-fs is not installed at {}: run `make test` first", bin.display());
+        let port = free_port();
+        let root = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("s3s-fs-{port}"));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("s3s-fs root");
+        let (key_id, secret) = ("AKIAS3SFSTESTKEY0001".to_owned(), "s3s-fs/test/secret+key".to_owned());
+        let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("s3s-fs-{port}.log"));
+        let watchdog = Command::new("sh")
+            .arg("-c")
+            .arg(
+                "\"$0\" --host 127.0.0.1 --port \"$1\" --access-key \"$2\" --secret-key \"$3\" \"$4\" >\"$5\" 2>&1 & \
+                 pid=$!; cat >/dev/null; kill $pid",
+            )
+            .arg(&bin)
+            .arg(port.to_string())
+            .arg(&key_id)
+            .arg(&secret)
+            .arg(&root)
+            .arg(&log)
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("s3s-fs starts");
+        let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+        let start = Instant::now();
+        while http_get_status(addr, "/").is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "s3s-fs did not answer on {addr} within 30 s; see {}",
+                log.display()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        S3sFs {
+            url: format!("http://{addr}"),
+            addr,
+            key_id,
+            secret,
+            root,
+            _watchdog: Mutex::new(watchdog),
+        }
+    })
 }

@@ -1,21 +1,25 @@
 //! The command line: a hand-written parser in the AWS CLI's shape (`awl [options] <command> <subcommand>
 //! [parameters]`), the help pages, and the dispatch to each command.
 //!
-//! Parsing is a pure function of the arguments ([`parse`]); [`run`] does the rest.
+//! Parsing is a pure function of the arguments ([`parse`]); [`run`] dispatches to the commands, one file
+//! each beside this one. Only this module talks to the terminal.
 
-use crate::atomic;
-use crate::configure;
+mod configure;
+mod s3;
+mod sts;
+
 use crate::credentials::Credentials;
 use crate::env::{Env, LoadedFile};
 use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, Value};
-use crate::profile::{Flags, ProfileErrorKind, Profiles, select_profile};
+use crate::profile::{Flags, Profiles};
 use crate::secret::Secret;
 use crate::session::{self, Session};
-use crate::sts::AssumeRoleParams;
 use std::collections::BTreeMap;
 use std::ffi::OsString;
-use std::io::{self, BufRead, IsTerminal, Write};
+use std::io::{self, IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 use std::time::SystemTime;
 
 /// The output format asked for with `--output`.
@@ -399,7 +403,7 @@ fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
 }
 
 /// Writes to stdout; a closed pipe (`awl ... | head`) is not an error.
-fn print_out(text: &str) -> Result<()> {
+pub(crate) fn print_out(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
@@ -417,17 +421,21 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
         Invocation::Command { words, globals, args } => match words.as_slice() {
             ["configure", "list"] => {
                 no_args(&words, &args)?;
-                configure_list(&globals)
+                configure::configure_list(&globals)
             }
             ["configure"] => {
                 no_args(&words, &args)?;
-                configure_interactive(&globals)
+                configure::configure_interactive(&globals)
             }
             ["sts", "get-caller-identity"] => {
                 no_args(&words, &args)?;
-                sts_get_caller_identity(&globals)
+                sts::get_caller_identity(&globals)
             }
-            ["sts", "assume-role"] => sts_assume_role(&globals, &args),
+            ["sts", "assume-role"] => sts::assume_role(&globals, &args),
+            ["s3", "ls"] => s3::ls(&globals, &args),
+            ["s3", "mb"] => s3::mb(&globals, &args),
+            ["s3", "cp"] => s3::cp(&globals, &args),
+            ["s3", "presign"] => s3::presign(&globals, &args),
             _ => Err(Error::new(
                 ErrorKind::NotImplemented,
                 format!("'awl {}' is not yet implemented", words.join(" ")),
@@ -436,7 +444,7 @@ pub fn run(args: Vec<OsString>) -> Result<()> {
     }
 }
 
-fn no_args(words: &[&str], args: &[String]) -> Result<()> {
+pub(crate) fn no_args(words: &[&str], args: &[String]) -> Result<()> {
     match args.first() {
         None => Ok(()),
         Some(a) => Err(
@@ -447,14 +455,14 @@ fn no_args(words: &[&str], args: &[String]) -> Result<()> {
 }
 
 /// The environment, the two files (their warnings printed on stderr) and the merged profiles.
-struct Loaded {
+pub(crate) struct Loaded {
     env: Env,
     config: LoadedFile,
     credentials: LoadedFile,
     profiles: Profiles,
 }
 
-fn load() -> Result<Loaded> {
+pub(crate) fn load() -> Result<Loaded> {
     let env = Env::from_process();
     let (config, credentials) = crate::env::load_files(&env)?;
     warn(&session::file_warnings(&config, &credentials));
@@ -468,7 +476,7 @@ fn load() -> Result<Loaded> {
 }
 
 /// Prints warnings on stderr, one line each.
-fn warn(warnings: &[String]) {
+pub(crate) fn warn(warnings: &[String]) {
     let mut err = io::stderr().lock();
     for w in warnings {
         // A closed stderr is no reason to fail the command.
@@ -476,7 +484,7 @@ fn warn(warnings: &[String]) {
     }
 }
 
-fn flags(globals: &Globals) -> Flags<'_> {
+pub(crate) fn flags(globals: &Globals) -> Flags<'_> {
     Flags {
         profile: globals.profile.as_deref(),
         region: globals.region.as_deref(),
@@ -484,69 +492,9 @@ fn flags(globals: &Globals) -> Flags<'_> {
     }
 }
 
-fn configure_list(globals: &Globals) -> Result<()> {
-    let l = load()?;
-    let resolved = l.profiles.resolve(&flags(globals), &l.env)?;
-    let rows = configure::list_rows(&resolved, &l.config, &l.credentials);
-    match globals.output {
-        Output::Json => print_out(&configure::render_json(&rows))?,
-        Output::Default | Output::Text => print_out(&configure::render_text(&rows))?,
-    }
-    match resolved.chain {
-        // No credentials at all is "not set", as the AWS CLI shows it; a broken chain is an error.
-        Err(e)
-            if !matches!(
-                e.kind,
-                ProfileErrorKind::NotFound | ProfileErrorKind::NoCredentials
-            ) =>
-        {
-            Err(e.into())
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Asks one question of `awl configure` on the terminal: the answer is read from stdin, a secret without echo
-/// when stdin is a terminal.
-fn ask(q: &configure::Question) -> Result<String> {
-    let prompt = format!("{} [{}]: ", q.label, q.shown);
-    let stdin = io::stdin();
-    if q.secret && stdin.is_terminal() {
-        return rpassword::prompt_password(&prompt)
-            .map_err(|e| Error::new(ErrorKind::Other, "cannot read from the terminal").with_source(e));
-    }
-    print_out(&prompt)?;
-    let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| Error::new(ErrorKind::Other, "cannot read standard input").with_source(e))?;
-    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
-}
-
-fn configure_interactive(globals: &Globals) -> Result<()> {
-    let l = load()?;
-    let profile = select_profile(globals.profile.as_deref(), &l.env).value;
-    let changes = configure::interactive(
-        &profile,
-        &l.config,
-        &l.credentials,
-        &l.config.text,
-        &l.credentials.text,
-        &mut |q| ask(q),
-    )?;
-    if let Some(text) = changes.credentials {
-        atomic::write_file(&l.credentials.path, &l.credentials.display, text.as_bytes())?;
-    }
-    if let Some(text) = changes.config {
-        atomic::write_file(&l.config.path, &l.config.display, text.as_bytes())?;
-    }
-    Ok(())
-}
-
 /// Gets the MFA code for a device: `--mfa-code` once, else a prompt without echo when stdin is a terminal,
 /// else an error (never a hang waiting for input that cannot come).
-fn mfa_prompt(given: &mut Option<Secret>, serial: &str) -> Result<Secret> {
+pub(crate) fn mfa_prompt(given: &mut Option<Secret>, serial: &str) -> Result<Secret> {
     if let Some(code) = given.take() {
         return Ok(code);
     }
@@ -564,18 +512,27 @@ fn mfa_prompt(given: &mut Option<Secret>, serial: &str) -> Result<Secret> {
 }
 
 /// Opens a session for a command of `service` (`sts`, `s3`): `--endpoint-url` goes to that service only.
-fn open_session(globals: &Globals, service: &str) -> Result<Session> {
+pub(crate) fn open_session(globals: &Globals, service: &str) -> Result<Session> {
+    open_session_with_stop(globals, service, None)
+}
+
+/// As [`open_session`], with a flag that interrupts transfers when a signal sets it.
+pub(crate) fn open_session_with_stop(
+    globals: &Globals,
+    service: &str,
+    stop: Option<Arc<AtomicBool>>,
+) -> Result<Session> {
     let mut f = flags(globals);
     if service != "s3" {
         f.endpoint_url = None;
     }
-    let s = Session::open(Env::from_process(), &f, globals.debug)?;
+    let s = Session::open(Env::from_process(), &f, globals.debug, stop)?;
     warn(&s.warnings);
     Ok(s)
 }
 
 /// The profile's credentials, with MFA as the command line allows.
-fn session_credentials(session: &mut Session, globals: &Globals) -> Result<Credentials> {
+pub(crate) fn session_credentials(session: &mut Session, globals: &Globals) -> Result<Credentials> {
     let mut given = globals.mfa_code.clone();
     let before = session.warnings.len();
     let result = session.credentials(&mut |serial| mfa_prompt(&mut given, serial), SystemTime::now());
@@ -583,28 +540,12 @@ fn session_credentials(session: &mut Session, globals: &Globals) -> Result<Crede
     result
 }
 
-fn json_out(v: &Value) -> Result<()> {
+pub(crate) fn json_out(v: &Value) -> Result<()> {
     print_out(&format!("{}\n", json::to_string(v, json::Style::Pretty)))
 }
 
-fn sts_get_caller_identity(globals: &Globals) -> Result<()> {
-    let mut session = open_session(globals, "sts")?;
-    let creds = session_credentials(&mut session, globals)?;
-    let id = session
-        .sts(globals.endpoint_url.as_deref())?
-        .get_caller_identity(&creds, SystemTime::now())?;
-    match globals.output {
-        Output::Text => print_out(&format!("{}\t{}\t{}\n", id.account, id.arn, id.user_id)),
-        Output::Default | Output::Json => json_out(&Value::object([
-            ("UserId", Value::string(id.user_id)),
-            ("Account", Value::string(id.account)),
-            ("Arn", Value::string(id.arn)),
-        ])),
-    }
-}
-
 /// Reads `--name value` / `--name=value` options of a command; each name at most once.
-fn options(words: &[&str], args: &[String], known: &[&str]) -> Result<BTreeMap<String, String>> {
+pub(crate) fn options(words: &[&str], args: &[String], known: &[&str]) -> Result<BTreeMap<String, String>> {
     let usage = |msg: String| Error::usage(msg).with_hint(format!("see 'awl help {}'", words.join(" ")));
     let mut out = BTreeMap::new();
     let mut it = args.iter();
@@ -628,92 +569,6 @@ fn options(words: &[&str], args: &[String], known: &[&str]) -> Result<BTreeMap<S
         }
     }
     Ok(out)
-}
-
-fn sts_assume_role(globals: &Globals, args: &[String]) -> Result<()> {
-    let words = ["sts", "assume-role"];
-    let mut o = options(
-        &words,
-        args,
-        &[
-            "--role-arn",
-            "--role-session-name",
-            "--serial-number",
-            "--token-code",
-            "--duration-seconds",
-            "--external-id",
-        ],
-    )?;
-    let required = |o: &mut BTreeMap<String, String>, n: &str| {
-        o.remove(n).ok_or_else(|| {
-            Error::usage(format!("'awl sts assume-role' needs {n}"))
-                .with_hint("see 'awl help sts assume-role'")
-        })
-    };
-    let role_arn = required(&mut o, "--role-arn")?;
-    let role_session_name = required(&mut o, "--role-session-name")?;
-    let duration_seconds = match o.remove("--duration-seconds") {
-        None => None,
-        Some(d) => Some(d.parse::<u32>().map_err(|_| {
-            Error::usage(format!(
-                "--duration-seconds {d:?} is not a whole number of seconds"
-            ))
-            .with_hint("STS takes 900 to 43200")
-        })?),
-    };
-    let token_code = o.remove("--token-code").map(Secret::new);
-    let serial_number = o.remove("--serial-number");
-    if token_code.is_some() != serial_number.is_some() {
-        return Err(Error::usage("--serial-number and --token-code go together")
-            .with_hint("give both for a role that needs MFA, or neither"));
-    }
-    if let Some(code) = &token_code {
-        crate::credentials::check_mfa_code(code)?;
-    }
-    let params = AssumeRoleParams {
-        role_arn,
-        role_session_name,
-        duration_seconds,
-        external_id: o.remove("--external-id"),
-        serial_number,
-        token_code,
-    };
-    let mut session = open_session(globals, "sts")?;
-    let creds = session_credentials(&mut session, globals)?;
-    let a = session
-        .sts(globals.endpoint_url.as_deref())?
-        .assume_role(&creds, &params, SystemTime::now())?;
-    let c = &a.credentials;
-    let secret = c.secret_access_key.expose().to_owned();
-    let token = c
-        .session_token
-        .as_ref()
-        .map(|t| t.expose().to_owned())
-        .unwrap_or_default();
-    match globals.output {
-        Output::Text => print_out(&format!(
-            "ASSUMEDROLEUSER\t{}\t{}\nCREDENTIALS\t{}\t{}\t{secret}\t{token}\n",
-            a.arn, a.assumed_role_id, c.access_key_id, a.expiration
-        )),
-        Output::Default | Output::Json => json_out(&Value::object([
-            (
-                "Credentials",
-                Value::object([
-                    ("AccessKeyId", Value::string(c.access_key_id.clone())),
-                    ("SecretAccessKey", Value::string(secret)),
-                    ("SessionToken", Value::string(token)),
-                    ("Expiration", Value::string(a.expiration.clone())),
-                ]),
-            ),
-            (
-                "AssumedRoleUser",
-                Value::object([
-                    ("AssumedRoleId", Value::string(a.assumed_role_id.clone())),
-                    ("Arn", Value::string(a.arn.clone())),
-                ]),
-            ),
-        ])),
-    }
 }
 
 #[cfg(test)]

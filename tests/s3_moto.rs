@@ -1,0 +1,584 @@
+//! S3 against moto with signature checking on: the scenario end to end with the MFA role, LocationConstraint,
+//! multipart uploads (parallel parts, flat memory, abort on SIGINT), downloads, listings, odd keys, the
+//! wrong-region retry and the error answers. What landed is checked with the AWS CLI.
+
+mod common;
+
+use common::servers::{Moto, Proxy, moto, venv};
+use common::{awl_in, scenario_home, temp_dir, text};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+const CODE: &str = "123456";
+
+fn home_for(m: &Moto) -> PathBuf {
+    let home = scenario_home();
+    fs::write(
+        home.join(".aws/credentials"),
+        format!(
+            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            m.key_id, m.secret
+        ),
+    )
+    .expect("credentials");
+    home
+}
+
+fn awl(home: &Path, endpoint: &str, args: &[&str]) -> Output {
+    awl_in(home, &[("AWS_ENDPOINT_URL", endpoint)], args, "")
+}
+
+/// The AWS CLI with alice's keys (account 123456789012), for checking what landed.
+fn aws(m: &Moto, args: &[&str]) -> Output {
+    Command::new(venv().join("bin/aws"))
+        .args(["--endpoint-url", &m.url, "--region", "ap-southeast-2"])
+        .args(args)
+        .env_clear()
+        .env("HOME", temp_dir("aws-home"))
+        .env("AWS_ACCESS_KEY_ID", &m.key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &m.secret)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("aws runs")
+}
+
+fn ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}\nstdout: {}",
+        text(&out.stderr),
+        text(&out.stdout)
+    );
+}
+
+/// A file of `len` pseudo-random bytes.
+fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ len as u64;
+    let mut bytes = Vec::with_capacity(len);
+    while bytes.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(len);
+    let path = dir.join(name);
+    fs::write(&path, bytes).expect("data file");
+    path
+}
+
+fn unique(name: &str) -> String {
+    format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        temp_dir("n")
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+            .replace(|c: char| !c.is_ascii_alphanumeric(), "")
+    )
+    .to_ascii_lowercase()
+    .chars()
+    .take(60)
+    .collect()
+}
+
+#[test]
+fn the_scenario_end_to_end_with_the_mfa_role() {
+    let m = moto();
+    let home = home_for(m);
+    let proxy = Proxy::start(m.addr);
+    let bucket = "mysuperduperbucket";
+    // ls first, with the MFA code; then everything from the cache.
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["--profile", "profile2", "--mfa-code", CODE, "s3", "ls"],
+    );
+    ok(&out);
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["--profile", "profile2", "s3", "mb", &format!("s3://{bucket}")],
+    );
+    ok(&out);
+    assert_eq!(text(&out.stdout), format!("make_bucket: {bucket}\n"));
+    let create = proxy
+        .requests()
+        .into_iter()
+        .find(|r| r.head.starts_with(&format!("PUT /{bucket}/ ")))
+        .expect("CreateBucket");
+    assert!(
+        create
+            .body_text()
+            .contains("<LocationConstraint>ap-southeast-2</LocationConstraint>"),
+        "{}",
+        create.body_text()
+    );
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenario/samplefile.txt");
+    let out = awl(
+        &home,
+        &proxy.url,
+        &[
+            "--profile",
+            "profile2",
+            "s3",
+            "cp",
+            &sample.to_string_lossy(),
+            &format!("s3://{bucket}/book.txt"),
+        ],
+    );
+    ok(&out);
+    assert_eq!(
+        text(&out.stdout),
+        format!("upload: {} to s3://{bucket}/book.txt\n", sample.display())
+    );
+    let out = awl(&home, &proxy.url, &["--profile", "profile2", "s3", "ls"]);
+    ok(&out);
+    assert!(
+        text(&out.stdout).ends_with(&format!(" {bucket}\n")),
+        "{}",
+        text(&out.stdout)
+    );
+    assert_eq!(
+        proxy
+            .requests()
+            .iter()
+            .filter(|r| r.body_text().contains("Action=AssumeRole"))
+            .count(),
+        1,
+        "one MFA prompt for all four commands"
+    );
+
+    // Read back by the role (through the AWS CLI, which uses the same cache) and by awl.
+    let dir = temp_dir("readback");
+    let got = dir.join("book.txt");
+    let cli = Command::new(venv().join("bin/aws"))
+        .args([
+            "--endpoint-url",
+            &m.url,
+            "--profile",
+            "profile2",
+            "s3api",
+            "get-object",
+            "--bucket",
+            bucket,
+            "--key",
+            "book.txt",
+        ])
+        .arg(&got)
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("aws runs");
+    ok(&cli);
+    assert_eq!(fs::read(&got).ok(), fs::read(&sample).ok());
+    let head = awl::json::parse(&text(&cli.stdout)).expect("get-object JSON");
+    assert_eq!(
+        head.get("ContentType").and_then(|v| v.as_str()),
+        Some("text/plain")
+    );
+    let again = dir.join("again.txt");
+    ok(&awl(
+        &home,
+        &m.url,
+        &[
+            "--profile",
+            "profile2",
+            "s3",
+            "cp",
+            &format!("s3://{bucket}/book.txt"),
+            &again.to_string_lossy(),
+        ],
+    ));
+    assert_eq!(fs::read(&again).ok(), fs::read(&sample).ok());
+    let out = awl(
+        &home,
+        &m.url,
+        &[
+            "--profile",
+            "profile2",
+            "s3",
+            "cp",
+            &format!("s3://{bucket}/book.txt"),
+            "-",
+        ],
+    );
+    ok(&out);
+    assert_eq!(Some(out.stdout), fs::read(&sample).ok());
+}
+
+#[test]
+fn mb_in_us_east_1_sends_no_location_constraint_and_reports_owned_buckets() {
+    let m = moto();
+    let home = home_for(m);
+    let proxy = Proxy::start(m.addr);
+    let bucket = unique("east");
+    let url = format!("s3://{bucket}");
+    ok(&awl(
+        &home,
+        &proxy.url,
+        &["--region", "us-east-1", "s3", "mb", &url],
+    ));
+    let create = proxy
+        .requests()
+        .into_iter()
+        .find(|r| r.head.starts_with(&format!("PUT /{bucket}/ ")))
+        .expect("CreateBucket");
+    assert!(create.body.is_empty(), "{}", create.body_text());
+    // Outside us-east-1, an owned bucket is an error, or accepted with --exists-ok.
+    let west = unique("west");
+    ok(&awl(&home, &m.url, &["s3", "mb", &format!("s3://{west}")]));
+    let out = awl(&home, &m.url, &["s3", "mb", &format!("s3://{west}")]);
+    assert_eq!(out.status.code(), Some(254));
+    assert!(
+        text(&out.stderr).contains("you already own it"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = awl(
+        &home,
+        &m.url,
+        &["s3", "mb", &format!("s3://{west}"), "--exists-ok"],
+    );
+    ok(&out);
+}
+
+#[test]
+fn uploads_of_zero_one_and_two_hundred_mebibytes() {
+    let m = moto();
+    let home = home_for(m);
+    let bucket = unique("sizes");
+    ok(&aws(
+        m,
+        &[
+            "s3api",
+            "create-bucket",
+            "--bucket",
+            &bucket,
+            "--create-bucket-configuration",
+            "LocationConstraint=ap-southeast-2",
+        ],
+    ));
+    let dir = temp_dir("sizes");
+    let proxy = Proxy::start(m.addr);
+    for (name, len) in [
+        ("empty.bin", 0usize),
+        ("one.bin", 1 << 20),
+        ("big.bin", 200 << 20),
+    ] {
+        let file = data_file(&dir, name, len);
+        let start = Instant::now();
+        let out = Command::new("/usr/bin/time")
+            .arg("-v")
+            .arg(env!("CARGO_BIN_EXE_awl"))
+            .args([
+                "s3",
+                "cp",
+                &file.to_string_lossy(),
+                &format!("s3://{bucket}/{name}"),
+            ])
+            .env_clear()
+            .env("HOME", &home)
+            .env("AWS_ENDPOINT_URL", &proxy.url)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdin(Stdio::null())
+            .output()
+            .expect("awl runs");
+        ok(&out);
+        let rss_kb: u64 = text(&out.stderr)
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("Maximum resident set size (kbytes): "))
+            .and_then(|v| v.trim().parse().ok())
+            .expect("time -v reports the peak RSS");
+        println!(
+            "{name}: {len} bytes in {:?}, peak RSS {} KiB",
+            start.elapsed(),
+            rss_kb
+        );
+        assert!(rss_kb < 64 * 1024, "{name}: peak RSS {rss_kb} KiB");
+        let back = dir.join(format!("{name}.back"));
+        ok(&aws(
+            m,
+            &[
+                "s3api",
+                "get-object",
+                "--bucket",
+                &bucket,
+                "--key",
+                name,
+                &back.to_string_lossy(),
+            ],
+        ));
+        assert!(
+            fs::read(&back).ok() == fs::read(&file).ok(),
+            "{name} landed byte-identical"
+        );
+    }
+    let parts = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.head.contains("partNumber="))
+        .count();
+    assert_eq!(parts, 25, "200 MiB in 8 MiB parts");
+    assert!(proxy.max_in_flight() > 1, "parts went up in parallel");
+    assert_eq!(
+        proxy
+            .requests()
+            .iter()
+            .filter(|r| r.head.contains("?uploads="))
+            .count(),
+        1,
+        "only the big file went multipart"
+    );
+}
+
+#[test]
+fn an_upload_interrupted_with_sigint_leaves_nothing_behind() {
+    let m = moto();
+    let home = home_for(m);
+    let bucket = unique("sigint");
+    ok(&aws(
+        m,
+        &[
+            "s3api",
+            "create-bucket",
+            "--bucket",
+            &bucket,
+            "--create-bucket-configuration",
+            "LocationConstraint=ap-southeast-2",
+        ],
+    ));
+    let dir = temp_dir("sigint");
+    let file = data_file(&dir, "big.bin", 80 << 20);
+    let proxy = Proxy::start(m.addr);
+    // A slow link for parts, so the upload is surely in progress when the signal comes.
+    proxy.slow("partNumber=", Duration::from_millis(300));
+    let child = Command::new(env!("CARGO_BIN_EXE_awl"))
+        .args([
+            "s3",
+            "cp",
+            &file.to_string_lossy(),
+            &format!("s3://{bucket}/big.bin"),
+            "--max-concurrency",
+            "2",
+        ])
+        .env_clear()
+        .env("HOME", &home)
+        .env("AWS_ENDPOINT_URL", &proxy.url)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("awl runs");
+    let start = Instant::now();
+    while !proxy.requests().iter().any(|r| r.head.contains("partNumber=")) {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "the upload never started its parts"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(kill.success());
+    let out = child.wait_with_output().expect("awl exits");
+    assert_eq!(out.status.code(), Some(130), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("interrupted"), "{}", text(&out.stderr));
+    assert!(
+        proxy
+            .requests()
+            .iter()
+            .any(|r| r.head.starts_with("DELETE ") && r.head.contains("uploadId=")),
+        "aborted"
+    );
+    let uploads = aws(m, &["s3api", "list-multipart-uploads", "--bucket", &bucket]);
+    ok(&uploads);
+    assert!(
+        !text(&uploads.stdout).contains("UploadId"),
+        "no upload in progress: {}",
+        text(&uploads.stdout)
+    );
+    let head = aws(
+        m,
+        &["s3api", "head-object", "--bucket", &bucket, "--key", "big.bin"],
+    );
+    assert_ne!(head.status.code(), Some(0), "no object");
+}
+
+#[test]
+fn keys_with_spaces_plus_unicode_percent_and_dots_round_trip() {
+    let m = moto();
+    let home = home_for(m);
+    let bucket = unique("keys");
+    ok(&aws(
+        m,
+        &[
+            "s3api",
+            "create-bucket",
+            "--bucket",
+            &bucket,
+            "--create-bucket-configuration",
+            "LocationConstraint=ap-southeast-2",
+        ],
+    ));
+    let dir = temp_dir("keys");
+    let file = data_file(&dir, "k.bin", 1000);
+    let keys = [
+        "a b/c+d.txt",
+        "ünï/cødé ☃.txt",
+        "100% sure",
+        "x/../y/./z",
+        "dir//double",
+        "plus+and=eq&amp",
+    ];
+    for key in keys {
+        ok(&awl(
+            &home,
+            &m.url,
+            &[
+                "s3",
+                "cp",
+                &file.to_string_lossy(),
+                &format!("s3://{bucket}/{key}"),
+            ],
+        ));
+    }
+    let listed = aws(m, &["s3api", "list-objects-v2", "--bucket", &bucket]);
+    ok(&listed);
+    let v = awl::json::parse(&text(&listed.stdout)).expect("JSON");
+    let mut got: Vec<&str> = v
+        .get("Contents")
+        .and_then(|c| c.as_array())
+        .expect("contents")
+        .iter()
+        .filter_map(|o| o.get("Key").and_then(|k| k.as_str()))
+        .collect();
+    got.sort_unstable();
+    let mut want = keys.to_vec();
+    want.sort_unstable();
+    assert_eq!(got, want, "the keys exactly as given");
+    for key in keys {
+        let back = dir.join("back");
+        ok(&awl(
+            &home,
+            &m.url,
+            &[
+                "s3",
+                "cp",
+                &format!("s3://{bucket}/{key}"),
+                &back.to_string_lossy(),
+            ],
+        ));
+        assert_eq!(fs::read(&back).ok(), fs::read(&file).ok(), "{key}");
+    }
+    let out = awl(&home, &m.url, &["s3", "ls", &format!("s3://{bucket}/ünï/")]);
+    ok(&out);
+    assert!(
+        text(&out.stdout).ends_with("       1000 cødé ☃.txt\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = awl(&home, &m.url, &["s3", "ls", &format!("s3://{bucket}")]);
+    assert!(
+        text(&out.stdout).contains("PRE ünï/") && text(&out.stdout).contains("PRE x/"),
+        "{}",
+        text(&out.stdout)
+    );
+}
+
+#[test]
+fn a_wrong_region_answer_is_retried_once_in_the_buckets_region() {
+    let m = moto();
+    let home = home_for(m);
+    let bucket = unique("region");
+    ok(&aws(
+        m,
+        &[
+            "s3api",
+            "create-bucket",
+            "--bucket",
+            &bucket,
+            "--create-bucket-configuration",
+            "LocationConstraint=ap-southeast-2",
+        ],
+    ));
+    let proxy = Proxy::start(m.addr);
+    // The first listing is answered as S3 answers a request signed for the wrong region.
+    proxy.answer_times(
+        "list-type=2",
+        301,
+        &format!("<Error><Code>PermanentRedirect</Code><Message>The bucket you are attempting to access must be addressed using the specified endpoint.</Message><Bucket>{bucket}</Bucket></Error>"),
+        "x-amz-bucket-region: eu-central-1\r\n",
+        1,
+    );
+    let out = awl(&home, &proxy.url, &["s3", "ls", &format!("s3://{bucket}")]);
+    ok(&out);
+    let lists: Vec<_> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.head.contains("list-type=2"))
+        .collect();
+    assert_eq!(lists.len(), 2);
+    assert!(lists[0].head.contains("/ap-southeast-2/s3/aws4_request"));
+    assert!(
+        lists[1].head.contains("/eu-central-1/s3/aws4_request"),
+        "{}",
+        lists[1].head
+    );
+}
+
+#[test]
+fn errors_are_one_line_with_the_service_code() {
+    let m = moto();
+    let home = home_for(m);
+    let out = awl(&home, &m.url, &["s3", "ls", "s3://no-such-bucket-here"]);
+    assert_eq!(out.status.code(), Some(254));
+    assert!(
+        text(&out.stderr)
+            .starts_with("awl: error: ListObjectsV2 s3://no-such-bucket-here/: S3 NoSuchBucket (HTTP 404)"),
+        "{}",
+        text(&out.stderr)
+    );
+    let dir = temp_dir("err");
+    let file = data_file(&dir, "f.bin", 10);
+    let out = awl(
+        &home,
+        &m.url,
+        &["s3", "cp", &file.to_string_lossy(), "s3://no-such-bucket-here/k"],
+    );
+    assert_eq!(out.status.code(), Some(1), "a failed transfer exits 1");
+    assert!(
+        text(&out.stderr).starts_with("awl: error: upload failed: "),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = awl(
+        &home,
+        &m.url,
+        &[
+            "s3",
+            "cp",
+            "s3://no-such-bucket-here/k",
+            &dir.join("x").to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.join("x").exists(), "no file under the final name");
+    assert_eq!(
+        fs::read_dir(&dir).map(Iterator::count).ok(),
+        Some(1),
+        "and no temporary one"
+    );
+    let out = awl(&home, &m.url, &["s3", "cp", "nowhere.txt", "s3://b/k"]);
+    assert_eq!(out.status.code(), Some(252));
+}
