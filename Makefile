@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build musl-toolchain test test-deps lint unit static-check bench bench-sign fuzz install clean
+.PHONY: all build musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload fuzz install clean
 
 all: build
 
@@ -64,7 +64,7 @@ $(VENV_STAMP):
 	touch $@
 
 # Benchmarks measure and print; they are never tests.
-bench: bench-sign
+bench: bench-sign bench-upload
 
 # Signatures per second and SHA-256 throughput against the aws-sigv4 crate, in one run (bench/README.md).
 bench-sign: musl-toolchain
@@ -82,6 +82,10 @@ fuzz: $(CARGO_FUZZ)
 
 $(CARGO_FUZZ):
 	$(CARGO) install --locked --root target/tools cargo-fuzz
+
+# awl against `aws s3 cp`, 1 MiB / 100 MiB / 1 GiB to a local s3s-fs: wall time and peak RSS (bench/README.md).
+bench-upload: build test-deps
+	bench/run-upload.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -337,7 +337,12 @@ fn net_error(e: ureq::Error, url: &str) -> Error {
         }
         _ => None,
     };
-    let err = Error::new(ErrorKind::Other, format!("{url}: {what}: {e}")).with_source(e);
+    // Our own reader stops a transfer when a signal came: that is an interruption, not a network fault.
+    let kind = match &e {
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::Interrupted => ErrorKind::Interrupted,
+        _ => ErrorKind::Other,
+    };
+    let err = Error::new(kind, format!("{url}: {what}: {e}")).with_source(e);
     match hint {
         Some(h) => err.with_hint(h),
         None => err,

@@ -775,14 +775,14 @@ impl<'a> S3<'a> {
                 });
             }
         });
-        if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(e);
-        }
         if self.stopped() {
             return Err(Error::new(
                 ErrorKind::Interrupted,
                 format!("upload of s3://{bucket}/{key} interrupted"),
             ));
+        }
+        if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            return Err(e);
         }
         let mut parts = parts.into_inner().unwrap_or_else(|p| p.into_inner());
         parts.sort_by_key(|p| p.number);

@@ -582,3 +582,72 @@ fn errors_are_one_line_with_the_service_code() {
     let out = awl(&home, &m.url, &["s3", "cp", "nowhere.txt", "s3://b/k"]);
     assert_eq!(out.status.code(), Some(252));
 }
+
+#[test]
+fn list_buckets_follows_continuation_tokens() {
+    let m = moto();
+    let home = home_for(m);
+    let proxy = Proxy::start(m.addr);
+    // moto never paginates; the proxy answers the first page as S3 does when there are more.
+    proxy.answer_times(
+        "max-buckets=",
+        200,
+        "<ListAllMyBucketsResult><Buckets><Bucket><Name>page-one-bucket</Name>\
+         <CreationDate>2026-01-02T03:04:05.000Z</CreationDate></Bucket></Buckets>\
+         <ContinuationToken>next/page+token=</ContinuationToken></ListAllMyBucketsResult>",
+        "",
+        1,
+    );
+    let out = awl(&home, &proxy.url, &["s3", "ls"]);
+    ok(&out);
+    assert!(
+        text(&out.stdout).starts_with("2026-01-02 03:04:05 page-one-bucket\n"),
+        "{}",
+        text(&out.stdout)
+    );
+    let lists: Vec<_> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.head.contains("max-buckets="))
+        .collect();
+    assert_eq!(lists.len(), 2);
+    assert!(
+        lists[1]
+            .head
+            .contains("continuation-token=next%2Fpage%2Btoken%3D"),
+        "{}",
+        lists[1].head
+    );
+}
+
+#[test]
+fn a_download_whose_checksum_does_not_match_leaves_no_file() {
+    let m = moto();
+    let home = home_for(m);
+    let proxy = Proxy::start(m.addr);
+    proxy.answer_times(
+        "GET /some-bucket/k.txt",
+        200,
+        "hello",
+        "x-amz-checksum-sha256: AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\r\n",
+        1,
+    );
+    let dir = temp_dir("checksum");
+    let dest = dir.join("k.txt");
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["s3", "cp", "s3://some-bucket/k.txt", &dest.to_string_lossy()],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("does not match the SHA-256"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_dir(&dir).map(Iterator::count).ok(),
+        Some(0),
+        "nothing left behind"
+    );
+}

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# make bench-upload: awl against `aws s3 cp` uploading the same files to the same local s3s-fs server, runs
+# interleaved, medians of wall time and peak RSS (GNU time). s3s-fs is the fastest server here, so the clients
+# are what is measured.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+AWL=target/x86_64-unknown-linux-musl/release/awl
+AWS=target/tools/venv/bin/aws
+S3S=target/tools/bin/s3s-fs
+RUNS=${RUNS:-3}
+SIZES=${SIZES:-"1 100 1024"}   # MiB
+work=target/bench-upload
+rm -rf "$work"; mkdir -p "$work/root" "$work/home"
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$S3S" --host 127.0.0.1 --port "$port" --access-key AKIABENCHKEY00000001 --secret-key benchsecret "$work/root" \
+  > "$work/s3s-fs.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+
+export HOME="$PWD/$work/home" AWS_ACCESS_KEY_ID=AKIABENCHKEY00000001 AWS_SECRET_ACCESS_KEY=benchsecret
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+"$AWL" s3 mb s3://bench >/dev/null
+
+median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+measure() { # label file key command...: prints "wall_s rss_kb" per run into $work/label
+  local label=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/t" "$@" >/dev/null 2>"$work/err" || { cat "$work/err"; exit 1; }
+  cat "$work/t" >> "$work/$label"
+}
+
+echo
+echo "Uploads to a local s3s-fs server: awl (static musl) vs aws s3 cp (awscli $("$AWS" --version 2>&1 | cut -d' ' -f1 | cut -d/ -f2)), $RUNS runs each, interleaved, medians; $(date -u +%F), $(nproc) cores"
+echo
+printf '| %-8s | %10s | %10s | %8s | %12s | %12s |\n' size "awl s" "aws s" "speedup" "awl RSS MiB" "aws RSS MiB"
+printf '|%s|%s|%s|%s|%s|%s|\n' ---------- ------------ ------------ ---------- -------------- --------------
+for mib in $SIZES; do
+  f="$work/file-$mib"
+  head -c $((mib * 1048576)) /dev/urandom > "$f"
+  rm -f "$work/awl-$mib" "$work/aws-$mib"
+  for _ in $(seq "$RUNS"); do
+    measure "awl-$mib" "$AWL" s3 cp "$f" "s3://bench/awl-$mib"
+    measure "aws-$mib" "$AWS" s3 cp "$f" "s3://bench/aws-$mib"
+  done
+  cmp -s "$f" "$work/root/bench/awl-$mib" || { echo "awl's upload of $mib MiB differs"; exit 1; }
+  aw=$(awk '{print $1}' "$work/awl-$mib" | median); cw=$(awk '{print $1}' "$work/aws-$mib" | median)
+  ar=$(awk '{print $2}' "$work/awl-$mib" | median); cr=$(awk '{print $2}' "$work/aws-$mib" | median)
+  printf '| %-8s | %10s | %10s | %7sx | %12s | %12s |\n' "$mib MiB" "$aw" "$cw" \
+    "$(awk -v a="$aw" -v c="$cw" 'BEGIN { printf "%.1f", (a > 0 ? c / a : 0) }')" \
+    "$(awk -v r="$ar" 'BEGIN { printf "%.1f", r / 1024 }')" "$(awk -v r="$cr" 'BEGIN { printf "%.1f", r / 1024 }')"
+  rm -f "$f" "$work/root/bench/awl-$mib" "$work/root/bench/aws-$mib"
+done
