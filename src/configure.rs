@@ -114,6 +114,13 @@ pub fn list_rows(r: &Resolved, config: &LoadedFile, credentials: &LoadedFile) ->
                     };
                     rows.push(row(1, "credential_source", what, &setting.source));
                 }
+                Base::Fallback { source } => {
+                    let what = match source {
+                        NamedSource::EcsContainer => "the container's role (AWS_CONTAINER_CREDENTIALS_*)",
+                        _ => "the EC2 instance's role (instance metadata)",
+                    };
+                    rows.push(row(1, "from", what, Source::Default));
+                }
                 Base::Process { command, .. } => {
                     rows.push(row(
                         1,

@@ -3,8 +3,13 @@
 //! base keys, then each AssumeRole hop, from the cache or from STS with its MFA code.
 
 use crate::cache::{self, CacheKey};
+use crate::container;
+use crate::credential_process;
+use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::profile::{Base, Chain};
+use crate::http::Transport;
+use crate::imds::Imds;
+use crate::profile::{Base, Chain, NamedSource};
 use crate::secret::Secret;
 use crate::sts::{AssumeRoleParams, StsClient};
 use std::path::PathBuf;
@@ -47,6 +52,12 @@ impl Credentials {
 pub struct ChainContext<'a> {
     /// STS at the profile's endpoint.
     pub sts: &'a StsClient<'a>,
+    /// The environment (for `credential_source = Environment` and the container variables).
+    pub env: &'a Env,
+    /// HTTP for instance metadata and container endpoints: no proxy, short timeouts.
+    pub local_http: &'a dyn Transport,
+    /// Where instance metadata answers, if not at its usual address.
+    pub imds_endpoint: Option<String>,
     /// The AWS CLI's cache folder (`~/.aws/cli/cache`); `None` to neither read nor write a cache.
     pub cache_dir: Option<PathBuf>,
     /// Now.
@@ -73,7 +84,47 @@ pub fn default_session_name(now: SystemTime) -> String {
     format!("awl-session-{}", crate::time::unix_seconds(now))
 }
 
-fn base_credentials(base: &Base) -> Result<Credentials> {
+/// Credentials from instance metadata or a container endpoint, as the environment says.
+fn instance_credentials(source: NamedSource, ctx: &ChainContext<'_>) -> Result<Credentials> {
+    match source {
+        NamedSource::EcsContainer => {
+            let url = container::url(ctx.env)?;
+            let token = match (
+                ctx.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+                ctx.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+            ) {
+                (Some(t), _) => Some(t.to_owned()),
+                (None, Some(path)) => Some(env::read_token_file(path)?),
+                (None, None) => None,
+            };
+            container::credentials(ctx.local_http, &url, token.as_deref())
+        }
+        NamedSource::Ec2InstanceMetadata => {
+            if ctx.env.is_true("AWS_EC2_METADATA_DISABLED") {
+                return Err(
+                    Error::config("instance metadata is disabled (AWS_EC2_METADATA_DISABLED=true)")
+                        .with_hint("unset it on EC2, or give the profile another source of credentials"),
+                );
+            }
+            Imds::new(ctx.local_http, ctx.imds_endpoint.as_deref())?.credentials()
+        }
+        NamedSource::Environment => {
+            match (ctx.env.get("AWS_ACCESS_KEY_ID"), ctx.env.get("AWS_SECRET_ACCESS_KEY")) {
+                (Some(id), Some(secret)) => {
+                    let mut c = Credentials::new(id, secret);
+                    c.session_token = ctx.env.get("AWS_SESSION_TOKEN").map(Secret::new);
+                    Ok(c)
+                }
+                _ => Err(Error::config(
+                    "credential_source Environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+                )
+                .with_hint("export both before running awl")),
+            }
+        }
+    }
+}
+
+fn base_credentials(base: &Base, ctx: &ChainContext<'_>) -> Result<Credentials> {
     match base {
         Base::EnvKeys {
             access_key_id,
@@ -90,16 +141,10 @@ fn base_credentials(base: &Base) -> Result<Credentials> {
             c.session_token = session_token.as_ref().map(|t| t.value.clone());
             Ok(c)
         }
-        Base::Named { profile, setting, .. } => Err(Error::config(format!(
-            "profile '{profile}': credential_source {} ({}) is not supported yet",
-            setting.value, setting.source
-        ))
-        .with_hint("give the role a source_profile with keys instead")),
-        Base::Process { profile, command } => Err(Error::config(format!(
-            "profile '{profile}': credential_process ({}) is not supported yet",
-            command.source
-        ))
-        .with_hint("give the profile keys, or a role with a source_profile")),
+        Base::Named { source, .. } | Base::Fallback { source } => instance_credentials(*source, ctx),
+        Base::Process { profile, command } => {
+            credential_process::run(profile, &command.value, &command.source.to_string())
+        }
     }
 }
 
@@ -107,7 +152,7 @@ fn base_credentials(base: &Base) -> Result<Credentials> {
 /// cache when a fresh entry is there, otherwise from STS (asking for an MFA code where the hop has a serial)
 /// and then cached.
 pub fn resolve_chain(chain: &Chain, ctx: &mut ChainContext<'_>) -> Result<Credentials> {
-    let mut creds = base_credentials(&chain.base)?;
+    let mut creds = base_credentials(&chain.base, ctx)?;
     for hop in &chain.hops {
         let key = CacheKey {
             role_arn: &hop.role_arn.value,

@@ -139,6 +139,17 @@ pub fn display_path(path: &str, home: Option<&str>) -> String {
     }
 }
 
+/// Reads a token file (`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`): its text, trimmed.
+pub fn read_token_file(path: &str) -> Result<String> {
+    std::fs::read_to_string(path)
+        .map(|t| t.trim().to_owned())
+        .map_err(|e| {
+            Error::config(format!("cannot read the token file {path}: {e}"))
+                .with_hint("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE must name a readable file")
+                .with_source(e)
+        })
+}
+
 /// One of the two files, read and parsed.
 #[derive(Clone, Debug)]
 pub struct LoadedFile {

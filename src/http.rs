@@ -293,6 +293,8 @@ pub struct HttpConfig {
     pub connect_timeout: Option<Duration>,
     /// Time to wait for each read (default 60 s, as the AWS CLI).
     pub read_timeout: Option<Duration>,
+    /// Time for a whole request and its answer (default: none).
+    pub total_timeout: Option<Duration>,
     /// Trace requests and responses on stderr, secrets redacted.
     pub debug: bool,
     /// Set by a signal handler: transfers in progress stop with an error.
@@ -400,6 +402,7 @@ impl UreqTransport {
                 .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots.clone()).build())
                 .timeout_connect(Some(cfg.connect_timeout.unwrap_or(Duration::from_secs(60))))
                 .timeout_per_read(Some(cfg.read_timeout.unwrap_or(Duration::from_secs(60))))
+                .timeout_global(cfg.total_timeout)
                 .build();
             ureq::Agent::new_with_config(config)
         };

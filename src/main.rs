@@ -8,7 +8,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args = std::env::args_os().skip(1).collect();
     match awl::cli::run(args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => ExitCode::from(code),
         Err(e) => {
             let mut err = std::io::stderr().lock();
             // Nothing more can be done if stderr itself is gone.

@@ -29,6 +29,8 @@ pub enum Source {
     },
     /// awl's default.
     Default,
+    /// The EC2 instance metadata service.
+    InstanceMetadata,
 }
 
 impl fmt::Display for Source {
@@ -38,6 +40,7 @@ impl fmt::Display for Source {
             Source::Env(name) => write!(f, "env {name}"),
             Source::File { path, line } => write!(f, "{path}:{line}"),
             Source::Default => f.write_str("default"),
+            Source::InstanceMetadata => f.write_str("instance metadata"),
         }
     }
 }
@@ -274,6 +277,13 @@ pub enum Base {
         source: NamedSource,
         /// Where it was set.
         setting: Setting,
+    },
+    /// Nothing in the environment or the profile gave credentials: the container's role (when
+    /// `AWS_CONTAINER_CREDENTIALS_*` is set) or the EC2 instance's (instance metadata), as the AWS tools end
+    /// their default chain.
+    Fallback {
+        /// Which of the two.
+        source: NamedSource,
     },
     /// `credential_process` of a profile.
     Process {
@@ -656,6 +666,8 @@ pub struct Resolved {
     pub sts_endpoint: Option<Setting>,
     /// `output` of the profile.
     pub output: Option<Setting>,
+    /// Where instance metadata answers (`AWS_EC2_METADATA_SERVICE_ENDPOINT`, `ec2_metadata_service_endpoint`).
+    pub imds_endpoint: Option<Setting>,
 }
 
 /// The profile to use: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default` (the AWS CLI v2's and
@@ -699,13 +711,22 @@ impl Profiles {
             .or_else(|| env_setting(env, "AWS_DEFAULT_REGION"))
             .or_else(|| file_setting(props, "region"));
 
-        // Explicit --profile uses that profile's chain; otherwise keys in the environment come first.
+        // Explicit --profile uses that profile's chain; otherwise keys in the environment come first. A profile
+        // that is absent or has nothing to give ends, as in the AWS tools, at the container or the instance.
         let chain = match (flags.profile, env_keys(env)) {
             (None, Some(keys)) => keys.map(|base| Chain {
                 base,
                 hops: Vec::new(),
             }),
-            _ => self.chain(&name),
+            _ => match self.chain(&name) {
+                Err(e)
+                    if e.kind == ProfileErrorKind::NotFound
+                        || (e.kind == ProfileErrorKind::NoCredentials && !props.contains_key("role_arn")) =>
+                {
+                    fallback(env, e)
+                }
+                other => other,
+            },
         };
 
         let ca_bundle = env_setting(env, "AWS_CA_BUNDLE").or_else(|| file_setting(props, "ca_bundle"));
@@ -773,6 +794,8 @@ impl Profiles {
             s3_endpoint,
             sts_endpoint,
             output: file_setting(props, "output"),
+            imds_endpoint: env_setting(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT")
+                .or_else(|| file_setting(props, "ec2_metadata_service_endpoint")),
         })
     }
 
@@ -825,6 +848,30 @@ impl Profiles {
         }
         Ok(file_setting(props, "endpoint_url"))
     }
+}
+
+/// The end of the default chain: the container's role when its endpoint is set, else the instance's unless
+/// instance metadata is disabled; else the profile's own error, saying where awl looked.
+fn fallback(env: &Env, e: ProfileError) -> Result<Chain, ProfileError> {
+    let source = if crate::container::configured(env) {
+        NamedSource::EcsContainer
+    } else if !env.is_true("AWS_EC2_METADATA_DISABLED") {
+        NamedSource::Ec2InstanceMetadata
+    } else {
+        let hint = format!(
+            "{} (awl looked at AWS_ACCESS_KEY_ID, the profile, container credentials (not set) and instance \
+             metadata (AWS_EC2_METADATA_DISABLED))",
+            e.hint.as_deref().unwrap_or("configure credentials")
+        );
+        return Err(ProfileError {
+            hint: Some(hint),
+            ..e
+        });
+    };
+    Ok(Chain {
+        base: Base::Fallback { source },
+        hops: Vec::new(),
+    })
 }
 
 /// The environment's static keys: both, neither, or an error for one without the other.

@@ -7,7 +7,8 @@ use crate::credentials::{ChainContext, Credentials, resolve_chain};
 use crate::env::{self, Env, LoadedFile, Platform};
 use crate::error::{Error, Result};
 use crate::http::{HttpConfig, UreqTransport};
-use crate::profile::{Flags, Profiles, Resolved};
+use crate::imds::{self, Imds};
+use crate::profile::{Base, Flags, NamedSource, Profiles, Resolved, Setting, Source};
 use crate::secret::Secret;
 use crate::sts::{self, StsClient};
 use std::sync::Arc;
@@ -30,6 +31,8 @@ pub struct Session {
     pub transport: UreqTransport,
     /// Warnings for the user: how the files would be read by the AWS CLI, a cache that cannot be written.
     pub warnings: Vec<String>,
+    /// Whether requests are traced on stderr.
+    debug: bool,
 }
 
 impl std::fmt::Debug for Session {
@@ -67,6 +70,7 @@ pub fn http_config(env: &Env, resolved: &Resolved, debug: bool) -> Result<HttpCo
         no_proxy: either("NO_PROXY", "no_proxy"),
         connect_timeout: None,
         read_timeout: None,
+        total_timeout: None,
         debug,
         stop: None,
     })
@@ -91,6 +95,7 @@ impl Session {
             resolved,
             transport,
             warnings,
+            debug,
         })
     }
 
@@ -114,10 +119,42 @@ impl Session {
         now: SystemTime,
     ) -> Result<Credentials> {
         let chain = self.resolved.chain.clone().map_err(Error::from)?;
+        let local_http = imds::transport(self.debug)?;
+        let imds_endpoint = self.resolved.imds_endpoint.as_ref().map(|s| s.value.clone());
+        // On EC2 with nothing else to say the region, the instance says it (as the AWS SDKs do).
+        let on_instance = matches!(
+            chain.base,
+            Base::Fallback {
+                source: NamedSource::Ec2InstanceMetadata
+            } | Base::Named {
+                source: NamedSource::Ec2InstanceMetadata,
+                ..
+            }
+        );
+        if on_instance && self.resolved.region.is_none() && !self.env.is_true("AWS_EC2_METADATA_DISABLED") {
+            // Credentials first, so a machine that is not on EC2 fails within one short wait; then the region,
+            // best effort.
+            let imds = Imds::new(&local_http, imds_endpoint.as_deref())?;
+            let creds = imds.credentials()?;
+            if let Ok(region) = imds.region()
+                && !region.is_empty()
+            {
+                self.resolved.region = Some(Setting {
+                    value: region,
+                    source: Source::InstanceMetadata,
+                });
+            }
+            if chain.hops.is_empty() {
+                return Ok(creds);
+            }
+        }
         let cache_dir = env::home_dir(&self.env, Platform::current()).map(|h| cache::dir_in(&h));
         let sts = self.sts(None)?;
         let mut ctx = ChainContext {
             sts: &sts,
+            env: &self.env,
+            local_http: &local_http,
+            imds_endpoint,
             cache_dir,
             now,
             mfa_code,

@@ -92,16 +92,6 @@ fn usage_errors_exit_252_with_what_was_wrong_and_a_hint() {
 }
 
 #[test]
-fn commands_still_to_come_say_so_with_exit_255() {
-    let out = awl(&["credential-process"]);
-    assert_eq!(out.status.code(), Some(255));
-    assert_eq!(
-        text(&out.stderr),
-        "awl: error: 'awl credential-process' is not yet implemented\n"
-    );
-}
-
-#[test]
 fn a_closed_stdout_pipe_is_not_an_error() {
     // The read end is closed before awl starts, so its first write fails with EPIPE, every time.
     let (reader, writer) = std::io::pipe().expect("pipe");

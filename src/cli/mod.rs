@@ -5,6 +5,7 @@
 //! each beside this one. Only this module talks to the terminal.
 
 mod configure;
+mod export;
 mod s3;
 mod sts;
 
@@ -413,32 +414,37 @@ pub(crate) fn print_out(text: &str) -> Result<()> {
     }
 }
 
-/// Runs the command line `args` (without the program name).
-pub fn run(args: Vec<OsString>) -> Result<()> {
+/// Runs the command line `args` (without the program name); returns the exit code.
+pub fn run(args: Vec<OsString>) -> Result<u8> {
+    let done = |r: Result<()>| r.map(|()| 0);
     match parse(args)? {
-        Invocation::Version => print_out(&format!("awl {}\n", env!("CARGO_PKG_VERSION"))),
-        Invocation::Help(words) => print_out(&help_text(&words)),
+        Invocation::Version => done(print_out(&format!("awl {}\n", env!("CARGO_PKG_VERSION")))),
+        Invocation::Help(words) => done(print_out(&help_text(&words))),
         Invocation::Command { words, globals, args } => match words.as_slice() {
             ["configure", "list"] => {
                 no_args(&words, &args)?;
-                configure::configure_list(&globals)
+                done(configure::configure_list(&globals))
             }
             ["configure"] => {
                 no_args(&words, &args)?;
-                configure::configure_interactive(&globals)
+                done(configure::configure_interactive(&globals))
             }
             ["sts", "get-caller-identity"] => {
                 no_args(&words, &args)?;
-                sts::get_caller_identity(&globals)
+                done(sts::get_caller_identity(&globals))
             }
-            ["sts", "assume-role"] => sts::assume_role(&globals, &args),
-            ["s3", "ls"] => s3::ls(&globals, &args),
-            ["s3", "mb"] => s3::mb(&globals, &args),
-            ["s3", "cp"] => s3::cp(&globals, &args),
-            ["s3", "presign"] => s3::presign(&globals, &args),
+            ["sts", "assume-role"] => done(sts::assume_role(&globals, &args)),
+            ["s3", "ls"] => done(s3::ls(&globals, &args)),
+            ["s3", "mb"] => done(s3::mb(&globals, &args)),
+            ["s3", "cp"] => done(s3::cp(&globals, &args)),
+            ["s3", "presign"] => done(s3::presign(&globals, &args)),
+            ["env"] => export::env(&globals, &args),
+            ["exec"] => export::exec(&globals, &args),
+            ["credential-process"] => export::credential_process(&globals, &args),
+            // Every command of the table has an arm above; this is for one added to the table only.
             _ => Err(Error::new(
                 ErrorKind::NotImplemented,
-                format!("'awl {}' is not yet implemented", words.join(" ")),
+                format!("'awl {}' is not implemented", words.join(" ")),
             )),
         },
     }
