@@ -47,13 +47,15 @@ unit: test-deps
 
 # The real peers of the tests: moto (STS, S3, IAM) and the AWS CLI (the second party of the credential cache)
 # from PyPI into target/tools/venv; s3s-fs (a strict S3 on a folder) from crates.io into target/tools/bin;
-# GNU time (peak memory) and curl from Debian when missing. The tests start and stop the servers themselves.
+# GNU time (peak memory), curl, faketime (clock skew) and setpriv (faults as an unprivileged user) from
+# Debian when missing. The tests start and stop the servers themselves.
 VENV       := target/tools/venv
 VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3
 S3S_FS     := target/tools/bin/s3s-fs
 test-deps: $(VENV_STAMP) $(S3S_FS)
-	@command -v /usr/bin/time >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 || { \
-		apt-get update -qq && apt-get install -y -qq --no-install-recommends time curl >/dev/null; }
+	@command -v /usr/bin/time >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 \
+		&& command -v setpriv >/dev/null 2>&1 || { apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends time curl faketime util-linux >/dev/null; }
 
 $(S3S_FS):
 	$(CARGO) install --locked --root target/tools s3s-fs@0.14.1 --features binary
@@ -72,7 +74,7 @@ bench-sign: musl-toolchain
 
 # Each fuzz target for FUZZ_SECONDS (cargo-fuzz is installed under target/tools when missing).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ini json
+FUZZ_TARGETS := ini json xml args dates
 CARGO_FUZZ   := target/tools/bin/cargo-fuzz
 fuzz: $(CARGO_FUZZ)
 	@for t in $(FUZZ_TARGETS); do \

@@ -188,7 +188,7 @@ pub fn resolve_chain(chain: &Chain, ctx: &mut ChainContext<'_>) -> Result<Creden
             serial_number: key.serial_number.map(str::to_owned),
             token_code,
         };
-        let assumed = ctx.sts.assume_role(&creds, &params, ctx.now).map_err(|e| {
+        let assumed = ctx.sts.assume_role(&creds, &params).map_err(|e| {
             let hint = e.hint().map(str::to_owned);
             let err = Error::new(e.kind(), format!("profile '{}': {}", hop.profile, e.message()));
             match hint {

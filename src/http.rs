@@ -240,6 +240,8 @@ pub struct Response {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Vec<u8>,
+    /// How many attempts it took (see `retry`).
+    pub attempts: u32,
 }
 
 impl std::fmt::Debug for Response {
@@ -334,7 +336,7 @@ fn net_error(e: ureq::Error, url: &str) -> Error {
     };
     let hint = match &e {
         ureq::Error::Tls(_) => Some("for a private CA, set AWS_CA_BUNDLE or ca_bundle to its PEM file"),
-        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => {
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Io(_) => {
             Some("check the endpoint, the network, and HTTPS_PROXY / NO_PROXY")
         }
         _ => None,
@@ -563,6 +565,7 @@ impl UreqTransport {
             status,
             headers,
             body,
+            attempts: 1,
         };
         if self.debug {
             self.trace_response(&resp);
@@ -598,6 +601,7 @@ impl Transport for UreqTransport {
             status,
             headers,
             body: Vec::new(),
+            attempts: 1,
         };
         if self.debug {
             self.trace_response(&resp);

@@ -475,6 +475,15 @@ mod tests {
     }
 
     #[test]
+    fn python_style_sorts_nested_keys_and_reads_back_to_itself() {
+        // Found by fuzzing (a harness that expected key order to survive the sort).
+        let v = parse("[{}\r,{\"[\":\r0\r\r\r\n},{\"b\":{}, \"a\": 1}]").expect("parses");
+        let out = to_string(&v, Style::Python);
+        assert_eq!(out, r#"[{}, {"[": 0}, {"a": 1, "b": {}}]"#);
+        assert_eq!(parse(&out).map(|v| to_string(&v, Style::Python)).ok(), Some(out));
+    }
+
+    #[test]
     fn pretty_output_round_trips() {
         let v = Value::object([
             ("a", Value::Array(vec![Value::Bool(true), Value::Null])),

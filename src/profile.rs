@@ -668,6 +668,8 @@ pub struct Resolved {
     pub output: Option<Setting>,
     /// Where instance metadata answers (`AWS_EC2_METADATA_SERVICE_ENDPOINT`, `ec2_metadata_service_endpoint`).
     pub imds_endpoint: Option<Setting>,
+    /// Attempts per request (`AWS_MAX_ATTEMPTS`, `max_attempts`; 3 by default).
+    pub max_attempts: Setting<u32>,
 }
 
 /// The profile to use: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default` (the AWS CLI v2's and
@@ -796,6 +798,24 @@ impl Profiles {
             output: file_setting(props, "output"),
             imds_endpoint: env_setting(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT")
                 .or_else(|| file_setting(props, "ec2_metadata_service_endpoint")),
+            max_attempts: match env_setting(env, "AWS_MAX_ATTEMPTS")
+                .or_else(|| file_setting(props, "max_attempts"))
+            {
+                None => Setting::new(3, Source::Default),
+                Some(s) => match s.value.parse::<u32>() {
+                    Ok(n) if (1..=20).contains(&n) => Setting::new(n, s.source),
+                    _ => {
+                        return Err(ProfileError::new(
+                            ProfileErrorKind::InvalidSetting,
+                            format!(
+                                "max_attempts {:?} ({}) is not a number from 1 to 20",
+                                s.value, s.source
+                            ),
+                            None,
+                        ));
+                    }
+                },
+            },
         })
     }
 

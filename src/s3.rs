@@ -9,9 +9,10 @@
 use crate::base64;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::{Body, Endpoint, Request, Response, Transport};
+use crate::http::{Body, Endpoint, Request, Response};
 use crate::percent;
 use crate::profile::AddressingStyle;
+use crate::retry::Sender;
 use crate::sigv4::{Payload, Settings, Signer, UNSIGNED_PAYLOAD};
 use crate::time::parse_rfc3339;
 use crate::xml::{self, Element};
@@ -334,12 +335,11 @@ impl<W: Write> Write for HashingWriter<W> {
 
 /// S3 with one set of credentials.
 pub struct S3<'a> {
-    transport: &'a dyn Transport,
+    sender: Sender<'a>,
     creds: Credentials,
     region: String,
     endpoint: Option<Endpoint>,
     style: AddressingStyle,
-    clock: &'a (dyn Fn() -> SystemTime + Sync),
     stop: Option<Arc<AtomicBool>>,
 }
 
@@ -362,24 +362,22 @@ fn io_err(what: String, e: io::Error) -> Error {
 }
 
 impl<'a> S3<'a> {
-    /// S3 in `region` (at `endpoint` if given), signing with `creds`; `clock` gives the time of each request;
-    /// `stop`, set by a signal handler, interrupts transfers.
+    /// S3 in `region` (at `endpoint` if given), signing with `creds`, sending through `sender` (retries,
+    /// clock skew); `stop`, set by a signal handler, interrupts transfers.
     pub fn new(
-        transport: &'a dyn Transport,
+        sender: Sender<'a>,
         creds: Credentials,
         region: &str,
         endpoint: Option<Endpoint>,
         style: AddressingStyle,
-        clock: &'a (dyn Fn() -> SystemTime + Sync),
         stop: Option<Arc<AtomicBool>>,
     ) -> Self {
         S3 {
-            transport,
+            sender,
             creds,
             region: region.to_owned(),
             endpoint,
             style,
-            clock,
             stop,
         }
     }
@@ -409,29 +407,28 @@ impl<'a> S3<'a> {
                 "/".to_owned(),
             ),
         };
-        let mut req = Request::new(method, &endpoint, path, query);
-        for (n, v) in headers {
-            req = req.header(n, v.clone());
-        }
-        if !body.is_empty() || method == "PUT" || method == "POST" {
-            req = req.header("content-length", body.len().to_string());
-        }
         let hash = match (&body, payload_hash) {
             (_, Some(h)) => h.to_owned(),
             (Body::File { .. }, None) => UNSIGNED_PAYLOAD.to_owned(),
             (b, None) => crate::sigv4::sha256_hex(b.bytes()),
         };
-        req.body = body;
         let signer = Signer::new(&self.creds, region, "s3");
-        req.sign_with(
-            &signer,
-            &Settings::s3(),
-            Payload::Sha256Hex(&hash),
-            (self.clock)(),
-        );
+        // Each attempt is built and signed anew, at its own (skew-corrected) time.
+        let build = |at: SystemTime| {
+            let mut req = Request::new(method, &endpoint, path.clone(), query);
+            for (n, v) in headers {
+                req = req.header(n, v.clone());
+            }
+            if !body.is_empty() || method == "PUT" || method == "POST" {
+                req = req.header("content-length", body.len().to_string());
+            }
+            req.body = body.clone();
+            req.sign_with(&signer, &Settings::s3(), Payload::Sha256Hex(&hash), at);
+            req
+        };
         match sink {
-            Some(s) => self.transport.download(&req, s),
-            None => self.transport.send(&req),
+            Some(s) => self.sender.download(&build, s),
+            None => self.sender.send(&build),
         }
     }
 
@@ -492,6 +489,11 @@ impl<'a> S3<'a> {
             return Ok(resp);
         }
         let mut err = xml::service_error("S3", resp.status, resp.header("x-amz-request-id"), &resp.body);
+        if resp.attempts > 1 {
+            err.message = format!("{} (after {} attempts)", err.message, resp.attempts)
+                .trim_start()
+                .to_owned();
+        }
         if resp.status == 301
             && let Some(r) = resp.header("x-amz-bucket-region")
         {
@@ -912,7 +914,7 @@ impl<'a> S3<'a> {
                 payload: Payload::Unsigned,
             },
             &Settings::s3(),
-            (self.clock)(),
+            self.sender.skew.signing_time((self.sender.clock)()),
             expires_in,
         );
         format!("{}{path}?{}", endpoint.origin(), sig.query_string())

@@ -9,11 +9,30 @@ use crate::error::{Error, Result};
 use crate::http::{HttpConfig, UreqTransport};
 use crate::imds::{self, Imds};
 use crate::profile::{Base, Flags, NamedSource, Profiles, Resolved, Setting, Source};
+use crate::retry::{RetryPolicy, Sender};
 use crate::secret::Secret;
+use crate::skew;
 use crate::sts::{self, StsClient};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+
+/// How a session talks to the network.
+#[derive(Clone, Debug, Default)]
+pub struct SessionOptions {
+    /// Trace requests and responses on stderr (`--debug`), secrets redacted.
+    pub debug: bool,
+    /// Set by a signal handler: transfers in progress stop.
+    pub stop: Option<Arc<AtomicBool>>,
+    /// Time to connect (`--cli-connect-timeout`; default 60 s).
+    pub connect_timeout: Option<Duration>,
+    /// Time to wait for data (`--cli-read-timeout`; default 60 s).
+    pub read_timeout: Option<Duration>,
+}
+
+fn clock() -> SystemTime {
+    SystemTime::now()
+}
 
 /// A resolved profile with its transport.
 pub struct Session {
@@ -77,15 +96,17 @@ pub fn http_config(env: &Env, resolved: &Resolved, debug: bool) -> Result<HttpCo
 }
 
 impl Session {
-    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and sets up HTTP
-    /// (`--debug` traces; `stop`, set by a signal handler, interrupts transfers).
-    pub fn open(env: Env, flags: &Flags<'_>, debug: bool, stop: Option<Arc<AtomicBool>>) -> Result<Self> {
+    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and sets up HTTP.
+    pub fn open(env: Env, flags: &Flags<'_>, options: &SessionOptions) -> Result<Self> {
+        let debug = options.debug;
         let (config, credentials_file) = env::load_files(&env)?;
         let warnings = file_warnings(&config, &credentials_file);
         let profiles = Profiles::from_files(&config, &credentials_file);
         let resolved = profiles.resolve(flags, &env)?;
         let mut http = http_config(&env, &resolved, debug)?;
-        http.stop = stop;
+        http.stop = options.stop.clone();
+        http.connect_timeout = options.connect_timeout;
+        http.read_timeout = options.read_timeout;
         let transport = UreqTransport::new(&http)?;
         Ok(Session {
             env,
@@ -99,6 +120,20 @@ impl Session {
         })
     }
 
+    /// Sending with the profile's retry policy and the run's clock-skew correction.
+    pub fn sender(&self) -> Sender<'_> {
+        Sender {
+            transport: &self.transport,
+            policy: RetryPolicy {
+                max_attempts: self.resolved.max_attempts.value,
+                ..RetryPolicy::default()
+            },
+            skew: skew::global(),
+            clock: &clock,
+            sleep: &std::thread::sleep,
+        }
+    }
+
     /// STS for this profile's region, at `endpoint_url` if given, else at the profile's STS endpoint.
     pub fn sts(&self, endpoint_url: Option<&str>) -> Result<StsClient<'_>> {
         let r = &self.resolved;
@@ -108,7 +143,7 @@ impl Session {
             r.sts_endpoints.value,
             url,
         )?;
-        Ok(StsClient::new(&self.transport, endpoint, region))
+        Ok(StsClient::new(self.sender(), endpoint, region))
     }
 
     /// The credentials of the profile: its chain walked, roles from the AWS CLI's cache where fresh, MFA codes

@@ -3,15 +3,15 @@
 
 use crate::credentials::Credentials;
 use crate::error::{Error, Result};
-use crate::http::{Body, Endpoint, Request, Transport};
+use crate::http::{Body, Endpoint, Request};
 use crate::percent;
 use crate::profile::StsEndpoints;
+use crate::retry::Sender;
 use crate::secret::Secret;
 use crate::sigv4::{Settings, Signer};
 use crate::time::parse_rfc3339;
 use crate::xml;
 use std::fmt;
-use std::time::SystemTime;
 
 /// The STS API version awl speaks.
 const VERSION: &str = "2011-06-15";
@@ -224,18 +224,18 @@ pub fn endpoint(region: Option<&str>, style: StsEndpoints, url: Option<&str>) ->
     }
 }
 
-/// STS at one endpoint, over a transport.
+/// STS at one endpoint.
 pub struct StsClient<'a> {
-    transport: &'a dyn Transport,
+    sender: Sender<'a>,
     endpoint: Endpoint,
     region: String,
 }
 
 impl<'a> StsClient<'a> {
-    /// A client for `endpoint`, signing for `region`.
-    pub fn new(transport: &'a dyn Transport, endpoint: Endpoint, region: String) -> Self {
+    /// A client for `endpoint`, signing for `region`, sending through `sender` (retries, clock skew).
+    pub fn new(sender: Sender<'a>, endpoint: Endpoint, region: String) -> Self {
         StsClient {
-            transport,
+            sender,
             endpoint,
             region,
         }
@@ -246,37 +246,38 @@ impl<'a> StsClient<'a> {
         &self.endpoint
     }
 
-    fn call(&self, creds: &Credentials, body: String, now: SystemTime, what: &str) -> Result<Vec<u8>> {
-        let mut req = Request::new("POST", &self.endpoint, "/", "")
-            .header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
-        req.body = Body::Bytes(body.into_bytes());
+    fn call(&self, creds: &Credentials, body: String, what: &str) -> Result<Vec<u8>> {
         let signer = Signer::new(creds, &self.region, "sts");
-        req.sign(&signer, &Settings::default(), now);
-        let resp = self.transport.send(&req)?;
+        let resp = self.sender.send(&|at| {
+            let mut req = Request::new("POST", &self.endpoint, "/", "")
+                .header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+            req.body = Body::Bytes(body.clone().into_bytes());
+            req.sign(&signer, &Settings::default(), at);
+            req
+        })?;
         if !resp.is_success() {
             let request_id = resp
                 .header("x-amzn-requestid")
                 .or(resp.header("x-amz-request-id"));
-            return Err(xml::service_error("STS", resp.status, request_id, &resp.body).into_error(what));
+            let mut e = xml::service_error("STS", resp.status, request_id, &resp.body);
+            if resp.attempts > 1 {
+                e.message = format!("{} (after {} attempts)", e.message, resp.attempts);
+            }
+            return Err(e.into_error(what));
         }
         Ok(resp.body)
     }
 
     /// AssumeRole with `creds`.
-    pub fn assume_role(
-        &self,
-        creds: &Credentials,
-        p: &AssumeRoleParams,
-        now: SystemTime,
-    ) -> Result<AssumedRole> {
+    pub fn assume_role(&self, creds: &Credentials, p: &AssumeRoleParams) -> Result<AssumedRole> {
         let what = format!("AssumeRole {}", p.role_arn);
-        let body = self.call(creds, assume_role_form(p), now, &what)?;
+        let body = self.call(creds, assume_role_form(p), &what)?;
         parse_assume_role(&body)
     }
 
     /// GetCallerIdentity with `creds`.
-    pub fn get_caller_identity(&self, creds: &Credentials, now: SystemTime) -> Result<CallerIdentity> {
-        let body = self.call(creds, get_caller_identity_form(), now, "GetCallerIdentity")?;
+    pub fn get_caller_identity(&self, creds: &Credentials) -> Result<CallerIdentity> {
+        let body = self.call(creds, get_caller_identity_form(), "GetCallerIdentity")?;
         parse_caller_identity(&body)
     }
 }

@@ -651,3 +651,56 @@ fn a_download_whose_checksum_does_not_match_leaves_no_file() {
         "nothing left behind"
     );
 }
+
+#[test]
+fn debug_traces_of_the_whole_scenario_hold_no_secret() {
+    let m = moto();
+    let home = home_for(m);
+    let bucket = unique("debug");
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenario/samplefile.txt");
+    let dir = temp_dir("debug");
+    let back = dir.join("back.txt");
+    let runs: Vec<Vec<String>> = vec![
+        vec!["--mfa-code".into(), CODE.into(), "s3".into(), "ls".into()],
+        vec!["s3".into(), "mb".into(), format!("s3://{bucket}")],
+        vec![
+            "s3".into(),
+            "cp".into(),
+            sample.to_string_lossy().into_owned(),
+            format!("s3://{bucket}/book.txt"),
+        ],
+        vec!["s3".into(), "ls".into(), format!("s3://{bucket}")],
+        vec![
+            "s3".into(),
+            "cp".into(),
+            format!("s3://{bucket}/book.txt"),
+            back.to_string_lossy().into_owned(),
+        ],
+        vec!["sts".into(), "get-caller-identity".into()],
+    ];
+    let mut all = String::new();
+    for args in &runs {
+        let mut full = vec!["--debug", "--profile", "profile2"];
+        full.extend(args.iter().map(String::as_str));
+        let out = awl(&home, &m.url, &full);
+        ok(&out);
+        all.push_str(&text(&out.stdout));
+        all.push_str(&text(&out.stderr));
+    }
+    assert!(
+        all.contains("> PUT") && all.contains("Signature=***"),
+        "the traces are there"
+    );
+    let entry = fs::read_to_string(home.join(".aws/cli/cache/f7cd9dfa46df1e7a80e0e0baacc1b2cdcc3b1df7.json"))
+        .expect("cache");
+    let role = awl::cache::parse_entry(&entry).expect("entry");
+    let token = role.session_token.as_ref().expect("token").expose().to_owned();
+    for (what, secret) in [
+        ("alice's secret key", m.secret.as_str()),
+        ("the role's secret key", role.secret_access_key.expose()),
+        ("the role's session token", token.as_str()),
+        ("the MFA code", CODE),
+    ] {
+        assert!(!all.contains(secret), "{what} appears in the output");
+    }
+}

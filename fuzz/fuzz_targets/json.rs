@@ -1,4 +1,5 @@
-//! The JSON reader must never panic; what it reads must survive a write and a second read.
+//! The JSON reader must never panic; what it reads must survive a write and a second read (Python style
+//! sorts object keys, so its output must read back to itself).
 #![no_main]
 
 use awl::json::{Style, parse, to_string};
@@ -9,8 +10,9 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if let Ok(v) = parse(text) {
-        for style in [Style::Pretty, Style::Python] {
-            assert_eq!(parse(&to_string(&v, style)).ok().as_ref(), Some(&v));
-        }
+        assert_eq!(parse(&to_string(&v, Style::Pretty)).ok().as_ref(), Some(&v));
+        let python = to_string(&v, Style::Python);
+        let again = parse(&python).expect("Python-style output reads");
+        assert_eq!(to_string(&again, Style::Python), python);
     }
 });

@@ -15,13 +15,13 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::json::{self, Value};
 use crate::profile::{Flags, Profiles};
 use crate::secret::Secret;
-use crate::session::{self, Session};
+use crate::session::{self, Session, SessionOptions};
 use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// The output format asked for with `--output`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -50,6 +50,10 @@ pub struct Globals {
     pub output: Output,
     /// `--debug`: trace requests on stderr, secrets redacted.
     pub debug: bool,
+    /// `--cli-connect-timeout` in seconds (0: wait as long as it takes).
+    pub connect_timeout: Option<u64>,
+    /// `--cli-read-timeout` in seconds (0: wait as long as it takes).
+    pub read_timeout: Option<u64>,
 }
 
 /// What the command line asks for.
@@ -189,6 +193,8 @@ Options (before or after the command):
   --mfa-code CODE      the 6-digit MFA code, instead of a prompt (for scripts)
   --output json|text   the output format
   --debug              trace requests on stderr (secrets are never shown)
+  --cli-connect-timeout S, --cli-read-timeout S
+                       seconds to connect and to wait for data (60 each; 0: no limit)
   --version            print the version and exit
   --help               print this help and exit";
 
@@ -256,6 +262,8 @@ const VALUE_OPTIONS: &[&str] = &[
     "--endpoint-url",
     "--mfa-code",
     "--output",
+    "--cli-connect-timeout",
+    "--cli-read-timeout",
 ];
 
 /// Parses the arguments after the program name.
@@ -398,6 +406,21 @@ fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
                 }
             }
         }
+        "--cli-connect-timeout" | "--cli-read-timeout" => {
+            let secs = value
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s <= 86_400)
+                .ok_or_else(|| {
+                    Error::usage(format!("{name} {value:?} is not a number of seconds"))
+                        .with_hint(format!("write '{name} 10' (0 waits as long as it takes)"))
+                })?;
+            if name == "--cli-connect-timeout" {
+                globals.connect_timeout = Some(secs);
+            } else {
+                globals.read_timeout = Some(secs);
+            }
+        }
         _ => unreachable!("VALUE_OPTIONS lists only the names matched here"),
     }
     Ok(())
@@ -416,8 +439,17 @@ pub(crate) fn print_out(text: &str) -> Result<()> {
 
 /// Runs the command line `args` (without the program name); returns the exit code.
 pub fn run(args: Vec<OsString>) -> Result<u8> {
+    let result = dispatch(parse(args)?);
+    // Said once, whatever the outcome: awl corrected for a clock that is off.
+    if let Some(notice) = crate::skew::global().take_notice() {
+        warn(&[notice]);
+    }
+    result
+}
+
+fn dispatch(invocation: Invocation) -> Result<u8> {
     let done = |r: Result<()>| r.map(|()| 0);
-    match parse(args)? {
+    match invocation {
         Invocation::Version => done(print_out(&format!("awl {}\n", env!("CARGO_PKG_VERSION")))),
         Invocation::Help(words) => done(print_out(&help_text(&words))),
         Invocation::Command { words, globals, args } => match words.as_slice() {
@@ -532,7 +564,22 @@ pub(crate) fn open_session_with_stop(
     if service != "s3" {
         f.endpoint_url = None;
     }
-    let s = Session::open(Env::from_process(), &f, globals.debug, stop)?;
+    let seconds = |s: Option<u64>| {
+        s.map(|s| {
+            if s == 0 {
+                Duration::from_secs(86_400 * 365)
+            } else {
+                Duration::from_secs(s)
+            }
+        })
+    };
+    let options = SessionOptions {
+        debug: globals.debug,
+        stop,
+        connect_timeout: seconds(globals.connect_timeout),
+        read_timeout: seconds(globals.read_timeout),
+    };
+    let s = Session::open(Env::from_process(), &f, &options)?;
     warn(&s.warnings);
     Ok(s)
 }

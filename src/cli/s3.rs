@@ -13,11 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::Mutex;
 use std::sync::atomic::AtomicBool;
-use std::time::{Duration, Instant, SystemTime};
-
-fn clock() -> SystemTime {
-    SystemTime::now()
-}
+use std::time::{Duration, Instant};
 
 /// Runs `f` with S3 for the session's profile.
 fn with_s3<T>(
@@ -38,7 +34,7 @@ fn with_s3<T>(
         None => None,
     };
     let style = r.addressing_style.value;
-    let s3 = S3::new(&session.transport, creds, &region, endpoint, style, &clock, stop);
+    let s3 = S3::new(session.sender(), creds, &region, endpoint, style, stop);
     f(&s3, &session)
 }
 

@@ -6,14 +6,13 @@ use crate::json::Value;
 use crate::secret::Secret;
 use crate::sts::AssumeRoleParams;
 use std::collections::BTreeMap;
-use std::time::SystemTime;
 
 pub(super) fn get_caller_identity(globals: &Globals) -> Result<()> {
     let mut session = open_session(globals, "sts")?;
     let creds = session_credentials(&mut session, globals)?;
     let id = session
         .sts(globals.endpoint_url.as_deref())?
-        .get_caller_identity(&creds, SystemTime::now())?;
+        .get_caller_identity(&creds)?;
     match globals.output {
         Output::Text => print_out(&format!("{}\t{}\t{}\n", id.account, id.arn, id.user_id)),
         Output::Default | Output::Json => json_out(&Value::object([
@@ -76,7 +75,7 @@ pub(super) fn assume_role(globals: &Globals, args: &[String]) -> Result<()> {
     let creds = session_credentials(&mut session, globals)?;
     let a = session
         .sts(globals.endpoint_url.as_deref())?
-        .assume_role(&creds, &params, SystemTime::now())?;
+        .assume_role(&creds, &params)?;
     let c = &a.credentials;
     let secret = c.secret_access_key.expose().to_owned();
     let token = c

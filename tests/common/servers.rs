@@ -120,13 +120,25 @@ impl Recorded {
     }
 }
 
+/// What the proxy does with a request that matches a rule.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Answer itself: status, body, extra header lines (`"Name: value\r\n"` each).
+    Answer(u16, String, String),
+    /// Hold the request this long, then forward it (a slow link).
+    Slow(Duration),
+    /// Close the connection without an answer (a reset).
+    Drop,
+    /// Keep the connection open and never answer (a stall).
+    Stall,
+    /// Forward, but pass on only the first half of the answer's bytes, then close (cut mid-body).
+    Truncate,
+}
+
 /// What the proxy does with requests whose head or body contains `needle`.
 struct Rule {
     needle: String,
-    /// Answer itself with this status and body (and headers), instead of forwarding.
-    answer: Option<(u16, String, String)>,
-    /// Hold each such request this long before forwarding it (a slow network).
-    delay: Duration,
+    action: Action,
     /// How many more requests the rule applies to.
     remaining: usize,
 }
@@ -217,7 +229,7 @@ impl Proxy {
         }
         log.lock().expect("log").push(req.clone());
         let text = format!("{}{}", req.head, req.body_text());
-        let (answer, delay) = {
+        let action = {
             let mut rules = rules.lock().expect("rules");
             match rules
                 .iter_mut()
@@ -225,26 +237,38 @@ impl Proxy {
             {
                 Some(r) => {
                     r.remaining -= 1;
-                    (r.answer.clone(), r.delay)
+                    Some(r.action.clone())
                 }
-                None => (None, Duration::ZERO),
+                None => None,
             }
         };
-        if let Some((status, body, headers)) = answer {
-            write!(
-                client,
-                "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: \
-                 proxy-{status}\r\n{headers}Connection: close\r\n\r\n{body}",
-                body.len()
-            )?;
-            return client.shutdown(Shutdown::Both);
+        let mut delay = Duration::ZERO;
+        let mut truncate = false;
+        match action {
+            Some(Action::Answer(status, body, headers)) => {
+                write!(
+                    client,
+                    "HTTP/1.1 {status} X\r\nContent-Type: text/xml\r\nContent-Length: {}\r\nx-amzn-RequestId: \
+                     proxy-{status}\r\n{headers}Connection: close\r\n\r\n{body}",
+                    body.len()
+                )?;
+                return client.shutdown(Shutdown::Both);
+            }
+            Some(Action::Drop) => return client.shutdown(Shutdown::Both),
+            Some(Action::Stall) => {
+                std::thread::sleep(Duration::from_secs(30));
+                return Ok(());
+            }
+            Some(Action::Slow(d)) => delay = d,
+            Some(Action::Truncate) => truncate = true,
+            None => {}
         }
         {
             let mut f = in_flight.lock().expect("in flight");
             f.0 += 1;
             f.1 = f.1.max(f.0);
         }
-        let result = Self::forward(&req, upstream, &mut client, delay);
+        let result = Self::forward(&req, upstream, &mut client, delay, truncate);
         in_flight.lock().expect("in flight").0 -= 1;
         result
     }
@@ -254,6 +278,7 @@ impl Proxy {
         upstream: SocketAddr,
         client: &mut TcpStream,
         delay: Duration,
+        truncate: bool,
     ) -> std::io::Result<()> {
         if !delay.is_zero() {
             std::thread::sleep(delay);
@@ -270,6 +295,9 @@ impl Proxy {
         up.write_all(&req.body)?;
         let mut answer = Vec::new();
         up.read_to_end(&mut answer)?;
+        if truncate {
+            answer.truncate(answer.len() / 2);
+        }
         client.write_all(&answer)?;
         client.shutdown(Shutdown::Both)
     }
@@ -282,21 +310,24 @@ impl Proxy {
     /// Answers the next `times` requests containing `needle` with `status`, `body` and extra header lines
     /// (`"Name: value\r\n"` each).
     pub fn answer_times(&self, needle: &str, status: u16, body: &str, headers: &str, times: usize) {
-        self.rules.lock().expect("rules").push(Rule {
-            needle: needle.to_owned(),
-            answer: Some((status, body.to_owned(), headers.to_owned())),
-            delay: Duration::ZERO,
-            remaining: times,
-        });
+        self.rule(
+            needle,
+            Action::Answer(status, body.to_owned(), headers.to_owned()),
+            times,
+        );
     }
 
     /// Holds each request containing `needle` for `delay` before forwarding it, as a slow link would.
     pub fn slow(&self, needle: &str, delay: Duration) {
+        self.rule(needle, Action::Slow(delay), usize::MAX);
+    }
+
+    /// Does `action` to the next `times` requests containing `needle`.
+    pub fn rule(&self, needle: &str, action: Action, times: usize) {
         self.rules.lock().expect("rules").push(Rule {
             needle: needle.to_owned(),
-            answer: None,
-            delay,
-            remaining: usize::MAX,
+            action,
+            remaining: times,
         });
     }
 

@@ -1,0 +1,338 @@
+//! Faults injected between awl and real servers (a refusing port, resets, 503s, stalls, a cut download, a
+//! clock off by an hour under faketime, unwritable and unreadable files as an unprivileged user): awl retries
+//! within its attempt budget and succeeds, or stops with one clear line, losing nothing.
+
+mod common;
+
+use common::servers::{Action, Moto, Proxy, free_port, moto, s3s_fs};
+use common::{awl_in, temp_dir, text};
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn home_with_keys(m: &Moto) -> PathBuf {
+    let home = temp_dir("home");
+    fs::create_dir_all(home.join(".aws")).expect(".aws");
+    fs::write(
+        home.join(".aws/credentials"),
+        format!(
+            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            m.key_id, m.secret
+        ),
+    )
+    .expect("credentials");
+    fs::write(home.join(".aws/config"), "[default]\nregion = ap-southeast-2\n").expect("config");
+    home
+}
+
+fn awl(home: &Path, endpoint: &str, args: &[&str]) -> Output {
+    awl_in(home, &[("AWS_ENDPOINT_URL", endpoint)], args, "")
+}
+
+fn ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}\nstdout: {}",
+        text(&out.stderr),
+        text(&out.stdout)
+    );
+}
+
+fn bucket_with(m: &Moto, home: &Path, name: &str) -> String {
+    let bucket = format!("{name}-{}", free_port());
+    ok(&awl(home, &m.url, &["s3", "mb", &format!("s3://{bucket}")]));
+    bucket
+}
+
+fn count(p: &Proxy, needle: &str) -> usize {
+    p.requests().iter().filter(|r| r.head.contains(needle)).count()
+}
+
+#[test]
+fn connection_refused_is_tried_three_times_then_one_line() {
+    let m = moto();
+    let home = home_with_keys(m);
+    let closed = format!("http://127.0.0.1:{}", free_port());
+    let out = awl(&home, &closed, &["s3", "ls"]);
+    assert_eq!(out.status.code(), Some(255));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with(&format!("awl: error: {closed}/?max-buckets=1000: connection")),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| l.ends_with("(after 3 attempts)")),
+        "{err}"
+    );
+    assert!(err.contains("hint: check the endpoint"), "{err}");
+}
+
+#[test]
+fn a_reset_during_an_upload_is_retried_and_the_object_lands() {
+    let m = moto();
+    let home = home_with_keys(m);
+    let bucket = bucket_with(m, &home, "reset");
+    let dir = temp_dir("reset");
+    let file = dir.join("f.bin");
+    fs::write(&file, vec![7u8; 300_000]).expect("file");
+    let proxy = Proxy::start(m.addr);
+    proxy.rule(&format!("PUT /{bucket}/f.bin"), Action::Drop, 1);
+    ok(&awl(
+        &home,
+        &proxy.url,
+        &[
+            "s3",
+            "cp",
+            &file.to_string_lossy(),
+            &format!("s3://{bucket}/f.bin"),
+        ],
+    ));
+    assert_eq!(count(&proxy, &format!("PUT /{bucket}/f.bin")), 2);
+    let back = dir.join("back");
+    ok(&awl(
+        &home,
+        &m.url,
+        &[
+            "s3",
+            "cp",
+            &format!("s3://{bucket}/f.bin"),
+            &back.to_string_lossy(),
+        ],
+    ));
+    assert_eq!(fs::read(&back).ok(), fs::read(&file).ok());
+}
+
+#[test]
+fn a_503_twice_then_ok_succeeds_on_the_third_attempt() {
+    let m = moto();
+    let home = home_with_keys(m);
+    let proxy = Proxy::start(m.addr);
+    proxy.answer_times(
+        "max-buckets=",
+        503,
+        "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>",
+        "",
+        2,
+    );
+    ok(&awl(&home, &proxy.url, &["s3", "ls"]));
+    assert_eq!(count(&proxy, "max-buckets="), 3);
+}
+
+#[test]
+fn a_503_forever_gives_up_after_three_attempts() {
+    let m = moto();
+    let home = home_with_keys(m);
+    let proxy = Proxy::start(m.addr);
+    proxy.answer(
+        "max-buckets=",
+        503,
+        "<Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message><RequestId>r503</RequestId></Error>",
+    );
+    let out = awl(&home, &proxy.url, &["s3", "ls"]);
+    assert_eq!(out.status.code(), Some(254));
+    assert_eq!(
+        text(&out.stderr),
+        "awl: error: ListBuckets: S3 SlowDown (HTTP 503): Please reduce your request rate. (after 3 attempts) \
+         [request id r503]\n"
+    );
+    assert_eq!(count(&proxy, "max-buckets="), 3);
+}
+
+#[test]
+fn a_stalled_answer_times_out_and_is_retried() {
+    let m = moto();
+    let home = home_with_keys(m);
+    let proxy = Proxy::start(m.addr);
+    proxy.rule("max-buckets=", Action::Stall, 1);
+    let start = Instant::now();
+    ok(&awl(&home, &proxy.url, &["--cli-read-timeout", "1", "s3", "ls"]));
+    assert!(start.elapsed() < Duration::from_secs(10));
+    assert_eq!(
+        count(&proxy, "max-buckets="),
+        2,
+        "the stalled attempt and a good one"
+    );
+    proxy.rule("max-buckets=", Action::Stall, 3);
+    let out = awl(&home, &proxy.url, &["--cli-read-timeout", "1", "s3", "ls"]);
+    assert_eq!(out.status.code(), Some(255));
+    assert!(text(&out.stderr).contains("timed out"), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("(after 3 attempts)"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_download_cut_mid_body_leaves_no_file() {
+    let m = moto();
+    let home = home_with_keys(m);
+    let bucket = bucket_with(m, &home, "cut");
+    let dir = temp_dir("cut");
+    let file = dir.join("src.bin");
+    fs::write(&file, vec![42u8; 2 << 20]).expect("file");
+    ok(&awl(
+        &home,
+        &m.url,
+        &[
+            "s3",
+            "cp",
+            &file.to_string_lossy(),
+            &format!("s3://{bucket}/k.bin"),
+        ],
+    ));
+    let proxy = Proxy::start(m.addr);
+    proxy.rule(&format!("GET /{bucket}/k.bin"), Action::Truncate, usize::MAX);
+    let out_dir = temp_dir("cut-out");
+    let dest = out_dir.join("k.bin");
+    let out = awl(
+        &home,
+        &proxy.url,
+        &[
+            "s3",
+            "cp",
+            &format!("s3://{bucket}/k.bin"),
+            &dest.to_string_lossy(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("awl: error: download failed: "),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_dir(&out_dir).map(Iterator::count).ok(),
+        Some(0),
+        "no file, partial or whole"
+    );
+}
+
+/// The dynamically linked awl (the test build) under faketime, against s3s-fs, which refuses stale requests.
+fn skewed(offset: &str) -> Output {
+    let s = s3s_fs();
+    Command::new("faketime")
+        .args(["-f", offset, env!("CARGO_BIN_EXE_awl"), "--debug", "s3", "ls"])
+        .env_clear()
+        .env("HOME", temp_dir("home"))
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_ENDPOINT_URL", &s.url)
+        .env("AWS_ACCESS_KEY_ID", &s.key_id)
+        .env("AWS_SECRET_ACCESS_KEY", &s.secret)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("faketime runs")
+}
+
+#[test]
+fn a_clock_an_hour_off_is_corrected_once_and_said_once() {
+    for (offset, way) in [("+1h", "ahead of"), ("-1h", "behind")] {
+        let out = skewed(offset);
+        ok(&out);
+        let err = text(&out.stderr);
+        let notices: Vec<&str> = err.lines().filter(|l| l.starts_with("awl: warning:")).collect();
+        assert_eq!(notices.len(), 1, "{offset}: {err}");
+        // The server's Date has whole seconds: the offset is an hour give or take one second.
+        let secs: Option<i64> = notices[0]
+            .strip_prefix("awl: warning: this machine's clock is ")
+            .and_then(|r| r.split(' ').next())
+            .and_then(|n| n.parse().ok());
+        assert!(
+            secs.is_some_and(|s| (3599..=3601).contains(&s)),
+            "{offset}: {}",
+            notices[0]
+        );
+        assert!(
+            notices[0].contains(&format!(" s {way} the server's")),
+            "{offset}: {}",
+            notices[0]
+        );
+        let statuses: Vec<&str> = err
+            .lines()
+            .filter(|l| l.starts_with("< ") && l.len() == 5)
+            .collect();
+        assert_eq!(
+            statuses,
+            ["< 403", "< 200"],
+            "{offset}: one refusal, one corrected retry"
+        );
+    }
+}
+
+/// Runs awl as the unprivileged user 65534 (tests run as root, which no file mode stops).
+fn as_nobody(home: &Path, endpoint: &str, args: &[&str]) -> Output {
+    Command::new("setpriv")
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            env!("CARGO_BIN_EXE_awl"),
+        ])
+        .args(args)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("setpriv runs")
+}
+
+fn chown_nobody(path: &Path) {
+    assert!(
+        Command::new("chown")
+            .args(["-R", "65534:65534"])
+            .arg(path)
+            .status()
+            .expect("chown")
+            .success()
+    );
+}
+
+#[test]
+fn an_unwritable_cache_folder_is_a_warning_not_a_failure() {
+    let m = moto();
+    let home = home_with_keys(m);
+    fs::write(
+        home.join(".aws/config"),
+        "[default]\nregion = ap-southeast-2\n[profile dev]\nrole_arn = arn:aws:iam::123:role/Developer\nsource_profile = default\n",
+    )
+    .expect("config");
+    let cache = home.join(".aws/cli/cache");
+    fs::create_dir_all(&cache).expect("cache");
+    chown_nobody(&home);
+    fs::set_permissions(&cache, fs::Permissions::from_mode(0o500)).expect("chmod");
+    let out = as_nobody(&home, &m.url, &["--profile", "dev", "sts", "get-caller-identity"]);
+    ok(&out);
+    let err = text(&out.stderr);
+    assert!(err.starts_with("awl: warning: "), "{err}");
+    assert!(
+        err.contains("cannot create a temporary file beside it")
+            && err.contains("the next run will ask again"),
+        "{err}"
+    );
+    assert_eq!(fs::read_dir(&cache).map(Iterator::count).ok(), Some(0));
+}
+
+#[test]
+fn an_unreadable_config_file_names_the_file() {
+    let m = moto();
+    let home = home_with_keys(m);
+    chown_nobody(&home);
+    fs::set_permissions(home.join(".aws/config"), fs::Permissions::from_mode(0o000)).expect("chmod");
+    let out = as_nobody(&home, &m.url, &["s3", "ls"]);
+    assert_eq!(out.status.code(), Some(253));
+    let err = text(&out.stderr);
+    assert!(
+        err.starts_with("awl: error: ~/.aws/config: cannot read: Permission denied"),
+        "{err}"
+    );
+    assert!(err.contains("hint: check the file's owner and mode"), "{err}");
+}
