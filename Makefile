@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload fuzz install clean
+.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload fuzz install clean
 
 all: build
 
@@ -64,6 +64,10 @@ $(VENV_STAMP):
 	python3 -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3
 	touch $@
+
+# The canonical scenario end to end against a local server, then examples/seed.rs (scripts/demo.sh).
+demo: build test-deps
+	scripts/demo.sh
 
 # Benchmarks measure and print; they are never tests.
 bench: bench-sign bench-upload

@@ -382,6 +382,12 @@ impl<'a> S3<'a> {
         }
     }
 
+    /// The same client, with transfers interrupted when `stop` is set (by a signal handler, say).
+    pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
     fn stopped(&self) -> bool {
         self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
     }

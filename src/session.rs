@@ -6,10 +6,12 @@ use crate::cache;
 use crate::credentials::{ChainContext, Credentials, resolve_chain};
 use crate::env::{self, Env, LoadedFile, Platform};
 use crate::error::{Error, Result};
+use crate::http::Endpoint;
 use crate::http::{HttpConfig, UreqTransport};
 use crate::imds::{self, Imds};
 use crate::profile::{Base, Flags, NamedSource, Profiles, Resolved, Setting, Source};
 use crate::retry::{RetryPolicy, Sender};
+use crate::s3::S3;
 use crate::secret::Secret;
 use crate::skew;
 use crate::sts::{self, StsClient};
@@ -118,6 +120,39 @@ impl Session {
             warnings,
             debug,
         })
+    }
+
+    /// The profile named `profile` (or, with `None`, the one `AWS_PROFILE` / `AWS_DEFAULT_PROFILE` select, else
+    /// `default`), read from the files the process environment names, with default network settings.
+    pub fn for_profile(profile: Option<&str>) -> Result<Self> {
+        let flags = Flags {
+            profile,
+            ..Flags::default()
+        };
+        Self::open(Env::from_process(), &flags, &SessionOptions::default())
+    }
+
+    /// S3 for this profile: its region (us-east-1 when none is set), its endpoint and addressing style, signing
+    /// with `creds`.
+    pub fn s3(&self, creds: Credentials) -> Result<S3<'_>> {
+        let r = &self.resolved;
+        let region = r
+            .region
+            .as_ref()
+            .map_or("us-east-1", |s| s.value.as_str())
+            .to_owned();
+        let endpoint = match &r.s3_endpoint {
+            Some(s) => Some(Endpoint::parse(&s.value)?),
+            None => None,
+        };
+        Ok(S3::new(
+            self.sender(),
+            creds,
+            &region,
+            endpoint,
+            r.addressing_style.value,
+            None,
+        ))
     }
 
     /// Sending with the profile's retry policy and the run's clock-skew correction.

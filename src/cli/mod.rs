@@ -4,6 +4,7 @@
 //! Parsing is a pure function of the arguments ([`parse`]); [`run`] dispatches to the commands, one file
 //! each beside this one. Only this module talks to the terminal.
 
+mod completion;
 mod configure;
 mod export;
 mod s3;
@@ -147,7 +148,7 @@ static COMMANDS: &[CommandSpec] = &[
                 "assume-role",
                 "assume a role and print its temporary credentials",
                 "awl sts assume-role --role-arn ARN --role-session-name NAME\n       [--serial-number ARN --token-code CODE] [--duration-seconds N] [--external-id ID]",
-                "",
+                "Calls STS directly with the profile's credentials (no cache), as `aws sts assume-role` does.\n\nExample:\n  awl sts assume-role --role-arn arn:aws:iam::456:role/Sysops --role-session-name ops \\\n      --serial-number arn:aws:iam::789:mfa/me --token-code 123456",
             ),
         ],
     },
@@ -155,7 +156,7 @@ static COMMANDS: &[CommandSpec] = &[
         name: "configure",
         summary: "set up a profile, or show where each setting comes from",
         usage: "awl configure [--profile P]\n       awl configure list [--profile P]",
-        details: "",
+        details: "Asks for the access key, secret key, region and output format, as `aws configure` does, and writes\nthem to ~/.aws/credentials and ~/.aws/config (atomically, mode 0600, every other line kept).\n\nExamples:\n  awl configure --profile dev\n  awl --profile profile2 configure list",
         subcommands: &[leaf(
             "list",
             "show every setting of a profile and where it came from",
@@ -174,6 +175,12 @@ static COMMANDS: &[CommandSpec] = &[
         "run a command with the profile's credentials in its environment",
         "awl exec [--profile P] -- COMMAND [ARGS...]",
         "Example:\n  awl --profile profile2 exec -- terraform plan",
+    ),
+    leaf(
+        "completion",
+        "print a shell completion script",
+        "awl completion bash|zsh",
+        "Examples:\n  source <(awl completion bash)          # in ~/.bashrc\n  awl completion zsh > \"${fpath[1]}/_awl\"",
     ),
     leaf(
         "credential-process",
@@ -254,6 +261,9 @@ pub fn help_text(words: &[&str]) -> String {
 fn names(specs: &[CommandSpec]) -> String {
     specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
 }
+
+/// The global options that take no value.
+const GLOBAL_FLAGS: &[&str] = &["--debug", "--help", "--version"];
 
 /// The global options that take a value.
 const VALUE_OPTIONS: &[&str] = &[
@@ -473,6 +483,7 @@ fn dispatch(invocation: Invocation) -> Result<u8> {
             ["env"] => export::env(&globals, &args),
             ["exec"] => export::exec(&globals, &args),
             ["credential-process"] => export::credential_process(&globals, &args),
+            ["completion"] => completion::run(&args),
             // Every command of the table has an arm above; this is for one added to the table only.
             _ => Err(Error::new(
                 ErrorKind::NotImplemented,

@@ -3,10 +3,8 @@
 
 use super::{Globals, Output, json_out, open_session_with_stop, options, print_out, session_credentials};
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::Endpoint;
 use crate::json::Value;
 use crate::s3::{self, S3, TransferConfig};
-use crate::session::Session;
 use std::collections::BTreeMap;
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -19,23 +17,15 @@ use std::time::{Duration, Instant};
 fn with_s3<T>(
     globals: &Globals,
     stop: Option<Arc<AtomicBool>>,
-    f: impl FnOnce(&S3<'_>, &Session) -> Result<T>,
+    f: impl FnOnce(&S3<'_>) -> Result<T>,
 ) -> Result<T> {
     let mut session = open_session_with_stop(globals, "s3", stop.clone())?;
     let creds = session_credentials(&mut session, globals)?;
-    let r = &session.resolved;
-    let region = r
-        .region
-        .as_ref()
-        .map_or("us-east-1", |s| s.value.as_str())
-        .to_owned();
-    let endpoint = match &r.s3_endpoint {
-        Some(s) => Some(Endpoint::parse(&s.value)?),
-        None => None,
-    };
-    let style = r.addressing_style.value;
-    let s3 = S3::new(session.sender(), creds, &region, endpoint, style, stop);
-    f(&s3, &session)
+    let mut s3 = session.s3(creds)?;
+    if let Some(stop) = stop {
+        s3 = s3.with_stop(stop);
+    }
+    f(&s3)
 }
 
 /// SIGINT and SIGTERM set a flag instead of killing awl, so that a transfer can clean up.
@@ -62,7 +52,7 @@ pub(super) fn ls(globals: &Globals, args: &[String]) -> Result<()> {
         }
     }
     match target {
-        None => with_s3(globals, None, |s3, _| {
+        None => with_s3(globals, None, |s3| {
             let buckets = s3.list_buckets()?;
             match globals.output {
                 Output::Json => json_out(&Value::Array(
@@ -86,7 +76,7 @@ pub(super) fn ls(globals: &Globals, args: &[String]) -> Result<()> {
         }),
         Some(url) => {
             let (bucket, prefix) = s3::parse_s3_url(url)?;
-            with_s3(globals, None, |s3, _| {
+            with_s3(globals, None, |s3| {
                 let page = s3.list_objects(&bucket, &prefix, (!recursive).then_some("/"))?;
                 if globals.output == Output::Json {
                     return json_out(&Value::object([
@@ -156,7 +146,7 @@ pub(super) fn mb(globals: &Globals, args: &[String]) -> Result<()> {
             "{url} names a key; 'awl s3 mb' takes s3://bucket"
         )));
     }
-    with_s3(globals, None, |s3, _| match s3.create_bucket(&bucket) {
+    with_s3(globals, None, |s3| match s3.create_bucket(&bucket) {
         Ok(()) => print_out(&format!("make_bucket: {bucket}\n")),
         Err(e) if exists_ok && e.message().contains("(BucketAlreadyOwnedByYou)") => {
             print_out(&format!("make_bucket: {bucket} (you already own it)\n"))
@@ -348,7 +338,7 @@ fn upload(
     let stop = stop_on_signals()?;
     let progress = Progress::new(meta.len(), quiet);
     let shown = format!("{} to s3://{bucket}/{key}", src.display());
-    let result = with_s3(globals, Some(stop), |s3, _| {
+    let result = with_s3(globals, Some(stop), |s3| {
         s3.upload(src, &bucket, &key, &content_type, cfg, &|done| {
             progress.update(done)
         })
@@ -368,7 +358,7 @@ fn download(globals: &Globals, src: &str, dst: &str, quiet: bool) -> Result<()> 
     }
     let stop = stop_on_signals()?;
     if dst == "-" {
-        return with_s3(globals, Some(stop), |s3, _| {
+        return with_s3(globals, Some(stop), |s3| {
             let mut out = io::stdout().lock();
             s3.get_object(&bucket, &key, &mut out)?;
             out.flush().map_err(|e| {
@@ -382,7 +372,7 @@ fn download(globals: &Globals, src: &str, dst: &str, quiet: bool) -> Result<()> 
         dest.push(key.rsplit('/').next().unwrap_or(&key));
     }
     let shown = format!("{src} to {}", dest.display());
-    with_s3(globals, Some(stop), |s3, _| {
+    with_s3(globals, Some(stop), |s3| {
         s3::download_to_file(s3, &bucket, &key, &dest)
     })
     .map_err(|e| transfer_error(format!("download failed: {shown}"), e))?;
@@ -429,7 +419,7 @@ pub(super) fn presign(globals: &Globals, args: &[String]) -> Result<()> {
             })?,
     };
     let (bucket, key) = s3::parse_s3_url(url)?;
-    with_s3(globals, None, |s3, _| {
+    with_s3(globals, None, |s3| {
         print_out(&format!(
             "{}\n",
             s3.presign_get(&bucket, &key, Duration::from_secs(expires))
