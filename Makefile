@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload fuzz install clean
+.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload bench-size fuzz install clean
 
 all: build
 
@@ -40,6 +40,7 @@ static-check: build
 lint:
 	$(CARGO) fmt --check
 	$(CARGO) clippy --locked --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --locked --no-deps --quiet
 
 unit: test-deps
 	@mkdir -p target
@@ -69,8 +70,13 @@ $(VENV_STAMP):
 demo: build test-deps
 	scripts/demo.sh
 
-# Benchmarks measure and print; they are never tests.
-bench: bench-sign bench-upload
+# Benchmarks measure and print; they are never tests. make bench runs every comparison in one go and writes
+# BENCHMARKS.md; the parts run alone as bench-sign and bench-upload; bench-size builds the comparison programs.
+bench: build test-deps musl-toolchain
+	bench/run-all.sh
+
+bench-size: build
+	bench/size.sh
 
 # Signatures per second and SHA-256 throughput against the aws-sigv4 crate, in one run (bench/README.md).
 bench-sign: musl-toolchain
