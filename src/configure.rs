@@ -9,6 +9,7 @@ use crate::json::{self, Value};
 use crate::profile::{
     AddressingStyle, Base, NamedSource, ProfileErrorKind, Resolved, Setting, Source, StsEndpoints,
 };
+use crate::secret::Secret;
 
 /// One line of the listing: a name (indented for the parts of the chain), a value and its source.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,6 +53,15 @@ fn opt_row(depth: usize, name: &str, s: Option<&Setting>, unset: &str) -> Row {
     }
 }
 
+/// The rows of a key pair: the id masked, the secret and token only as "set", each with its source.
+fn key_rows(rows: &mut Vec<Row>, id: &Setting, secret: &Setting<Secret>, token: Option<&Setting<Secret>>) {
+    rows.push(row(1, "access_key", mask(&id.value), &id.source));
+    rows.push(row(1, "secret_key", "set", &secret.source));
+    if let Some(t) = token {
+        rows.push(row(1, "session_token", "set", &t.source));
+    }
+}
+
 /// The rows of `awl configure list` for a resolved profile.
 pub fn list_rows(r: &Resolved, config: &LoadedFile, credentials: &LoadedFile) -> Vec<Row> {
     let mut rows = vec![row(0, "profile", r.profile.value.clone(), &r.profile.source)];
@@ -76,18 +86,12 @@ pub fn list_rows(r: &Resolved, config: &LoadedFile, credentials: &LoadedFile) ->
                     access_key_id,
                     secret_access_key,
                     session_token,
-                } => {
-                    rows.push(row(
-                        1,
-                        "access_key",
-                        mask(&access_key_id.value),
-                        &access_key_id.source,
-                    ));
-                    rows.push(row(1, "secret_key", "set", &secret_access_key.source));
-                    if let Some(t) = session_token {
-                        rows.push(row(1, "session_token", "set", &t.source));
-                    }
-                }
+                } => key_rows(
+                    &mut rows,
+                    access_key_id,
+                    secret_access_key,
+                    session_token.as_ref(),
+                ),
                 Base::StaticKeys {
                     profile,
                     access_key_id,
@@ -95,16 +99,12 @@ pub fn list_rows(r: &Resolved, config: &LoadedFile, credentials: &LoadedFile) ->
                     session_token,
                 } => {
                     rows.push(row(1, "keys of profile", profile.clone(), ""));
-                    rows.push(row(
-                        1,
-                        "access_key",
-                        mask(&access_key_id.value),
-                        &access_key_id.source,
-                    ));
-                    rows.push(row(1, "secret_key", "set", &secret_access_key.source));
-                    if let Some(t) = session_token {
-                        rows.push(row(1, "session_token", "set", &t.source));
-                    }
+                    key_rows(
+                        &mut rows,
+                        access_key_id,
+                        secret_access_key,
+                        session_token.as_ref(),
+                    );
                 }
                 Base::Named { source, setting, .. } => {
                     let what = match source {

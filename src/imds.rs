@@ -16,7 +16,7 @@ use std::time::Duration;
 pub const DEFAULT_ENDPOINT: &str = "http://169.254.169.254";
 
 /// The time allowed for each attempt (connect and answer).
-const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(700);
+const ATTEMPT_TIMEOUT: Duration = Duration::from_millis(600);
 
 /// A transport for IMDS and container endpoints: no proxy, short timeouts.
 pub fn transport(debug: bool) -> Result<UreqTransport> {

@@ -857,23 +857,9 @@ impl<'a> S3<'a> {
             written: 0,
         };
         let what = format!("GetObject s3://{bucket}/{key}");
-        let mut resp = self.send_in(
-            &self.region,
-            "GET",
-            Some(bucket),
-            key,
-            "",
-            &headers,
-            Body::Empty,
-            None,
-            Some(&mut hw),
-        )?;
-        if let Some(region) = resp.header("x-amz-bucket-region").map(str::to_owned)
-            && matches!(resp.status, 301 | 400)
-            && region != self.region
-        {
-            resp = self.send_in(
-                &region,
+        let get = |region: &str, sink: &mut dyn Write| {
+            self.send_in(
+                region,
                 "GET",
                 Some(bucket),
                 key,
@@ -881,8 +867,16 @@ impl<'a> S3<'a> {
                 &headers,
                 Body::Empty,
                 None,
-                Some(&mut hw),
-            )?;
+                Some(sink),
+            )
+        };
+        let mut resp = get(&self.region, &mut hw)?;
+        // The wrong region: the bucket's own, once (nothing was written for the refused attempt).
+        if let Some(region) = resp.header("x-amz-bucket-region").map(str::to_owned)
+            && matches!(resp.status, 301 | 400)
+            && region != self.region
+        {
+            resp = get(&region, &mut hw)?;
         }
         Self::check(resp.clone(), &what)?;
         let digest: [u8; 32] = hw.hash.finalize().into();

@@ -342,6 +342,36 @@ fn lower(name: &str) -> Cow<'_, str> {
     }
 }
 
+/// The canonical request: method, path, query (with `extra` parameters), headers, signed headers, payload hash.
+fn canonical_request(
+    req: &Request<'_>,
+    settings: &Settings,
+    extra: &[(&str, &str)],
+    header_block: &str,
+    signed_headers: &str,
+    payload_hash: &str,
+) -> String {
+    let mut creq = String::with_capacity(
+        req.method.len()
+            + (req.path.len() + req.query.len()) * 3
+            + header_block.len()
+            + signed_headers.len()
+            + 600,
+    );
+    creq.push_str(req.method);
+    creq.push('\n');
+    canonical_path(&mut creq, req.path, settings);
+    creq.push('\n');
+    canonical_query(&mut creq, req.query, extra);
+    creq.push('\n');
+    creq.push_str(header_block);
+    creq.push('\n');
+    creq.push_str(signed_headers);
+    creq.push('\n');
+    creq.push_str(payload_hash);
+    creq
+}
+
 /// The canonical headers block and the signed-headers list.
 fn canonical_headers(out: &mut String, headers: &[(Cow<'_, str>, &str)]) -> String {
     let mut signed = String::with_capacity(128);
@@ -483,18 +513,9 @@ impl Signer {
         }
         headers.sort_by(|a, b| a.0.cmp(&b.0));
 
-        let mut creq = String::with_capacity(Self::canonical_capacity(req, &headers));
-        creq.push_str(req.method);
-        creq.push('\n');
-        canonical_path(&mut creq, req.path, settings);
-        creq.push('\n');
-        canonical_query(&mut creq, req.query, &[]);
-        creq.push('\n');
-        let signed_headers = canonical_headers(&mut creq, &headers);
-        creq.push('\n');
-        creq.push_str(&signed_headers);
-        creq.push('\n');
-        creq.push_str(&payload_hash);
+        let mut header_block = String::with_capacity(Self::canonical_capacity(req, &headers));
+        let signed_headers = canonical_headers(&mut header_block, &headers);
+        let creq = canonical_request(req, settings, &[], &header_block, &signed_headers, &payload_hash);
 
         let (sts, scope) = self.string_to_sign(&amz_date, &creq);
         let signature = self.sign_string(day, &sts);
@@ -576,18 +597,14 @@ impl Signer {
             .map(|(n, v)| (*n, v.as_str()))
             .collect();
 
-        let mut creq = String::with_capacity(Self::canonical_capacity(req, &headers) + 512);
-        creq.push_str(req.method);
-        creq.push('\n');
-        canonical_path(&mut creq, req.path, settings);
-        creq.push('\n');
-        canonical_query(&mut creq, req.query, &signed_params);
-        creq.push('\n');
-        creq.push_str(&header_block);
-        creq.push('\n');
-        creq.push_str(&signed_headers);
-        creq.push('\n');
-        creq.push_str(&payload_hash);
+        let creq = canonical_request(
+            req,
+            settings,
+            &signed_params,
+            &header_block,
+            &signed_headers,
+            &payload_hash,
+        );
 
         let (sts, _) = self.string_to_sign(&amz_date, &creq);
         let signature = self.sign_string(day, &sts);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::servers::{Action, Moto, Proxy, free_port, moto, s3s_fs};
-use common::{awl_in, temp_dir, text};
+use common::{awl_in, ok, temp_dir, text};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -29,16 +29,6 @@ fn home_with_keys(m: &Moto) -> PathBuf {
 
 fn awl(home: &Path, endpoint: &str, args: &[&str]) -> Output {
     awl_in(home, &[("AWS_ENDPOINT_URL", endpoint)], args, "")
-}
-
-fn ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}\nstdout: {}",
-        text(&out.stderr),
-        text(&out.stdout)
-    );
 }
 
 fn bucket_with(m: &Moto, home: &Path, name: &str) -> String {

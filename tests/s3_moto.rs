@@ -4,26 +4,28 @@
 
 mod common;
 
-use common::servers::{Moto, Proxy, moto, venv};
-use common::{awl_in, scenario_home, temp_dir, text};
+use common::servers::{Moto, Proxy, home_with_moto_keys, moto, venv};
+use common::{awl_command, awl_in, data_file, ok, temp_dir, text};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const CODE: &str = "123456";
 
-fn home_for(m: &Moto) -> PathBuf {
-    let home = scenario_home();
-    fs::write(
-        home.join(".aws/credentials"),
-        format!(
-            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            m.key_id, m.secret
-        ),
-    )
-    .expect("credentials");
-    home
+/// Creates a bucket in ap-southeast-2 with the AWS CLI.
+fn aws_mb(m: &Moto, bucket: &str) {
+    ok(&aws(
+        m,
+        &[
+            "s3api",
+            "create-bucket",
+            "--bucket",
+            bucket,
+            "--create-bucket-configuration",
+            "LocationConstraint=ap-southeast-2",
+        ],
+    ));
 }
 
 fn awl(home: &Path, endpoint: &str, args: &[&str]) -> Output {
@@ -45,32 +47,6 @@ fn aws(m: &Moto, args: &[&str]) -> Output {
         .expect("aws runs")
 }
 
-fn ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}\nstdout: {}",
-        text(&out.stderr),
-        text(&out.stdout)
-    );
-}
-
-/// A file of `len` pseudo-random bytes.
-fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
-    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ len as u64;
-    let mut bytes = Vec::with_capacity(len);
-    while bytes.len() < len {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        bytes.extend_from_slice(&state.to_le_bytes());
-    }
-    bytes.truncate(len);
-    let path = dir.join(name);
-    fs::write(&path, bytes).expect("data file");
-    path
-}
-
 fn unique(name: &str) -> String {
     format!(
         "{name}-{}-{}",
@@ -90,7 +66,7 @@ fn unique(name: &str) -> String {
 #[test]
 fn the_scenario_end_to_end_with_the_mfa_role() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     let bucket = "mysuperduperbucket";
     // ls first, with the MFA code; then everything from the cache.
@@ -217,7 +193,7 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
 #[test]
 fn mb_in_us_east_1_sends_no_location_constraint_and_reports_owned_buckets() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     let bucket = unique("east");
     let url = format!("s3://{bucket}");
@@ -253,19 +229,9 @@ fn mb_in_us_east_1_sends_no_location_constraint_and_reports_owned_buckets() {
 #[test]
 fn uploads_of_zero_one_and_two_hundred_mebibytes() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let bucket = unique("sizes");
-    ok(&aws(
-        m,
-        &[
-            "s3api",
-            "create-bucket",
-            "--bucket",
-            &bucket,
-            "--create-bucket-configuration",
-            "LocationConstraint=ap-southeast-2",
-        ],
-    ));
+    aws_mb(m, &bucket);
     let dir = temp_dir("sizes");
     let proxy = Proxy::start(m.addr);
     for (name, len) in [
@@ -342,25 +308,15 @@ fn uploads_of_zero_one_and_two_hundred_mebibytes() {
 #[test]
 fn an_upload_interrupted_with_sigint_leaves_nothing_behind() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let bucket = unique("sigint");
-    ok(&aws(
-        m,
-        &[
-            "s3api",
-            "create-bucket",
-            "--bucket",
-            &bucket,
-            "--create-bucket-configuration",
-            "LocationConstraint=ap-southeast-2",
-        ],
-    ));
+    aws_mb(m, &bucket);
     let dir = temp_dir("sigint");
     let file = data_file(&dir, "big.bin", 80 << 20);
     let proxy = Proxy::start(m.addr);
     // A slow link for parts, so the upload is surely in progress when the signal comes.
     proxy.slow("partNumber=", Duration::from_millis(300));
-    let child = Command::new(env!("CARGO_BIN_EXE_awl"))
+    let child = awl_command(&home, &[("AWS_ENDPOINT_URL", &proxy.url)])
         .args([
             "s3",
             "cp",
@@ -369,11 +325,6 @@ fn an_upload_interrupted_with_sigint_leaves_nothing_behind() {
             "--max-concurrency",
             "2",
         ])
-        .env_clear()
-        .env("HOME", &home)
-        .env("AWS_ENDPOINT_URL", &proxy.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -418,19 +369,9 @@ fn an_upload_interrupted_with_sigint_leaves_nothing_behind() {
 #[test]
 fn keys_with_spaces_plus_unicode_percent_and_dots_round_trip() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let bucket = unique("keys");
-    ok(&aws(
-        m,
-        &[
-            "s3api",
-            "create-bucket",
-            "--bucket",
-            &bucket,
-            "--create-bucket-configuration",
-            "LocationConstraint=ap-southeast-2",
-        ],
-    ));
+    aws_mb(m, &bucket);
     let dir = temp_dir("keys");
     let file = data_file(&dir, "k.bin", 1000);
     let keys = [
@@ -499,19 +440,9 @@ fn keys_with_spaces_plus_unicode_percent_and_dots_round_trip() {
 #[test]
 fn a_wrong_region_answer_is_retried_once_in_the_buckets_region() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let bucket = unique("region");
-    ok(&aws(
-        m,
-        &[
-            "s3api",
-            "create-bucket",
-            "--bucket",
-            &bucket,
-            "--create-bucket-configuration",
-            "LocationConstraint=ap-southeast-2",
-        ],
-    ));
+    aws_mb(m, &bucket);
     let proxy = Proxy::start(m.addr);
     // The first listing is answered as S3 answers a request signed for the wrong region.
     proxy.answer_times(
@@ -540,7 +471,7 @@ fn a_wrong_region_answer_is_retried_once_in_the_buckets_region() {
 #[test]
 fn errors_are_one_line_with_the_service_code() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let out = awl(&home, &m.url, &["s3", "ls", "s3://no-such-bucket-here"]);
     assert_eq!(out.status.code(), Some(254));
     assert!(
@@ -586,7 +517,7 @@ fn errors_are_one_line_with_the_service_code() {
 #[test]
 fn list_buckets_follows_continuation_tokens() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     // moto never paginates; the proxy answers the first page as S3 does when there are more.
     proxy.answer_times(
@@ -623,7 +554,7 @@ fn list_buckets_follows_continuation_tokens() {
 #[test]
 fn a_download_whose_checksum_does_not_match_leaves_no_file() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     proxy.answer_times(
         "GET /some-bucket/k.txt",
@@ -655,7 +586,7 @@ fn a_download_whose_checksum_does_not_match_leaves_no_file() {
 #[test]
 fn debug_traces_of_the_whole_scenario_hold_no_secret() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let bucket = unique("debug");
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/scenario/samplefile.txt");
     let dir = temp_dir("debug");

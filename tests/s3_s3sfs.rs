@@ -5,9 +5,8 @@
 mod common;
 
 use common::servers::{S3sFs, s3s_fs};
-use common::{awl_in, temp_dir, text};
+use common::{awl_in, data_file, ok, temp_dir, text};
 use std::fs;
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn awl(s: &S3sFs, secret: &str, args: &[&str]) -> Output {
@@ -21,23 +20,6 @@ fn awl(s: &S3sFs, secret: &str, args: &[&str]) -> Output {
         args,
         "",
     )
-}
-
-fn ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}\nstdout: {}",
-        text(&out.stderr),
-        text(&out.stdout)
-    );
-}
-
-fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
-    let bytes: Vec<u8> = (0..len).map(|i| (i * 31 % 251) as u8).collect();
-    let path = dir.join(name);
-    fs::write(&path, bytes).expect("data file");
-    path
 }
 
 fn curl(url: &str) -> (String, Vec<u8>) {

@@ -4,37 +4,14 @@
 
 mod common;
 
-use common::servers::{Moto, Proxy, moto, venv};
-use common::{awl_in, scenario_home, temp_dir, text};
+use common::servers::{Proxy, home_with_moto_keys, moto, venv};
+use common::{awl_command, awl_in, ok, temp_dir, text};
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-fn home_for(m: &Moto) -> PathBuf {
-    let home = scenario_home();
-    fs::write(
-        home.join(".aws/credentials"),
-        format!(
-            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            m.key_id, m.secret
-        ),
-    )
-    .expect("credentials");
-    home
-}
-
-fn ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stderr: {}\nstdout: {}",
-        text(&out.stderr),
-        text(&out.stdout)
-    );
-}
 
 /// An executable shell script in `dir`.
 fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
@@ -264,7 +241,7 @@ fn container_credentials_with_a_token_file() {
 #[test]
 fn exec_runs_the_aws_cli_with_the_mfa_role_from_the_cache() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let endpoint = [("AWS_ENDPOINT_URL", m.url.as_str())];
     ok(&awl_in(
         &home,
@@ -322,7 +299,7 @@ fn exec_runs_the_aws_cli_with_the_mfa_role_from_the_cache() {
 #[test]
 fn exec_passes_exit_codes_and_signals_through() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let endpoint = [("AWS_ENDPOINT_URL", m.url.as_str())];
     let out = awl_in(&home, &endpoint, &["exec", "--", "sh", "-c", "exit 7"], "");
     assert_eq!(out.status.code(), Some(7));
@@ -331,7 +308,7 @@ fn exec_passes_exit_codes_and_signals_through() {
     // SIGTERM to awl reaches the program, which reports it.
     let dir = temp_dir("exec");
     let marker = dir.join("got-term");
-    let child = Command::new(env!("CARGO_BIN_EXE_awl"))
+    let child = awl_command(&home, &[("AWS_ENDPOINT_URL", &m.url)])
         .args([
             "exec",
             "--",
@@ -343,12 +320,6 @@ fn exec_passes_exit_codes_and_signals_through() {
                 marker.display()
             ),
         ])
-        .env_clear()
-        .env("HOME", &home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", &m.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -377,7 +348,7 @@ fn exec_passes_exit_codes_and_signals_through() {
 #[test]
 fn the_aws_cli_uses_awl_as_its_credential_process() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let endpoint = [("AWS_ENDPOINT_URL", m.url.as_str())];
     ok(&awl_in(
         &home,

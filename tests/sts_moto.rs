@@ -4,8 +4,8 @@
 
 mod common;
 
-use common::servers::{Moto, Proxy, moto, venv};
-use common::{awl_in, scenario_home, text};
+use common::servers::{Proxy, home_with_moto_keys, moto, venv};
+use common::{awl_command, awl_in, text};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -15,22 +15,24 @@ const PROFILE2_CACHE: &str = "f7cd9dfa46df1e7a80e0e0baacc1b2cdcc3b1df7.json";
 const PROFILE1_CACHE: &str = "182f36d3a4020609755ceaed091f53cf2b98e57f.json";
 const CODE: &str = "123456";
 
-/// The scenario's files in a fresh HOME, with moto's key for `default`.
-fn home_for(m: &Moto) -> PathBuf {
-    let home = scenario_home();
-    fs::write(
-        home.join(".aws/credentials"),
-        format!(
-            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            m.key_id, m.secret
-        ),
-    )
-    .expect("credentials");
-    home
-}
-
 fn run(home: &Path, endpoint: &str, args: &[&str]) -> Output {
     awl_in(home, &[("AWS_ENDPOINT_URL", endpoint)], args, "")
+}
+
+/// profile2's first run, the MFA code given on the command line.
+fn with_code(home: &Path, endpoint: &str) -> Output {
+    run(
+        home,
+        endpoint,
+        &[
+            "--profile",
+            "profile2",
+            "--mfa-code",
+            CODE,
+            "sts",
+            "get-caller-identity",
+        ],
+    )
 }
 
 fn cache_dir(home: &Path) -> PathBuf {
@@ -63,7 +65,7 @@ fn assume_role_count(p: &Proxy) -> usize {
 #[test]
 fn profile2_asks_once_then_runs_from_the_cache() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
 
     let out = run(
@@ -134,7 +136,7 @@ fn profile2_asks_once_then_runs_from_the_cache() {
 #[test]
 fn without_a_code_or_a_terminal_it_says_so_at_once() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     let out = run(
         &home,
@@ -153,7 +155,7 @@ fn without_a_code_or_a_terminal_it_says_so_at_once() {
 #[test]
 fn a_code_that_is_not_six_digits_is_refused_before_any_request() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     for code in ["12345", "1234567", "12a456"] {
         let out = run(
@@ -177,7 +179,7 @@ fn a_code_that_is_not_six_digits_is_refused_before_any_request() {
 #[test]
 fn a_wrong_code_gives_the_sts_message_and_exit_254() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     // moto accepts any code; real STS answers a wrong one like this.
     proxy.answer(
@@ -212,7 +214,7 @@ fn a_wrong_code_gives_the_sts_message_and_exit_254() {
 #[test]
 fn debug_traces_show_the_exchange_but_no_secret() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let out = run(
         &home,
         &m.url,
@@ -250,7 +252,7 @@ fn debug_traces_show_the_exchange_but_no_secret() {
 #[test]
 fn a_three_hop_chain_caches_each_hop() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     fs::write(
         home.join(".aws/config"),
         "[profile a]\nregion = us-east-1\nrole_arn = arn:aws:iam::123456789012:role/chain-c\nsource_profile = b\n\
@@ -305,16 +307,11 @@ fn a_three_hop_chain_caches_each_hop() {
 #[test]
 fn twenty_concurrent_runs_leave_one_valid_cache_file() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let children: Vec<_> = (0..20)
         .map(|_| {
-            Command::new(env!("CARGO_BIN_EXE_awl"))
+            awl_command(&home, &[("AWS_ENDPOINT_URL", &m.url)])
                 .args(["--profile", "profile1", "sts", "get-caller-identity"])
-                .env_clear()
-                .env("HOME", &home)
-                .env("AWS_ENDPOINT_URL", &m.url)
-                .env("AWS_EC2_METADATA_DISABLED", "true")
-                .stdin(Stdio::null())
                 .stdout(Stdio::piped())
                 .stderr(Stdio::piped())
                 .spawn()
@@ -338,25 +335,14 @@ fn twenty_concurrent_runs_leave_one_valid_cache_file() {
 #[test]
 fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     fs::create_dir_all(cache_dir(&home)).expect("cache dir");
     fs::write(
         cache_dir(&home).join(PROFILE2_CACHE),
         "{\"Credentials\": {\"AccessKeyId\": tru",
     )
     .expect("corrupt");
-    let out = run(
-        &home,
-        &m.url,
-        &[
-            "--profile",
-            "profile2",
-            "--mfa-code",
-            CODE,
-            "sts",
-            "get-caller-identity",
-        ],
-    );
+    let out = with_code(&home, &m.url);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let entry = fs::read_to_string(cache_dir(&home).join(PROFILE2_CACHE)).expect("cache");
     assert!(awl::cache::parse_entry(&entry).is_some());
@@ -365,19 +351,8 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
 #[test]
 fn an_expiring_cache_entry_is_not_used() {
     let m = moto();
-    let home = home_for(m);
-    let first = run(
-        &home,
-        &m.url,
-        &[
-            "--profile",
-            "profile2",
-            "--mfa-code",
-            CODE,
-            "sts",
-            "get-caller-identity",
-        ],
-    );
+    let home = home_with_moto_keys(m);
+    let first = with_code(&home, &m.url);
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     // Ten minutes left: inside the AWS CLI's 15-minute window, so a new code is needed.
     let file = cache_dir(&home).join(PROFILE2_CACHE);
@@ -427,7 +402,7 @@ fn aws(home: &Path, endpoint: &str, args: &[&str], stdin: &str) -> Output {
 #[test]
 fn the_aws_cli_cache_serves_awl() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let out = aws(
         &home,
         &m.url,
@@ -453,19 +428,8 @@ fn the_aws_cli_cache_serves_awl() {
 #[test]
 fn awls_cache_serves_the_aws_cli() {
     let m = moto();
-    let home = home_for(m);
-    let out = run(
-        &home,
-        &m.url,
-        &[
-            "--profile",
-            "profile2",
-            "--mfa-code",
-            CODE,
-            "sts",
-            "get-caller-identity",
-        ],
-    );
+    let home = home_with_moto_keys(m);
+    let out = with_code(&home, &m.url);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let cli = aws(
         &home,
@@ -480,7 +444,7 @@ fn awls_cache_serves_the_aws_cli() {
 #[test]
 fn assume_role_command_prints_credentials_like_the_aws_cli() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     let out = run(
         &home,
@@ -532,7 +496,7 @@ fn assume_role_command_prints_credentials_like_the_aws_cli() {
 #[test]
 fn a_wrong_secret_is_refused_by_the_server() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     fs::write(
         home.join(".aws/credentials"),
         format!(
@@ -553,7 +517,7 @@ fn a_wrong_secret_is_refused_by_the_server() {
 #[test]
 fn on_a_terminal_the_code_is_asked_for() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     // `script` gives awl a pseudo-terminal; the code is typed into it.
     let mut child = Command::new("script")
         .args([
@@ -598,7 +562,7 @@ fn on_a_terminal_the_code_is_asked_for() {
 #[test]
 fn http_proxy_and_no_proxy_are_honoured() {
     let m = moto();
-    let home = home_for(m);
+    let home = home_with_moto_keys(m);
     let proxy = Proxy::start(m.addr);
     let via = |no_proxy: &str| {
         awl_in(

@@ -48,24 +48,30 @@ pub fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 
+/// The credentials as JSON members, in the AWS tools' names (the token and expiry only when there are).
+fn credential_members(c: &Credentials) -> Vec<(&'static str, Value)> {
+    let mut members = vec![
+        ("AccessKeyId", Value::string(c.access_key_id.clone())),
+        ("SecretAccessKey", Value::string(c.secret_access_key.expose())),
+    ];
+    if let Some(t) = &c.session_token {
+        members.push(("SessionToken", Value::string(t.expose())));
+    }
+    if let Some(e) = c.expiration {
+        members.push((
+            "Expiration",
+            Value::string(UtcDateTime::from_system_time(e).rfc3339()),
+        ));
+    }
+    members
+}
+
 pub(super) fn env(globals: &Globals, args: &[String]) -> Result<u8> {
     super::no_args(&["env"], args)?;
     let (c, region) = resolve(globals)?;
     match globals.output {
         Output::Json => {
-            let mut members = vec![
-                ("AccessKeyId", Value::string(c.access_key_id.clone())),
-                ("SecretAccessKey", Value::string(c.secret_access_key.expose())),
-            ];
-            if let Some(t) = &c.session_token {
-                members.push(("SessionToken", Value::string(t.expose())));
-            }
-            if let Some(e) = c.expiration {
-                members.push((
-                    "Expiration",
-                    Value::string(UtcDateTime::from_system_time(e).rfc3339()),
-                ));
-            }
+            let mut members = credential_members(&c);
             if let Some(r) = region {
                 members.push(("Region", Value::string(r)));
             }
@@ -89,20 +95,8 @@ pub(super) fn credential_process(globals: &Globals, args: &[String]) -> Result<u
             .with_hint("credential_process = awl credential-process --profile NAME"));
     }
     let (c, _) = resolve(globals)?;
-    let mut members = vec![
-        ("Version", Value::Number("1".into())),
-        ("AccessKeyId", Value::string(c.access_key_id.clone())),
-        ("SecretAccessKey", Value::string(c.secret_access_key.expose())),
-    ];
-    if let Some(t) = &c.session_token {
-        members.push(("SessionToken", Value::string(t.expose())));
-    }
-    if let Some(e) = c.expiration {
-        members.push((
-            "Expiration",
-            Value::string(UtcDateTime::from_system_time(e).rfc3339()),
-        ));
-    }
+    let mut members = vec![("Version", Value::Number("1".into()))];
+    members.extend(credential_members(&c));
     json_out(&Value::object(members))?;
     Ok(0)
 }

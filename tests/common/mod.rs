@@ -63,3 +63,42 @@ pub fn awl(args: &[&str]) -> Output {
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
+
+/// Fails the test with awl's stderr and stdout unless it exited 0.
+pub fn ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}\nstdout: {}",
+        text(&out.stderr),
+        text(&out.stdout)
+    );
+}
+
+/// awl as a `Command` with a clean environment: HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars`; stdin empty.
+pub fn awl_command(home: &Path, vars: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awl"));
+    cmd.env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// A file of `len` pseudo-random bytes in `dir`.
+pub fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+    let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ len as u64;
+    let mut bytes = Vec::with_capacity(len + 8);
+    while bytes.len() < len {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        bytes.extend_from_slice(&state.to_le_bytes());
+    }
+    bytes.truncate(len);
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("data file");
+    path
+}

@@ -404,3 +404,17 @@ pub fn s3s_fs() -> &'static S3sFs {
         }
     })
 }
+
+/// The canonical scenario's files in a fresh HOME, with moto's key as `default`'s.
+pub fn home_with_moto_keys(m: &Moto) -> PathBuf {
+    let home = super::scenario_home();
+    std::fs::write(
+        home.join(".aws/credentials"),
+        format!(
+            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            m.key_id, m.secret
+        ),
+    )
+    .expect("credentials");
+    home
+}
