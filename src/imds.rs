@@ -2,7 +2,7 @@
 //!
 //! A session token first (`PUT /latest/api/token`), then the role name and its credentials under
 //! `/latest/meta-data/iam/security-credentials/`. Short timeouts and one retry, so that a machine that is not
-//! on EC2 fails within about a second and a half with a message that says where it looked; never through a
+//! on EC2 fails within about 1.2 seconds with a message that says where it looked; never through a
 //! proxy. Off with `AWS_EC2_METADATA_DISABLED=true`.
 
 use crate::credentials::Credentials;
