@@ -21,7 +21,7 @@ out=$(mktemp)
   echo "## Size and dependencies"
   echo
   awl_bytes=$(stat -c %s target/x86_64-unknown-linux-musl/release/awl)
-  echo "awl's static binary: $awl_bytes bytes ($(awk -v b="$awl_bytes" 'BEGIN { printf "%.2f", b / 1048576 }') MiB), $(file -b target/x86_64-unknown-linux-musl/release/awl | cut -d, -f1-2 | tr -d '\n')."
+  echo "awl's static binary: $awl_bytes bytes ($(awk -v b="$awl_bytes" 'BEGIN { printf "%.2f", b / 1048576 }') MiB), $(file -b target/x86_64-unknown-linux-musl/release/awl | grep -o 'static[-a-z]* linked'), stripped."
   echo
   echo "| program | crates in the dependency graph (normal, with itself) |"
   echo "|---|---|"
