@@ -325,24 +325,32 @@ impl std::fmt::Debug for UreqTransport {
 }
 
 fn net_error(e: ureq::Error, url: &str) -> Error {
+    // rustls reports a certificate it cannot verify as an I/O error of kind InvalidData.
+    let tls = matches!(&e, ureq::Error::Tls(_))
+        || matches!(&e, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData
+            && io.to_string().contains("certificate"));
     let what = match &e {
+        _ if tls => "TLS error",
         ureq::Error::Timeout(_) => "timed out",
         ureq::Error::HostNotFound => "host not found",
         ureq::Error::ConnectionFailed => "connection failed",
         ureq::Error::Io(_) => "connection error",
-        ureq::Error::Tls(_) => "TLS error",
         ureq::Error::BodyExceedsLimit(_) => "response too large",
         _ => "request failed",
     };
     let hint = match &e {
-        ureq::Error::Tls(_) => Some("for a private CA, set AWS_CA_BUNDLE or ca_bundle to its PEM file"),
+        _ if tls => {
+            Some("for a private CA, set AWS_CA_BUNDLE or ca_bundle to its PEM file (TLS is always verified)")
+        }
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Io(_) => {
             Some("check the endpoint, the network, and HTTPS_PROXY / NO_PROXY")
         }
         _ => None,
     };
-    // Our own reader stops a transfer when a signal came: that is an interruption, not a network fault.
     let kind = match &e {
+        // A certificate that does not verify is a matter of configuration, and no retry changes it.
+        _ if tls => ErrorKind::Config,
+        // Our own reader stops a transfer when a signal came: that is an interruption, not a network fault.
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::Interrupted => ErrorKind::Interrupted,
         _ => ErrorKind::Other,
     };
