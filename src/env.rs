@@ -151,7 +151,7 @@ pub fn read_token_file(path: &str) -> Result<String> {
 }
 
 /// One of the two files, read and parsed.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct LoadedFile {
     /// The path it was read from.
     pub path: PathBuf,
@@ -163,6 +163,17 @@ pub struct LoadedFile {
     pub text: String,
     /// The parsed contents.
     pub ini: IniFile,
+}
+
+impl fmt::Debug for LoadedFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Not the text: the credentials file holds secret keys (the parsed properties redact them).
+        f.debug_struct("LoadedFile")
+            .field("path", &self.path)
+            .field("exists", &self.exists)
+            .field("ini", &self.ini)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Reads and parses one file; a missing file is empty, an unreadable or malformed one an error naming it.

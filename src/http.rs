@@ -89,7 +89,7 @@ impl Endpoint {
 }
 
 /// A request body.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub enum Body {
     /// No body.
     Empty,
@@ -104,6 +104,17 @@ pub enum Body {
         /// How many bytes.
         len: u64,
     },
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // A form body may hold an MFA code: its size only.
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            Body::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
+            Body::File { path, offset, len } => write!(f, "File({}, {offset}+{len})", path.display()),
+        }
+    }
 }
 
 impl Body {
@@ -149,7 +160,7 @@ impl<R: Read> Read for Interruptible<R> {
 }
 
 /// An HTTP request, ready to sign and send.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Request {
     /// `GET`, `POST`, ...
     pub method: &'static str,
@@ -163,6 +174,22 @@ pub struct Request {
     pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Body,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, String)> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), redact::header(n, v)))
+            .collect();
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("url", &redact::params(&self.url()))
+            .field("headers", &headers)
+            .field("body", &self.body)
+            .finish()
+    }
 }
 
 impl Request {

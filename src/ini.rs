@@ -26,7 +26,7 @@ fn trim(s: &str) -> &str {
 }
 
 /// A property of a section: its name (lower case), its value, and the line that set it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Property {
     /// The name, in lower case (names are case-insensitive).
     pub name: String,
@@ -34,6 +34,22 @@ pub struct Property {
     pub value: String,
     /// The 1-based line of the definition.
     pub line: usize,
+}
+
+impl fmt::Debug for Property {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The credentials file's values include secret keys.
+        let value: &dyn fmt::Debug = if crate::redact::is_secret_name(&self.name) {
+            &"***"
+        } else {
+            &self.value
+        };
+        f.debug_struct("Property")
+            .field("name", &self.name)
+            .field("value", value)
+            .field("line", &self.line)
+            .finish()
+    }
 }
 
 impl Property {

@@ -13,8 +13,9 @@ const MAX_DEPTH: usize = 64;
 /// Largest text the reader accepts (cache files and process output are a few KB).
 pub const MAX_LEN: usize = 4 << 20;
 
-/// A JSON value. Numbers keep their text, so that integers round-trip exactly.
-#[derive(Clone, Debug, PartialEq)]
+/// A JSON value. Numbers keep their text, so that integers round-trip exactly. `Debug` hides the values of
+/// members with secret names (`SecretAccessKey`, `SessionToken`, ...).
+#[derive(Clone, PartialEq)]
 pub enum Value {
     /// `null`.
     Null,
@@ -28,6 +29,29 @@ pub enum Value {
     Array(Vec<Value>),
     /// An object, members in the order read or built.
     Object(Vec<(String, Value)>),
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Bool(b) => write!(f, "Bool({b})"),
+            Value::Number(n) => write!(f, "Number({n:?})"),
+            Value::String(s) => write!(f, "String({s:?})"),
+            Value::Array(items) => f.debug_tuple("Array").field(items).finish(),
+            Value::Object(members) => {
+                let mut m = f.debug_map();
+                for (k, v) in members {
+                    if crate::redact::is_secret_name(k) {
+                        m.entry(k, &"***");
+                    } else {
+                        m.entry(k, v);
+                    }
+                }
+                m.finish()
+            }
+        }
+    }
 }
 
 impl Value {

@@ -1,6 +1,29 @@
 //! Redaction of secrets in text that awl prints: `--debug` traces of requests and responses, and text from
 //! servers. Signatures, session tokens, secret keys and MFA codes become `***`.
 
+/// Whether a field, key, header or option of this name holds a secret (any case; `-` and `_` ignored).
+pub fn is_secret_name(name: &str) -> bool {
+    let n: String = name
+        .chars()
+        .filter(|c| *c != '-' && *c != '_')
+        .collect::<String>()
+        .to_ascii_lowercase();
+    matches!(
+        n.as_str(),
+        "secretaccesskey"
+            | "sessiontoken"
+            | "token"
+            | "tokencode"
+            | "awssecretaccesskey"
+            | "awssessiontoken"
+            | "awssecuritytoken"
+            | "xamzsecuritytoken"
+            | "authorization"
+            | "mfacode"
+            | "xawsec2metadatatoken"
+    )
+}
+
 /// Header names whose whole value is secret.
 const SECRET_HEADERS: &[&str] = &[
     "x-amz-security-token",
@@ -134,6 +157,23 @@ mod tests {
             !r.contains("cr3t") && !r.contains("tok2") && r.contains("\"ASIA\""),
             "{r}"
         );
+    }
+
+    #[test]
+    fn secret_names_in_every_spelling() {
+        for n in [
+            "SecretAccessKey",
+            "aws_secret_access_key",
+            "SessionToken",
+            "X-Amz-Security-Token",
+            "--token-code",
+            "Token",
+        ] {
+            assert!(is_secret_name(n), "{n}");
+        }
+        for n in ["AccessKeyId", "aws_access_key_id", "region", "Expiration"] {
+            assert!(!is_secret_name(n), "{n}");
+        }
     }
 
     #[test]

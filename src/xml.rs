@@ -10,8 +10,9 @@ const MAX_LEN: usize = 32 << 20;
 /// Deepest nesting read.
 const MAX_DEPTH: usize = 32;
 
-/// An element: its local name (prefix dropped), its text (all direct text joined) and its children.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// An element: its local name (prefix dropped), its text (all direct text joined) and its children. `Debug`
+/// hides the text of elements with secret names (`SecretAccessKey`, `SessionToken`).
+#[derive(Clone, PartialEq, Eq, Default)]
 pub struct Element {
     /// The name without namespace prefix.
     pub name: String,
@@ -19,6 +20,21 @@ pub struct Element {
     pub text: String,
     /// Child elements in order.
     pub children: Vec<Element>,
+}
+
+impl std::fmt::Debug for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text: &dyn std::fmt::Debug = if redact::is_secret_name(&self.name) {
+            &"***"
+        } else {
+            &self.text
+        };
+        f.debug_struct("Element")
+            .field("name", &self.name)
+            .field("text", text)
+            .field("children", &self.children)
+            .finish()
+    }
 }
 
 impl Element {

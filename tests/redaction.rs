@@ -66,3 +66,68 @@ fn debug_output_never_shows_secrets() {
     };
     assert_clean("Invocation", &format!("{inv:?}"), &secrets);
 }
+
+#[test]
+fn parsed_files_requests_and_documents_hide_secrets_too() {
+    use awl::http::{Body, Endpoint, Request};
+    use awl::ini::{FileKind, parse as parse_ini};
+
+    let ini = parse_ini(
+        &format!("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"),
+        FileKind::Credentials,
+    )
+    .expect("parses");
+    let shown = format!("{ini:?}");
+    assert_clean("IniFile", &shown, &[SECRET, TOKEN]);
+    assert!(shown.contains("AKIDEXAMPLE"), "the key id stays visible: {shown}");
+
+    let endpoint = Endpoint::parse("https://sts.amazonaws.com").expect("endpoint");
+    let mut req = Request::new(
+        "POST",
+        &endpoint,
+        "/",
+        format!("X-Amz-Signature=abc&X-Amz-Security-Token={TOKEN}"),
+    )
+    .header("x-amz-security-token", TOKEN)
+    .header(
+        "authorization",
+        "AWS4-HMAC-SHA256 Credential=AKID/x, SignedHeaders=host, Signature=deadbeefcafe",
+    );
+    req.body = Body::Bytes(format!("Action=AssumeRole&TokenCode={MFA}").into_bytes());
+    assert_clean(
+        "http::Request",
+        &format!("{req:?}"),
+        &[TOKEN, MFA, "deadbeefcafe"],
+    );
+
+    let xml = awl::xml::parse(&format!(
+        "<Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>{SECRET}</SecretAccessKey>\
+         <SessionToken>{TOKEN}</SessionToken></Credentials>"
+    ))
+    .expect("xml");
+    assert_clean("xml::Element", &format!("{xml:?}"), &[SECRET, TOKEN]);
+
+    let json = awl::json::parse(&format!(
+        r#"{{"Credentials": {{"AccessKeyId": "ASIA", "SecretAccessKey": "{SECRET}", "SessionToken": "{TOKEN}"}}}}"#
+    ))
+    .expect("json");
+    assert_clean("json::Value", &format!("{json:?}"), &[SECRET, TOKEN]);
+
+    let inv = parse(
+        [
+            "sts",
+            "assume-role",
+            "--role-arn",
+            "a",
+            "--role-session-name",
+            "s",
+            "--token-code",
+            MFA,
+        ]
+        .iter()
+        .map(OsString::from)
+        .collect(),
+    )
+    .expect("parses");
+    assert_clean("Invocation with --token-code", &format!("{inv:?}"), &[MFA]);
+}

@@ -57,8 +57,8 @@ pub struct Globals {
     pub read_timeout: Option<u64>,
 }
 
-/// What the command line asks for.
-#[derive(Debug, PartialEq, Eq)]
+/// What the command line asks for. `Debug` hides the value after a secret option (`--token-code`).
+#[derive(PartialEq, Eq)]
 pub enum Invocation {
     /// `--version`.
     Version,
@@ -73,6 +73,35 @@ pub enum Invocation {
         /// The command's own arguments, global options removed.
         args: Vec<String>,
     },
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Invocation::Version => f.write_str("Version"),
+            Invocation::Help(words) => f.debug_tuple("Help").field(words).finish(),
+            Invocation::Command { words, globals, args } => {
+                let mut shown: Vec<String> = Vec::with_capacity(args.len());
+                for (i, a) in args.iter().enumerate() {
+                    let after_secret =
+                        i > 0 && crate::redact::is_secret_name(args[i - 1].trim_start_matches('-'));
+                    let inline_secret = a.split_once('=').is_some_and(|(n, _)| {
+                        n.starts_with("--") && crate::redact::is_secret_name(n.trim_start_matches('-'))
+                    });
+                    shown.push(if after_secret || inline_secret {
+                        "***".into()
+                    } else {
+                        a.clone()
+                    });
+                }
+                f.debug_struct("Command")
+                    .field("words", words)
+                    .field("globals", globals)
+                    .field("args", &shown)
+                    .finish()
+            }
+        }
+    }
 }
 
 /// One command or subcommand of the table behind parsing and help.
