@@ -85,42 +85,45 @@ pub fn default_session_name(now: SystemTime) -> String {
 }
 
 /// Credentials from instance metadata or a container endpoint, as the environment says.
-fn instance_credentials(source: NamedSource, ctx: &ChainContext<'_>) -> Result<Credentials> {
+fn instance_credentials(
+    source: NamedSource,
+    env: &Env,
+    local_http: &dyn Transport,
+    imds_endpoint: Option<&str>,
+) -> Result<Credentials> {
     match source {
         NamedSource::EcsContainer => {
-            let url = container::url(ctx.env)?;
+            let url = container::url(env)?;
             let token = match (
-                ctx.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
-                ctx.env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
+                env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
+                env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE"),
             ) {
                 (Some(t), _) => Some(t.to_owned()),
                 (None, Some(path)) => Some(env::read_token_file(path)?),
                 (None, None) => None,
             };
-            container::credentials(ctx.local_http, &url, token.as_deref())
+            container::credentials(local_http, &url, token.as_deref())
         }
         NamedSource::Ec2InstanceMetadata => {
-            if ctx.env.is_true("AWS_EC2_METADATA_DISABLED") {
+            if env.is_true("AWS_EC2_METADATA_DISABLED") {
                 return Err(
                     Error::config("instance metadata is disabled (AWS_EC2_METADATA_DISABLED=true)")
                         .with_hint("unset it on EC2, or give the profile another source of credentials"),
                 );
             }
-            Imds::new(ctx.local_http, ctx.imds_endpoint.as_deref())?.credentials()
+            Imds::new(local_http, imds_endpoint)?.credentials()
         }
-        NamedSource::Environment => {
-            match (ctx.env.get("AWS_ACCESS_KEY_ID"), ctx.env.get("AWS_SECRET_ACCESS_KEY")) {
-                (Some(id), Some(secret)) => {
-                    let mut c = Credentials::new(id, secret);
-                    c.session_token = ctx.env.get("AWS_SESSION_TOKEN").map(Secret::new);
-                    Ok(c)
-                }
-                _ => Err(Error::config(
-                    "credential_source Environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
-                )
-                .with_hint("export both before running awl")),
+        NamedSource::Environment => match (env.get("AWS_ACCESS_KEY_ID"), env.get("AWS_SECRET_ACCESS_KEY")) {
+            (Some(id), Some(secret)) => {
+                let mut c = Credentials::new(id, secret);
+                c.session_token = env.get("AWS_SESSION_TOKEN").map(Secret::new);
+                Ok(c)
             }
-        }
+            _ => Err(Error::config(
+                "credential_source Environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not both set",
+            )
+            .with_hint("export both before running awl")),
+        },
     }
 }
 
@@ -141,10 +144,42 @@ fn base_credentials(base: &Base, ctx: &ChainContext<'_>) -> Result<Credentials> 
             c.session_token = session_token.as_ref().map(|t| t.value.clone());
             Ok(c)
         }
-        Base::Named { source, .. } | Base::Fallback { source } => instance_credentials(*source, ctx),
+        Base::Named { source, .. } | Base::Fallback { source } => {
+            instance_credentials(*source, ctx.env, ctx.local_http, ctx.imds_endpoint.as_deref())
+        }
         Base::Process { profile, command } => {
             credential_process::run(profile, &command.value, &command.source.to_string())
         }
+    }
+}
+
+/// Fetches credentials again, for transfers that outlast them.
+pub type Refresh = Box<dyn Fn() -> Result<Credentials> + Send + Sync>;
+
+/// A way to fetch the chain's credentials again when they come straight from instance metadata, a container
+/// endpoint or a credential process (no role to assume, so no MFA code to ask for): long transfers refresh
+/// them before they expire. `None` for other chains.
+pub fn refresher(chain: &Chain, env: &Env, imds_endpoint: Option<String>, debug: bool) -> Option<Refresh> {
+    if !chain.hops.is_empty() {
+        return None;
+    }
+    let env = env.clone();
+    match &chain.base {
+        Base::Named { source, .. } | Base::Fallback { source } => {
+            let source = *source;
+            Some(Box::new(move || {
+                let local_http = crate::imds::transport(debug)?;
+                instance_credentials(source, &env, &local_http, imds_endpoint.as_deref())
+            }))
+        }
+        Base::Process { profile, command } => {
+            let (profile, command, source) =
+                (profile.clone(), command.value.clone(), command.source.to_string());
+            Some(Box::new(move || {
+                credential_process::run(&profile, &command, &source)
+            }))
+        }
+        Base::EnvKeys { .. } | Base::StaticKeys { .. } => None,
     }
 }
 

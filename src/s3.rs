@@ -7,7 +7,7 @@
 //! so the server checks the bytes end to end.
 
 use crate::base64;
-use crate::credentials::Credentials;
+use crate::credentials::{Credentials, Refresh};
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::{Body, Endpoint, Request, Response};
 use crate::percent;
@@ -333,10 +333,14 @@ impl<W: Write> Write for HashingWriter<W> {
     }
 }
 
+/// Credentials this close to expiry are fetched again before the next request, when they can be.
+pub const REFRESH_BEFORE: Duration = Duration::from_secs(300);
+
 /// S3 with one set of credentials.
 pub struct S3<'a> {
     sender: Sender<'a>,
-    creds: Credentials,
+    creds: Mutex<(Credentials, Option<SystemTime>)>,
+    refresh: Option<Refresh>,
     region: String,
     endpoint: Option<Endpoint>,
     style: AddressingStyle,
@@ -374,12 +378,36 @@ impl<'a> S3<'a> {
     ) -> Self {
         S3 {
             sender,
-            creds,
+            creds: Mutex::new((creds, None)),
+            refresh: None,
             region: region.to_owned(),
             endpoint,
             style,
             stop,
         }
+    }
+
+    /// The same client, fetching its credentials again with `refresh` when they come within 5 minutes of
+    /// their expiry (a long upload with an instance role's credentials, say).
+    pub fn with_refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
+    /// The credentials to sign with now: refreshed first if they are about to expire and can be (at most once a
+    /// minute, in case the source hands out the same soon-expiring ones again).
+    fn credentials(&self) -> Result<Credentials> {
+        let mut slot = self.creds.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (self.sender.clock)();
+        let (creds, refreshed_at) = &mut *slot;
+        if let (Some(refresh), Some(expiry)) = (&self.refresh, creds.expiration)
+            && expiry < now + REFRESH_BEFORE
+            && refreshed_at.is_none_or(|t| now > t + Duration::from_secs(60))
+        {
+            *creds = refresh()?;
+            *refreshed_at = Some(now);
+        }
+        Ok(creds.clone())
     }
 
     /// The same client, with transfers interrupted when `stop` is set (by a signal handler, say).
@@ -418,7 +446,7 @@ impl<'a> S3<'a> {
             (Body::File { .. }, None) => UNSIGNED_PAYLOAD.to_owned(),
             (b, None) => crate::sigv4::sha256_hex(b.bytes()),
         };
-        let signer = Signer::new(&self.creds, region, "s3");
+        let signer = Signer::new(&self.credentials()?, region, "s3");
         // Each attempt is built and signed anew, at its own (skew-corrected) time.
         let build = |at: SystemTime| {
             let mut req = Request::new(method, &endpoint, path.clone(), query);
@@ -901,10 +929,10 @@ impl<'a> S3<'a> {
     }
 
     /// A presigned GET URL for an object, valid for `expires_in` from now.
-    pub fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> String {
+    pub fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> Result<String> {
         let (endpoint, path) = locate(bucket, key, &self.region, self.endpoint.as_ref(), self.style);
         let host = endpoint.authority();
-        let signer = Signer::new(&self.creds, &self.region, "s3");
+        let signer = Signer::new(&self.credentials()?, &self.region, "s3");
         let sig = signer.presign(
             &crate::sigv4::Request {
                 method: "GET",
@@ -917,7 +945,7 @@ impl<'a> S3<'a> {
             self.sender.skew.signing_time((self.sender.clock)()),
             expires_in,
         );
-        format!("{}{path}?{}", endpoint.origin(), sig.query_string())
+        Ok(format!("{}{path}?{}", endpoint.origin(), sig.query_string()))
     }
 }
 

@@ -3,7 +3,7 @@
 //! modules and the I/O ones; the library's entry point for a program that wants what the CLI does.
 
 use crate::cache;
-use crate::credentials::{ChainContext, Credentials, resolve_chain};
+use crate::credentials::{ChainContext, Credentials, refresher, resolve_chain};
 use crate::env::{self, Env, LoadedFile, Platform};
 use crate::error::{Error, Result};
 use crate::http::Endpoint;
@@ -145,14 +145,27 @@ impl Session {
             Some(s) => Some(Endpoint::parse(&s.value)?),
             None => None,
         };
-        Ok(S3::new(
+        let s3 = S3::new(
             self.sender(),
             creds,
             &region,
             endpoint,
             r.addressing_style.value,
             None,
-        ))
+        );
+        // Instance, container and process credentials can be fetched again if a transfer outlasts them.
+        let refresh = r.chain.as_ref().ok().and_then(|chain| {
+            refresher(
+                chain,
+                &self.env,
+                r.imds_endpoint.as_ref().map(|s| s.value.clone()),
+                self.debug,
+            )
+        });
+        Ok(match refresh {
+            Some(f) => s3.with_refresh(f),
+            None => s3,
+        })
     }
 
     /// Sending with the profile's retry policy and the run's clock-skew correction.

@@ -397,3 +397,73 @@ fn the_aws_cli_uses_awl_as_its_credential_process() {
     let out = awl_in(&home, &endpoint, &["credential-process"], "");
     assert_eq!(out.status.code(), Some(252));
 }
+
+/// Instance metadata served by the proxy's rules: a token, one role, and its credentials (s3s-fs's key)
+/// expiring in `first` seconds the first time and in six hours after that.
+fn imds_rules(proxy: &Proxy, key: &str, secret: &str, first: u64) {
+    let creds = |secs: u64| {
+        let exp = awl::time::UtcDateTime::from_system_time(
+            std::time::SystemTime::now() + Duration::from_secs(secs),
+        );
+        format!(
+            "{{\"Code\": \"Success\", \"AccessKeyId\": \"{key}\", \"SecretAccessKey\": \"{secret}\", \
+             \"Token\": \"\", \"Expiration\": \"{}\"}}",
+            exp.rfc3339()
+        )
+    };
+    proxy.answer("PUT /latest/api/token", 200, "imds-token");
+    proxy.answer("GET /latest/meta-data/placement/region", 200, "us-east-1");
+    proxy.answer(
+        "GET /latest/meta-data/iam/security-credentials/ HTTP",
+        200,
+        "role1",
+    );
+    proxy.answer_times(
+        "GET /latest/meta-data/iam/security-credentials/role1",
+        200,
+        &creds(first),
+        "",
+        1,
+    );
+    proxy.answer(
+        "GET /latest/meta-data/iam/security-credentials/role1",
+        200,
+        &creds(6 * 3600),
+    );
+}
+
+#[test]
+fn instance_credentials_about_to_expire_are_fetched_again_for_a_transfer() {
+    let s = common::servers::s3s_fs();
+    let dir = temp_dir("refresh");
+    let file = common::data_file(&dir, "f.bin", 100_000);
+    for (first, fetches) in [(120u64, 2usize), (6 * 3600, 1)] {
+        let imds = Proxy::start(s.addr);
+        imds_rules(&imds, &s.key_id, &s.secret, first);
+        let out = awl_in(
+            &temp_dir("home"),
+            &[
+                ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds.url.as_str()),
+                ("AWS_EC2_METADATA_DISABLED", "false"),
+                ("AWS_ENDPOINT_URL", s.url.as_str()),
+            ],
+            &[
+                "s3",
+                "cp",
+                &file.to_string_lossy(),
+                &format!("s3://refreshed/f-{first}.bin"),
+            ],
+            "",
+        );
+        ok(&out);
+        let got = imds
+            .requests()
+            .iter()
+            .filter(|r| r.head.contains("security-credentials/role1"))
+            .count();
+        assert_eq!(
+            got, fetches,
+            "credentials expiring in {first} s were fetched {got} times"
+        );
+    }
+}

@@ -422,7 +422,7 @@ pub(super) fn presign(globals: &Globals, args: &[String]) -> Result<()> {
     with_s3(globals, None, |s3| {
         print_out(&format!(
             "{}\n",
-            s3.presign_get(&bucket, &key, Duration::from_secs(expires))
+            s3.presign_get(&bucket, &key, Duration::from_secs(expires))?
         ))
     })
 }
