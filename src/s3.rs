@@ -748,17 +748,8 @@ impl<'a> S3<'a> {
         if result.is_err() {
             // Abort even when interrupted, so no parts stay billed; the first error is what is reported.
             let query = format!("uploadId={}", percent::encode(&upload_id));
-            let _ = self.send_in(
-                &self.region,
-                "DELETE",
-                Some(bucket),
-                key,
-                &query,
-                &[],
-                Body::Empty,
-                None,
-                None,
-            );
+            // With the usual retries: a part left behind is billed.
+            let _ = self.send("DELETE", Some(bucket), key, &query, &[], Body::Empty, None, true);
         }
         result
     }
