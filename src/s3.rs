@@ -341,6 +341,8 @@ pub struct S3<'a> {
     sender: Sender<'a>,
     creds: Mutex<(Credentials, Option<SystemTime>)>,
     refresh: Option<Refresh>,
+    /// Signers in use, one per region (and credentials): each derives its signing key once a day.
+    signers: Mutex<Vec<Arc<Signer>>>,
     region: String,
     endpoint: Option<Endpoint>,
     style: AddressingStyle,
@@ -380,6 +382,7 @@ impl<'a> S3<'a> {
             sender,
             creds: Mutex::new((creds, None)),
             refresh: None,
+            signers: Mutex::new(Vec::new()),
             region: region.to_owned(),
             endpoint,
             style,
@@ -408,6 +411,22 @@ impl<'a> S3<'a> {
             *refreshed_at = Some(now);
         }
         Ok(creds.clone())
+    }
+
+    /// The signer for `region` and the current credentials, made once and reused.
+    fn signer(&self, region: &str) -> Result<Arc<Signer>> {
+        let creds = self.credentials()?;
+        let mut signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = signers
+            .iter()
+            .find(|s| s.region() == region && s.signs_with(&creds))
+        {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(Signer::new(&creds, region, "s3"));
+        signers.retain(|old| old.signs_with(&creds));
+        signers.push(s.clone());
+        Ok(s)
     }
 
     /// The same client, with transfers interrupted when `stop` is set (by a signal handler, say).
@@ -446,7 +465,7 @@ impl<'a> S3<'a> {
             (Body::File { .. }, None) => UNSIGNED_PAYLOAD.to_owned(),
             (b, None) => crate::sigv4::sha256_hex(b.bytes()),
         };
-        let signer = Signer::new(&self.credentials()?, region, "s3");
+        let signer = self.signer(region)?;
         // Each attempt is built and signed anew, at its own (skew-corrected) time.
         let build = |at: SystemTime| {
             let mut req = Request::new(method, &endpoint, path.clone(), query);
@@ -657,7 +676,8 @@ impl<'a> S3<'a> {
             return Err(Error::usage(format!(
                 "{} is over 5 GiB, the limit of a single PUT",
                 path.display()
-            )));
+            ))
+            .with_hint("leave --multipart-threshold at or below 5GiB, so big files go up in parts"));
         }
         let digest = hash_range(&file, 0, size, self.stop.as_deref())
             .map_err(|e| io_err(format!("cannot read {}", path.display()), e))?;
@@ -923,7 +943,7 @@ impl<'a> S3<'a> {
     pub fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> Result<String> {
         let (endpoint, path) = locate(bucket, key, &self.region, self.endpoint.as_ref(), self.style);
         let host = endpoint.authority();
-        let signer = Signer::new(&self.credentials()?, &self.region, "s3");
+        let signer = self.signer(&self.region)?;
         let sig = signer.presign(
             &crate::sigv4::Request {
                 method: "GET",

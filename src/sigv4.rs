@@ -417,6 +417,13 @@ impl Signer {
         &self.region
     }
 
+    /// Whether this signer signs with exactly these credentials.
+    pub fn signs_with(&self, c: &Credentials) -> bool {
+        self.access_key_id == c.access_key_id
+            && self.secret == c.secret_access_key
+            && self.session_token == c.session_token
+    }
+
     /// Appends `YYYYMMDD/region/service/aws4_request`.
     fn push_scope(&self, out: &mut String, day: &str) {
         out.push_str(day);

@@ -142,9 +142,10 @@ pub(super) fn mb(globals: &Globals, args: &[String]) -> Result<()> {
         .ok_or_else(|| Error::usage("'awl s3 mb' needs s3://bucket").with_hint("see 'awl help s3 mb'"))?;
     let (bucket, key) = s3::parse_s3_url(url)?;
     if !key.is_empty() {
-        return Err(Error::usage(format!(
-            "{url} names a key; 'awl s3 mb' takes s3://bucket"
-        )));
+        return Err(
+            Error::usage(format!("{url} names a key; 'awl s3 mb' takes s3://bucket"))
+                .with_hint(format!("write s3://{bucket}")),
+        );
     }
     with_s3(globals, None, |s3| match s3.create_bucket(&bucket) {
         Ok(()) => print_out(&format!("make_bucket: {bucket}\n")),
@@ -232,6 +233,7 @@ fn byte_option(o: &mut BTreeMap<String, String>, name: &str, default: u64) -> Re
                 .and_then(|n| n.checked_mul(mult))
                 .ok_or_else(|| {
                     Error::usage(format!("{name} {v:?} is not a size (bytes, or with KiB/MiB/GiB)"))
+                        .with_hint(format!("write '{name} 16MiB'"))
                 })
         }
     }
@@ -285,6 +287,7 @@ pub(super) fn cp(globals: &Globals, args: &[String]) -> Result<()> {
                 .filter(|n| (1..=64).contains(n))
                 .ok_or_else(|| {
                     Error::usage(format!("--max-concurrency {v:?} is not a number from 1 to 64"))
+                        .with_hint("write '--max-concurrency 10' (the default)")
                 })?,
         },
     };
@@ -292,7 +295,8 @@ pub(super) fn cp(globals: &Globals, args: &[String]) -> Result<()> {
     match (src.starts_with("s3://"), dst.starts_with("s3://")) {
         (false, true) => upload(globals, Path::new(src), dst, content_type.as_deref(), &cfg, quiet),
         (true, false) => download(globals, src, dst, quiet),
-        (true, true) => Err(Error::usage("copying from S3 to S3 is not supported yet")),
+        (true, true) => Err(Error::usage("copying from S3 to S3 is not supported yet")
+            .with_hint("download to a file, then upload it")),
         (false, false) => {
             Err(Error::usage("one of the two must be an s3:// URL").with_hint("see 'awl help s3 cp'"))
         }
@@ -332,7 +336,8 @@ fn upload(
     let meta = std::fs::metadata(src)
         .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read {}: {e}", src.display())))?;
     if !meta.is_file() {
-        return Err(Error::usage(format!("{} is not a file", src.display())));
+        return Err(Error::usage(format!("{} is not a file", src.display()))
+            .with_hint("awl s3 cp copies one file; for a folder, run it per file"));
     }
     let content_type = content_type.unwrap_or_else(|| s3::content_type(src)).to_owned();
     let stop = stop_on_signals()?;
@@ -416,6 +421,7 @@ pub(super) fn presign(globals: &Globals, args: &[String]) -> Result<()> {
             .filter(|n| (1..=604_800).contains(n))
             .ok_or_else(|| {
                 Error::usage(format!("--expires-in {v:?} must be 1 to 604800 seconds (7 days)"))
+                    .with_hint("write '--expires-in 3600' (the default, one hour)")
             })?,
     };
     let (bucket, key) = s3::parse_s3_url(url)?;
