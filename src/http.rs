@@ -496,13 +496,17 @@ impl UreqTransport {
         }
     }
 
-    fn trace_response(&self, resp: &Response) {
+    fn trace_response(&self, resp: &Response, url: &str) {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "< {}", resp.status);
         for (n, v) in &resp.headers {
             let _ = writeln!(err, "< {n}: {}", redact::header(n, v));
         }
-        if !resp.body.is_empty() {
+        // An instance metadata session token is the whole body of its answer.
+        if url.ends_with("/latest/api/token") && !resp.body.is_empty() {
+            let _ = writeln!(err, "<");
+            let _ = writeln!(err, "< ***");
+        } else if !resp.body.is_empty() {
             let text = String::from_utf8_lossy(&resp.body[..resp.body.len().min(4096)]);
             let _ = writeln!(err, "<");
             let _ = writeln!(err, "< {}", redact::sanitize(&redact::body(&text), 4096));
@@ -603,7 +607,7 @@ impl UreqTransport {
             attempts: 1,
         };
         if self.debug {
-            self.trace_response(&resp);
+            self.trace_response(&resp, url);
         }
         Ok(resp)
     }
@@ -639,7 +643,7 @@ impl Transport for UreqTransport {
             attempts: 1,
         };
         if self.debug {
-            self.trace_response(&resp);
+            self.trace_response(&resp, &req.url());
         }
         Ok(resp)
     }

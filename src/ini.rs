@@ -128,7 +128,8 @@ impl IniFile {
     }
 }
 
-/// Why a file could not be read, by the cross-SDK rules.
+/// Why a file could not be read, by the cross-SDK rules. Messages never quote a property line: in the
+/// credentials file it may hold a secret key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParseErrorKind {
     /// `[profile foo` without `]` (or text after the `]`).
@@ -267,17 +268,14 @@ fn parse_raw(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<RawSection>,
                     return Err(error(
                         ParseErrorKind::SubPropertyMissingEquals,
                         n,
-                        format!(
-                            "Expected an '=' sign defining a sub-property of '{}': found {t:?}",
-                            prop.name
-                        ),
+                        format!("Expected an '=' sign defining a sub-property of '{}'", prop.name),
                     ));
                 };
                 if trim(k).is_empty() {
                     return Err(error(
                         ParseErrorKind::SubPropertyEmptyName,
                         n,
-                        format!("Sub-property did not have a name: found {t:?}"),
+                        "Sub-property did not have a name (nothing before its '=')",
                     ));
                 }
             }
@@ -291,7 +289,7 @@ fn parse_raw(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<RawSection>,
                 ..error(
                     ParseErrorKind::PropertyOutsideSection,
                     n,
-                    format!("Expected a profile definition before {t:?}"),
+                    "Expected a profile definition before this property, found none",
                 )
             });
         };
@@ -307,7 +305,7 @@ fn parse_raw(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<RawSection>,
                 ..error(
                     ParseErrorKind::MissingEquals,
                     n,
-                    format!("Expected an '=' sign defining a property: found {t:?}"),
+                    "Expected an '=' sign defining a property",
                 )
             });
         };
@@ -316,16 +314,24 @@ fn parse_raw(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<RawSection>,
             return Err(error(
                 ParseErrorKind::EmptyName,
                 n,
-                format!("Property did not have a name: found {t:?}"),
+                "Property did not have a name (nothing before its '=')",
             ));
         }
         if cut {
             warnings.push(Warning {
                 line: n,
-                message: format!(
-                    "the AWS CLI reads '{name}' as {:?}: it has no inline comments (awl and the AWS SDKs drop them)",
-                    trim(line.split_once('=').map_or("", |(_, v)| v))
-                ),
+                message: if crate::redact::is_secret_name(name) {
+                    format!(
+                        "the AWS CLI reads the comment after '{name}' as part of its value: it has no inline \
+                         comments (awl and the AWS SDKs drop them)"
+                    )
+                } else {
+                    format!(
+                        "the AWS CLI reads '{name}' as {:?}: it has no inline comments (awl and the AWS SDKs drop \
+                         them)",
+                        trim(line.split_once('=').map_or("", |(_, v)| v))
+                    )
+                },
             });
         }
         in_block = value.is_empty();

@@ -303,3 +303,38 @@ fn configure_follows_a_symlinked_file_and_refuses_a_dangling_one() {
         "{err}"
     );
 }
+
+#[test]
+fn errors_and_warnings_about_the_credentials_file_never_quote_a_secret() {
+    let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+    for body in [
+        format!("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key {secret}\n"),
+        format!("aws_secret_access_key = {secret}\n[default]\n"),
+        format!("[default]\n{secret}\n"),
+    ] {
+        let home = temp_dir("home");
+        write(&home, "credentials", &body);
+        let out = awl_in(&home, &[], &["configure", "list"], "");
+        assert_eq!(out.status.code(), Some(253), "{body}");
+        let err = text(&out.stderr);
+        assert!(err.starts_with("awl: error: ~/.aws/credentials:"), "{err}");
+        assert!(!err.contains("wJalrXUtnFEMI"), "the secret is quoted: {err}");
+    }
+    let home = temp_dir("home");
+    write(
+        &home,
+        "credentials",
+        &format!("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = {secret} # mine\n"),
+    );
+    let out = awl_in(&home, &[], &["configure", "list"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("the AWS CLI reads the comment after 'aws_secret_access_key'"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("wJalrXUtnFEMI") && !text(&out.stdout).contains("wJalrXUtnFEMI"),
+        "{err}"
+    );
+}
