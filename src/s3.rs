@@ -314,17 +314,19 @@ pub fn hash_range(file: &File, offset: u64, len: u64, stop: Option<&AtomicBool>)
 }
 
 /// A writer that hashes what passes through it.
-struct HashingWriter<W> {
+struct HashingWriter<'p, W> {
     inner: W,
     hash: Sha256,
     written: u64,
+    progress: &'p (dyn Fn(u64) + Sync),
 }
 
-impl<W: Write> Write for HashingWriter<W> {
+impl<W: Write> Write for HashingWriter<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.hash.update(&buf[..n]);
         self.written += n as u64;
+        (self.progress)(self.written);
         Ok(n)
     }
 
@@ -887,13 +889,20 @@ impl<'a> S3<'a> {
     }
 
     /// Downloads an object into `sink`, checking its SHA-256 when S3 returns one for the whole object;
-    /// returns the bytes written.
-    pub fn get_object(&self, bucket: &str, key: &str, sink: &mut dyn Write) -> Result<u64> {
+    /// `progress` gets the bytes written so far; returns the bytes written.
+    pub fn get_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        sink: &mut dyn Write,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64> {
         let headers = [("x-amz-checksum-mode", "ENABLED".to_owned())];
         let mut hw = HashingWriter {
             inner: sink,
             hash: Sha256::new(),
             written: 0,
+            progress,
         };
         let what = format!("GetObject s3://{bucket}/{key}");
         let get = |region: &str, sink: &mut dyn Write| {
@@ -961,7 +970,13 @@ impl<'a> S3<'a> {
 }
 
 /// Downloads an object to `dest`: into a temporary file beside it, renamed only when complete and checked.
-pub fn download_to_file(s3: &S3<'_>, bucket: &str, key: &str, dest: &Path) -> Result<u64> {
+pub fn download_to_file(
+    s3: &S3<'_>,
+    bucket: &str,
+    key: &str,
+    dest: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
     let dir = dest
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -973,7 +988,7 @@ pub fn download_to_file(s3: &S3<'_>, bucket: &str, key: &str, dest: &Path) -> Re
     let tmp: PathBuf = dir.join(format!(".{name}.awl-download-{}", std::process::id()));
     let result = (|| {
         let mut f = File::create(&tmp).map_err(|e| io_err(format!("cannot write {}", tmp.display()), e))?;
-        let n = s3.get_object(bucket, key, &mut f)?;
+        let n = s3.get_object(bucket, key, &mut f, progress)?;
         f.sync_all()
             .map_err(|e| io_err(format!("cannot write {}", tmp.display()), e))?;
         std::fs::rename(&tmp, dest).map_err(|e| io_err(format!("cannot write {}", dest.display()), e))?;

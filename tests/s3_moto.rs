@@ -635,3 +635,60 @@ fn debug_traces_of_the_whole_scenario_hold_no_secret() {
         assert!(!all.contains(secret), "{what} appears in the output");
     }
 }
+
+#[test]
+fn a_progress_line_on_a_terminal_and_none_when_piped() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = unique("progress");
+    aws_mb(m, &bucket);
+    let dir = temp_dir("progress");
+    let file = data_file(&dir, "p.bin", 20 << 20);
+    let out = awl(
+        &home,
+        &m.url,
+        &[
+            "s3",
+            "cp",
+            &file.to_string_lossy(),
+            &format!("s3://{bucket}/p.bin"),
+        ],
+    );
+    ok(&out);
+    assert!(
+        !text(&out.stderr).contains("Completed"),
+        "no progress when piped: {}",
+        text(&out.stderr)
+    );
+    // Under `script`, stderr is a terminal.
+    let awl_bin = env!("CARGO_BIN_EXE_awl");
+    let cmds = format!(
+        "{awl_bin} s3 cp {} s3://{bucket}/p2.bin && {awl_bin} s3 cp s3://{bucket}/p2.bin {}",
+        file.display(),
+        dir.join("back.bin").display()
+    );
+    let out = Command::new("script")
+        .args(["-qec", &cmds, "/dev/null"])
+        .env_clear()
+        .env("HOME", &home)
+        .env("PATH", "/usr/bin:/bin")
+        .env("AWS_ENDPOINT_URL", &m.url)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .output()
+        .expect("script runs");
+    ok(&out);
+    let screen = text(&out.stdout);
+    assert!(
+        screen.contains("Completed 20.0 MiB of 20.0 MiB"),
+        "upload progress: {screen}"
+    );
+    // A download's size is not known in advance: "Completed N MiB (rate)", without "of".
+    assert!(
+        screen
+            .split(['\r', '\n'])
+            .any(|l| l.starts_with("Completed ") && !l.contains(" of ") && l.contains("/s)")),
+        "download progress: {screen}"
+    );
+    assert_eq!(fs::read(dir.join("back.bin")).ok(), fs::read(&file).ok());
+}

@@ -159,7 +159,8 @@ pub(super) fn mb(globals: &Globals, args: &[String]) -> Result<()> {
 /// Progress on stderr, when it is a terminal and not `--quiet`: done/total, rate, time left.
 struct Progress {
     enabled: bool,
-    total: u64,
+    /// The size, when known (uploads; a download learns it only from the answer).
+    total: Option<u64>,
     start: Instant,
     last: Mutex<Option<Instant>>,
 }
@@ -169,7 +170,7 @@ fn mib(bytes: u64) -> String {
 }
 
 impl Progress {
-    fn new(total: u64, quiet: bool) -> Self {
+    fn new(total: Option<u64>, quiet: bool) -> Self {
         Progress {
             enabled: !quiet && io::stderr().is_terminal(),
             total,
@@ -183,25 +184,30 @@ impl Progress {
             return;
         }
         let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
-        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) && done < self.total {
+        let finished = self.total.is_some_and(|t| done >= t);
+        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) && !finished {
             return;
         }
         *last = Some(Instant::now());
         let secs = self.start.elapsed().as_secs_f64().max(0.001);
         let rate = done as f64 / secs;
-        let eta = if rate > 0.0 {
-            (self.total.saturating_sub(done)) as f64 / rate
-        } else {
-            0.0
+        let line = match self.total {
+            Some(total) => {
+                let eta = if rate > 0.0 {
+                    total.saturating_sub(done) as f64 / rate
+                } else {
+                    0.0
+                };
+                format!(
+                    "Completed {} of {} ({}/s), {eta:.0} s left",
+                    mib(done),
+                    mib(total),
+                    mib(rate as u64)
+                )
+            }
+            None => format!("Completed {} ({}/s)", mib(done), mib(rate as u64)),
         };
-        let _ = write!(
-            io::stderr(),
-            "\rCompleted {} of {} ({}/s), {:.0} s left   ",
-            mib(done),
-            mib(self.total),
-            mib(rate as u64),
-            eta
-        );
+        let _ = write!(io::stderr(), "\r{line}   ");
     }
 
     fn finish(&self) {
@@ -341,7 +347,7 @@ fn upload(
     }
     let content_type = content_type.unwrap_or_else(|| s3::content_type(src)).to_owned();
     let stop = stop_on_signals()?;
-    let progress = Progress::new(meta.len(), quiet);
+    let progress = Progress::new(Some(meta.len()), quiet);
     let shown = format!("{} to s3://{bucket}/{key}", src.display());
     let result = with_s3(globals, Some(stop), |s3| {
         s3.upload(src, &bucket, &key, &content_type, cfg, &|done| {
@@ -365,7 +371,7 @@ fn download(globals: &Globals, src: &str, dst: &str, quiet: bool) -> Result<()> 
     if dst == "-" {
         return with_s3(globals, Some(stop), |s3| {
             let mut out = io::stdout().lock();
-            s3.get_object(&bucket, &key, &mut out)?;
+            s3.get_object(&bucket, &key, &mut out, &|_| {})?;
             out.flush().map_err(|e| {
                 Error::new(ErrorKind::Transfer, "cannot write to standard output").with_source(e)
             })
@@ -377,10 +383,13 @@ fn download(globals: &Globals, src: &str, dst: &str, quiet: bool) -> Result<()> 
         dest.push(key.rsplit('/').next().unwrap_or(&key));
     }
     let shown = format!("{src} to {}", dest.display());
-    with_s3(globals, Some(stop), |s3| {
-        s3::download_to_file(s3, &bucket, &key, &dest)
-    })
-    .map_err(|e| transfer_error(format!("download failed: {shown}"), e))?;
+    // The size is not known before the answer: the line shows what has come so far and the rate.
+    let progress = Progress::new(None, quiet);
+    let result = with_s3(globals, Some(stop), |s3| {
+        s3::download_to_file(s3, &bucket, &key, &dest, &|done| progress.update(done))
+    });
+    progress.finish();
+    result.map_err(|e| transfer_error(format!("download failed: {shown}"), e))?;
     if !quiet {
         print_out(&format!("download: {shown}\n"))?;
     }
