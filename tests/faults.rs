@@ -5,11 +5,11 @@
 mod common;
 
 use common::servers::{Action, Moto, Proxy, free_port, moto, s3s_fs};
-use common::{awl_in, ok, temp_dir, text};
+use common::{awl_in, clean_command, ok, temp_dir, text};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 fn home_with_keys(m: &Moto) -> PathBuf {
@@ -206,16 +206,13 @@ fn a_download_cut_mid_body_leaves_no_file() {
 /// The dynamically linked awl (the test build) under faketime, against s3s-fs, which refuses stale requests.
 fn skewed(offset: &str) -> Output {
     let s = s3s_fs();
-    Command::new("faketime")
+    let vars = [
+        ("AWS_ENDPOINT_URL", s.url.as_str()),
+        ("AWS_ACCESS_KEY_ID", s.key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", s.secret.as_str()),
+    ];
+    clean_command("faketime", &temp_dir("home"), &vars)
         .args(["-f", offset, env!("CARGO_BIN_EXE_awl"), "--debug", "s3", "ls"])
-        .env_clear()
-        .env("HOME", temp_dir("home"))
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", &s.url)
-        .env("AWS_ACCESS_KEY_ID", &s.key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &s.secret)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("faketime runs")
 }
@@ -257,7 +254,7 @@ fn a_clock_an_hour_off_is_corrected_once_and_said_once() {
 
 /// Runs awl as the unprivileged user 65534 (tests run as root, which no file mode stops).
 fn as_nobody(home: &Path, endpoint: &str, args: &[&str]) -> Output {
-    Command::new("setpriv")
+    clean_command("setpriv", home, &[("AWS_ENDPOINT_URL", endpoint)])
         .args([
             "--reuid=65534",
             "--regid=65534",
@@ -265,12 +262,6 @@ fn as_nobody(home: &Path, endpoint: &str, args: &[&str]) -> Output {
             env!("CARGO_BIN_EXE_awl"),
         ])
         .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("setpriv runs")
 }

@@ -5,7 +5,7 @@
 mod common;
 
 use common::servers::{Moto, Proxy, home_with_moto_keys, moto, venv};
-use common::{awl_command, awl_in, data_file, ok, temp_dir, text};
+use common::{awl_command, awl_in, clean_command, data_file, ok, temp_dir, text};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -34,15 +34,13 @@ fn awl(home: &Path, endpoint: &str, args: &[&str]) -> Output {
 
 /// The AWS CLI with alice's keys (account 123456789012), for checking what landed.
 fn aws(m: &Moto, args: &[&str]) -> Output {
-    Command::new(venv().join("bin/aws"))
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", m.key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", m.secret.as_str()),
+    ];
+    clean_command(venv().join("bin/aws"), &temp_dir("aws-home"), &keys)
         .args(["--endpoint-url", &m.url, "--region", "ap-southeast-2"])
         .args(args)
-        .env_clear()
-        .env("HOME", temp_dir("aws-home"))
-        .env("AWS_ACCESS_KEY_ID", &m.key_id)
-        .env("AWS_SECRET_ACCESS_KEY", &m.secret)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("aws runs")
 }
@@ -133,7 +131,7 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
     // Read back by the role (through the AWS CLI, which uses the same cache) and by awl.
     let dir = temp_dir("readback");
     let got = dir.join("book.txt");
-    let cli = Command::new(venv().join("bin/aws"))
+    let cli = clean_command(venv().join("bin/aws"), &home, &[])
         .args([
             "--endpoint-url",
             &m.url,
@@ -147,10 +145,6 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
             "book.txt",
         ])
         .arg(&got)
-        .env_clear()
-        .env("HOME", &home)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("aws runs");
     ok(&cli);
@@ -241,7 +235,7 @@ fn uploads_of_zero_one_and_two_hundred_mebibytes() {
     ] {
         let file = data_file(&dir, name, len);
         let start = Instant::now();
-        let out = Command::new("/usr/bin/time")
+        let out = clean_command("/usr/bin/time", &home, &[("AWS_ENDPOINT_URL", &proxy.url)])
             .arg("-v")
             .arg(env!("CARGO_BIN_EXE_awl"))
             .args([
@@ -250,11 +244,6 @@ fn uploads_of_zero_one_and_two_hundred_mebibytes() {
                 &file.to_string_lossy(),
                 &format!("s3://{bucket}/{name}"),
             ])
-            .env_clear()
-            .env("HOME", &home)
-            .env("AWS_ENDPOINT_URL", &proxy.url)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .stdin(Stdio::null())
             .output()
             .expect("awl runs");
         ok(&out);
@@ -667,14 +656,8 @@ fn a_progress_line_on_a_terminal_and_none_when_piped() {
         file.display(),
         dir.join("back.bin").display()
     );
-    let out = Command::new("script")
+    let out = clean_command("script", &home, &[("AWS_ENDPOINT_URL", &m.url)])
         .args(["-qec", &cmds, "/dev/null"])
-        .env_clear()
-        .env("HOME", &home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", &m.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("script runs");
     ok(&out);

@@ -5,7 +5,7 @@
 mod common;
 
 use common::servers::{Proxy, home_with_moto_keys, moto, venv};
-use common::{awl_command, awl_in, ok, temp_dir, text};
+use common::{awl_command, awl_in, clean_command, ok, temp_dir, text};
 use std::fs;
 use std::net::TcpListener;
 use std::os::unix::fs::PermissionsExt;
@@ -378,14 +378,8 @@ fn the_aws_cli_uses_awl_as_its_credential_process() {
         env!("CARGO_BIN_EXE_awl")
     ));
     fs::write(home.join(".aws/config"), config).expect("config");
-    let cli = Command::new(venv().join("bin/aws"))
+    let cli = clean_command(venv().join("bin/aws"), &home, &[("AWS_ENDPOINT_URL", &m.url)])
         .args(["--profile", "viaawl", "sts", "get-caller-identity"])
-        .env_clear()
-        .env("HOME", &home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", &m.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .stdin(Stdio::null())
         .output()
         .expect("aws runs");
     ok(&cli);

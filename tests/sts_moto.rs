@@ -5,11 +5,11 @@
 mod common;
 
 use common::servers::{Proxy, home_with_moto_keys, moto, venv};
-use common::{awl_command, awl_in, text};
+use common::{awl_command, awl_in, clean_command, text};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 
 const PROFILE2_CACHE: &str = "f7cd9dfa46df1e7a80e0e0baacc1b2cdcc3b1df7.json";
 const PROFILE1_CACHE: &str = "182f36d3a4020609755ceaed091f53cf2b98e57f.json";
@@ -379,15 +379,10 @@ fn an_expiring_cache_entry_is_not_used() {
 /// The AWS CLI from the test virtualenv, detached from any terminal so its MFA prompt reads stdin.
 fn aws(home: &Path, endpoint: &str, args: &[&str], stdin: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new("setsid")
+    let mut child = clean_command("setsid", home, &[("AWS_ENDPOINT_URL", endpoint)])
         .arg("-w")
         .arg(venv().join("bin/aws"))
         .args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", endpoint)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -519,7 +514,7 @@ fn on_a_terminal_the_code_is_asked_for() {
     let m = moto();
     let home = home_with_moto_keys(m);
     // `script` gives awl a pseudo-terminal; the code is typed into it.
-    let mut child = Command::new("script")
+    let mut child = clean_command("script", &home, &[("AWS_ENDPOINT_URL", &m.url)])
         .args([
             "-qec",
             &format!(
@@ -528,11 +523,6 @@ fn on_a_terminal_the_code_is_asked_for() {
             ),
             "/dev/null",
         ])
-        .env_clear()
-        .env("HOME", &home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL", &m.url)
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -37,17 +37,13 @@ pub fn scenario_home() -> PathBuf {
 
 /// Runs awl with only HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars` set, stdin from `stdin`.
 pub fn awl_in(home: &Path, vars: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awl"));
-    cmd.args(args)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .envs(vars.iter().copied())
+    let mut child = awl_command(home, vars)
+        .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("awl runs");
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("awl runs");
     let mut input = child.stdin.take().expect("stdin");
     input.write_all(stdin.as_bytes()).expect("write stdin");
     drop(input);
@@ -75,9 +71,10 @@ pub fn ok(out: &Output) {
     );
 }
 
-/// awl as a `Command` with a clean environment: HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars`; stdin empty.
-pub fn awl_command(home: &Path, vars: &[(&str, &str)]) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_awl"));
+/// `program` as a `Command` with a clean environment: HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars` only;
+/// stdin empty. Nothing from the developer's or CI's environment (AWS_CA_BUNDLE, AWS_PROFILE, ...) leaks in.
+pub fn clean_command(program: impl AsRef<std::ffi::OsStr>, home: &Path, vars: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(program);
     cmd.env_clear()
         .env("HOME", home)
         .env("PATH", "/usr/bin:/bin")
@@ -85,6 +82,11 @@ pub fn awl_command(home: &Path, vars: &[(&str, &str)]) -> Command {
         .envs(vars.iter().copied())
         .stdin(Stdio::null());
     cmd
+}
+
+/// awl as a `Command` with a clean environment (see [`clean_command`]).
+pub fn awl_command(home: &Path, vars: &[(&str, &str)]) -> Command {
+    clean_command(env!("CARGO_BIN_EXE_awl"), home, vars)
 }
 
 /// A file of `len` pseudo-random bytes in `dir`.
