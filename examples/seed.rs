@@ -7,7 +7,8 @@
 //! from `SEED_MFA_CODE` for scripts. Profiles, region and endpoints come from `~/.aws` and the environment,
 //! exactly as for the `awl` command.
 
-use awl::s3::{TransferConfig, content_type};
+use awl::s3::transfer::config::TransferConfig;
+use awl::s3::transfer::content_type;
 use awl::secret::Secret;
 use awl::session::Session;
 use std::path::PathBuf;
@@ -52,7 +53,7 @@ fn main() -> Result<(), awl::Error> {
         &file,
         BUCKET,
         "book.txt",
-        content_type(&file),
+        content_type::guess(&file),
         &TransferConfig::default(),
         &|_| {},
     )?;

@@ -1,36 +1,39 @@
 //! awl: AWS credentials, profiles, STS and S3 in one small static binary, and the library inside it.
 //!
-//! The modules are split by job, with the pure ones (parsing, signing, date arithmetic) apart from the few
-//! that do I/O. This API is internal to the `awl` binary for now and carries no semver promise.
+//! The folders are the architecture; dependencies point one way, from the bottom of this list to the top:
+//!
+//! | module | job |
+//! |---|---|
+//! | [`cli`] | the command line: a typed command from the arguments, help, the terminal, one file per group |
+//! | [`session`] | one command's world: the resolved profile, the transports it was given, its clock skew |
+//! | [`providers`] | executing a credential chain: the AWS CLI's cache, instance metadata, containers, processes |
+//! | [`s3`], [`sts`] | the services: each operation a request value and a parser; the clients; transfers |
+//! | [`transport`] | the network: request/response values, the [`Transport`](transport::Transport) seam, ureq, retries, clock skew |
+//! | [`sign`] | SigV4, pure, and applying it to a request |
+//! | [`config`] | the environment and `~/.aws` files read, merged with provenance, chains planned, settings resolved |
+//! | [`fs`] | every file awl writes: temporary names, renamed into place |
+//! | [`codec`] | pure readers and writers: INI, XML, JSON, dates, percent, base64, redaction |
+//! | [`identity`], [`secret`], [`error`] | the credentials value, strings that never print, the one error type |
+//!
+//! Everything that decides (parsing, resolution, signing, request building, response parsing) is a pure
+//! function of its inputs, the clock included. This API is internal to the `awl` binary for now and carries
+//! no semver promise.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod atomic;
-pub mod base64;
-pub mod cache;
 pub mod cli;
-pub mod configure;
-pub mod container;
-pub mod credential_process;
-pub mod credentials;
-pub mod env;
+pub mod codec;
+pub mod config;
 pub mod error;
-pub mod http;
-pub mod imds;
-pub mod ini;
-pub mod json;
-pub mod percent;
-pub mod profile;
-pub mod redact;
-pub mod retry;
+pub mod fs;
+pub mod identity;
+pub mod providers;
 pub mod s3;
 pub mod secret;
 pub mod session;
-pub mod sigv4;
-pub mod skew;
+pub mod sign;
 pub mod sts;
-pub mod time;
-pub mod xml;
+pub mod transport;
 
 pub use error::{Error, ErrorKind, Result};

@@ -1,29 +1,33 @@
-//! One command's view of the world: the environment, the two files, the resolved profile, an HTTP transport
-//! configured from them, and the credentials at the end of the profile's chain. The wiring between the pure
+//! One command's world: the environment, the two files, the resolved profile, the transports it was given, the
+//! run's clock skew, and the credentials at the end of the profile's chain. The wiring between the pure
 //! modules and the I/O ones; the library's entry point for a program that wants what the CLI does.
 
-use crate::cache;
-use crate::credentials::{ChainContext, Credentials, refresher, resolve_chain};
-use crate::env::{self, Env, LoadedFile, Platform};
-use crate::error::{Error, Result};
-use crate::http::Endpoint;
-use crate::http::{HttpConfig, UreqTransport};
-use crate::imds::{self, Imds};
-use crate::profile::{Base, Flags, NamedSource, Profiles, Resolved, Setting, Source};
-use crate::retry::{RetryPolicy, Sender};
-use crate::s3::S3;
+use crate::config::env::{self, Env, LoadedFile, Platform};
+use crate::config::profiles::{Profiles, Setting, Source};
+use crate::config::resolve::{Flags, Resolved};
+use crate::error::Result;
+use crate::identity::Credentials;
+use crate::providers::cache;
+use crate::providers::chain::{ChainContext, refresher, resolve_chain};
+use crate::providers::imds::{self, Imds};
+use crate::s3::client::S3;
 use crate::secret::Secret;
-use crate::skew;
 use crate::sts::{self, StsClient};
+use crate::transport::Transport;
+use crate::transport::endpoint::Endpoint;
+use crate::transport::retry::{Jitter, RetryPolicy, Sender};
+use crate::transport::skew::ClockSkew;
+use crate::transport::trace::TraceSink;
+use crate::transport::ureq::{CaBundle, HttpConfig, UreqTransport};
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime};
 
-/// How a session talks to the network.
-#[derive(Clone, Debug, Default)]
+/// How a session talks to the network, beyond what the profile and the environment say.
+#[derive(Clone, Default)]
 pub struct SessionOptions {
-    /// Trace requests and responses on stderr (`--debug`), secrets redacted.
-    pub debug: bool,
+    /// Where requests and responses are traced, secrets redacted (`--debug`).
+    pub trace: Option<TraceSink>,
     /// Set by a signal handler: transfers in progress stop.
     pub stop: Option<Arc<AtomicBool>>,
     /// Time to connect (`--cli-connect-timeout`; default 60 s).
@@ -32,11 +36,46 @@ pub struct SessionOptions {
     pub read_timeout: Option<Duration>,
 }
 
+impl std::fmt::Debug for SessionOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionOptions")
+            .field("trace", &self.trace.is_some())
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The transports a session sends through.
+#[derive(Clone)]
+pub struct Transports {
+    /// For STS and S3: the profile's proxy, CA bundle and timeouts.
+    pub network: Arc<dyn Transport>,
+    /// For instance metadata and container endpoints: no proxy, short timeouts.
+    pub metadata: Arc<dyn Transport>,
+}
+
+impl std::fmt::Debug for Transports {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Transports")
+    }
+}
+
+impl Transports {
+    /// awl's own transports over ureq, from the settings a profile gives.
+    pub fn ureq(cfg: &HttpConfig) -> Result<Self> {
+        Ok(Transports {
+            network: Arc::new(UreqTransport::new(cfg)?),
+            metadata: Arc::new(UreqTransport::new(&imds::http_config(cfg))?),
+        })
+    }
+}
+
 fn clock() -> SystemTime {
     SystemTime::now()
 }
 
-/// A resolved profile with its transport.
+/// A resolved profile with its transports.
 pub struct Session {
     /// The environment snapshot.
     pub env: Env,
@@ -48,12 +87,12 @@ pub struct Session {
     pub profiles: Profiles,
     /// The selected profile, resolved.
     pub resolved: Resolved,
-    /// HTTP, configured from the profile and the environment.
-    pub transport: UreqTransport,
     /// Warnings for the user: how the files would be read by the AWS CLI, a cache that cannot be written.
     pub warnings: Vec<String>,
-    /// Whether requests are traced on stderr.
-    debug: bool,
+    transports: Transports,
+    stop: Option<Arc<AtomicBool>>,
+    skew: ClockSkew,
+    jitter: Jitter,
 }
 
 impl std::fmt::Debug for Session {
@@ -64,83 +103,86 @@ impl std::fmt::Debug for Session {
     }
 }
 
-/// The warnings of both files, as `path:line: message`.
-pub fn file_warnings(config: &LoadedFile, credentials: &LoadedFile) -> Vec<String> {
-    [config, credentials]
-        .iter()
-        .flat_map(|f| {
-            f.ini
-                .warnings
-                .iter()
-                .map(move |w| format!("{}:{}: {}", f.display, w.line, w.message))
-        })
-        .collect()
-}
-
-/// The HTTP settings of a resolved profile and an environment.
-pub fn http_config(env: &Env, resolved: &Resolved, debug: bool) -> Result<HttpConfig> {
+/// The HTTP settings of a resolved profile, an environment and the session's options; the CA bundle is read.
+pub fn http_config(env: &Env, resolved: &Resolved, options: &SessionOptions) -> Result<HttpConfig> {
     let home = env::home_dir(env, Platform::current());
     let either = |a: &str, b: &str| env.get(a).or_else(|| env.get(b)).map(str::to_owned);
+    let ca_bundle = match &resolved.ca_bundle {
+        Some(s) => {
+            let path = env::expand_tilde(&s.value, home.as_deref(), Platform::current())?;
+            let pem = env::read_ca_bundle(&path)?;
+            Some(CaBundle { path, pem })
+        }
+        None => None,
+    };
     Ok(HttpConfig {
-        ca_bundle: match &resolved.ca_bundle {
-            Some(s) => Some(env::expand_tilde(&s.value, home.as_deref(), Platform::current())?),
-            None => None,
-        },
+        ca_bundle,
         https_proxy: either("HTTPS_PROXY", "https_proxy"),
         http_proxy: either("HTTP_PROXY", "http_proxy"),
         no_proxy: either("NO_PROXY", "no_proxy"),
-        connect_timeout: None,
-        read_timeout: None,
+        connect_timeout: options.connect_timeout,
+        read_timeout: options.read_timeout,
         total_timeout: None,
-        debug,
-        stop: None,
+        trace: options.trace.clone(),
+        stop: options.stop.clone(),
     })
 }
 
 impl Session {
-    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and sets up HTTP.
-    pub fn open(env: Env, flags: &Flags<'_>, options: &SessionOptions) -> Result<Self> {
-        let debug = options.debug;
+    /// Reads the files named by `env`, resolves the profile the flags and `env` select, and takes the
+    /// transports that `transports` makes from the resolved HTTP settings ([`Transports::ureq`] for awl's own;
+    /// a library user may give any [`Transport`]).
+    pub fn open(
+        env: Env,
+        flags: &Flags<'_>,
+        options: &SessionOptions,
+        transports: &dyn Fn(&HttpConfig) -> Result<Transports>,
+    ) -> Result<Self> {
         let (config, credentials_file) = env::load_files(&env)?;
-        let warnings = file_warnings(&config, &credentials_file);
+        let warnings = env::file_warnings(&config, &credentials_file);
         let profiles = Profiles::from_files(&config, &credentials_file);
         let resolved = profiles.resolve(flags, &env)?;
-        let mut http = http_config(&env, &resolved, debug)?;
-        http.stop = options.stop.clone();
-        http.connect_timeout = options.connect_timeout;
-        http.read_timeout = options.read_timeout;
-        let transport = UreqTransport::new(&http)?;
+        let transports = transports(&http_config(&env, &resolved, options)?)?;
         Ok(Session {
             env,
             config,
             credentials_file,
             profiles,
             resolved,
-            transport,
             warnings,
-            debug,
+            transports,
+            stop: options.stop.clone(),
+            skew: ClockSkew::default(),
+            jitter: Jitter::default(),
         })
     }
 
     /// The profile named `profile` (or, with `None`, the one `AWS_PROFILE` / `AWS_DEFAULT_PROFILE` select, else
-    /// `default`), read from the files the process environment names, with default network settings.
+    /// `default`), read from the files the process environment names, with awl's own transports and default
+    /// network settings.
     pub fn for_profile(profile: Option<&str>) -> Result<Self> {
         let flags = Flags {
             profile,
             ..Flags::default()
         };
-        Self::open(Env::from_process(), &flags, &SessionOptions::default())
+        Self::open(
+            Env::from_process(),
+            &flags,
+            &SessionOptions::default(),
+            &Transports::ureq,
+        )
+    }
+
+    /// The run's clock skew, as learned from the servers' answers so far.
+    pub fn skew(&self) -> &ClockSkew {
+        &self.skew
     }
 
     /// S3 for this profile: its region (us-east-1 when none is set), its endpoint and addressing style, signing
     /// with `creds`.
     pub fn s3(&self, creds: Credentials) -> Result<S3<'_>> {
         let r = &self.resolved;
-        let region = r
-            .region
-            .as_ref()
-            .map_or("us-east-1", |s| s.value.as_str())
-            .to_owned();
+        let region = r.region.as_ref().map_or("us-east-1", |s| s.value.as_str());
         let endpoint = match &r.s3_endpoint {
             Some(s) => Some(Endpoint::parse(&s.value)?),
             None => None,
@@ -148,18 +190,18 @@ impl Session {
         let s3 = S3::new(
             self.sender(),
             creds,
-            &region,
+            region,
             endpoint,
             r.addressing_style.value,
-            None,
+            self.stop.clone(),
         );
         // Instance, container and process credentials can be fetched again if a transfer outlasts them.
         let refresh = r.chain.as_ref().ok().and_then(|chain| {
             refresher(
                 chain,
                 &self.env,
+                self.transports.metadata.clone(),
                 r.imds_endpoint.as_ref().map(|s| s.value.clone()),
-                self.debug,
             )
         });
         Ok(match refresh {
@@ -171,12 +213,13 @@ impl Session {
     /// Sending with the profile's retry policy and the run's clock-skew correction.
     pub fn sender(&self) -> Sender<'_> {
         Sender {
-            transport: &self.transport,
+            transport: self.transports.network.as_ref(),
             policy: RetryPolicy {
                 max_attempts: self.resolved.max_attempts.value,
                 ..RetryPolicy::default()
             },
-            skew: skew::global(),
+            skew: &self.skew,
+            jitter: &self.jitter,
             clock: &clock,
             sleep: &std::thread::sleep,
         }
@@ -201,23 +244,17 @@ impl Session {
         mfa_code: &mut dyn FnMut(&str) -> Result<Secret>,
         now: SystemTime,
     ) -> Result<Credentials> {
-        let chain = self.resolved.chain.clone().map_err(Error::from)?;
-        let local_http = imds::transport(self.debug)?;
+        let chain = self.resolved.chain.clone()?;
         let imds_endpoint = self.resolved.imds_endpoint.as_ref().map(|s| s.value.clone());
+        let local_http = self.transports.metadata.clone();
         // On EC2 with nothing else to say the region, the instance says it (as the AWS SDKs do).
-        let on_instance = matches!(
-            chain.base,
-            Base::Fallback {
-                source: NamedSource::Ec2InstanceMetadata
-            } | Base::Named {
-                source: NamedSource::Ec2InstanceMetadata,
-                ..
-            }
-        );
-        if on_instance && self.resolved.region.is_none() && !self.env.is_true("AWS_EC2_METADATA_DISABLED") {
+        if chain.base.is_instance_metadata()
+            && self.resolved.region.is_none()
+            && !self.env.is_true("AWS_EC2_METADATA_DISABLED")
+        {
             // Credentials first, so a machine that is not on EC2 fails within one short wait; then the region,
             // best effort.
-            let imds = Imds::new(&local_http, imds_endpoint.as_deref())?;
+            let imds = Imds::new(local_http.as_ref(), imds_endpoint.as_deref())?;
             let creds = imds.credentials()?;
             if let Ok(region) = imds.region()
                 && !region.is_empty()
@@ -236,7 +273,7 @@ impl Session {
         let mut ctx = ChainContext {
             sts: &sts,
             env: &self.env,
-            local_http: &local_http,
+            local_http: local_http.as_ref(),
             imds_endpoint,
             cache_dir,
             now,

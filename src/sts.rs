@@ -1,17 +1,21 @@
-//! AWS STS: AssumeRole and GetCallerIdentity. The form bodies and the response parsing are pure functions;
-//! [`StsClient`] adds the endpoint choice, signing and the call.
+//! AWS STS: AssumeRole and GetCallerIdentity. The form bodies, the rules on MFA codes and session names, and
+//! the response parsing are pure functions; [`StsClient`] adds the endpoint choice, signing and the call.
 
-use crate::credentials::Credentials;
+use crate::codec::percent;
+use crate::codec::time::{parse_rfc3339, unix_seconds};
+use crate::codec::xml;
+use crate::config::resolve::StsEndpoints;
 use crate::error::{Error, Result};
-use crate::http::{Body, Endpoint, Request};
-use crate::percent;
-use crate::profile::StsEndpoints;
-use crate::retry::Sender;
+use crate::identity::Credentials;
 use crate::secret::Secret;
-use crate::sigv4::{Settings, Signer};
-use crate::time::parse_rfc3339;
-use crate::xml;
+use crate::sign::apply;
+use crate::sign::sigv4::{Settings, Signer};
+use crate::transport::endpoint::Endpoint;
+use crate::transport::request::{Body, Request};
+use crate::transport::retry::Sender;
+use crate::transport::service_error;
 use std::fmt;
+use std::time::SystemTime;
 
 /// The STS API version awl speaks.
 const VERSION: &str = "2011-06-15";
@@ -35,6 +39,22 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
     "us-west-1",
     "us-west-2",
 ];
+
+/// Checks an MFA code before any request: exactly six digits, as STS requires.
+pub fn check_mfa_code(code: &Secret) -> Result<()> {
+    let c = code.expose();
+    if c.len() == 6 && c.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Error::usage("the MFA code must be exactly 6 digits")
+            .with_hint("type the current code shown by your MFA device or app"))
+    }
+}
+
+/// The session name awl gives a role when the profile sets none: `awl-session-<unix time>`.
+pub fn default_session_name(now: SystemTime) -> String {
+    format!("awl-session-{}", unix_seconds(now))
+}
 
 /// The arguments of an AssumeRole call.
 #[derive(Clone, PartialEq, Eq)]
@@ -225,6 +245,7 @@ pub fn endpoint(region: Option<&str>, style: StsEndpoints, url: Option<&str>) ->
 }
 
 /// STS at one endpoint.
+#[derive(Debug)]
 pub struct StsClient<'a> {
     sender: Sender<'a>,
     endpoint: Endpoint,
@@ -252,18 +273,11 @@ impl<'a> StsClient<'a> {
             let mut req = Request::new("POST", &self.endpoint, "/", "")
                 .header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
             req.body = Body::Bytes(body.clone().into_bytes());
-            req.sign(&signer, &Settings::default(), at);
+            apply::sign_body(&mut req, &signer, &Settings::default(), at);
             req
         })?;
         if !resp.is_success() {
-            let request_id = resp
-                .header("x-amzn-requestid")
-                .or(resp.header("x-amz-request-id"));
-            let mut e = xml::service_error("STS", resp.status, request_id, &resp.body);
-            if resp.attempts > 1 {
-                e.message = format!("{} (after {} attempts)", e.message, resp.attempts);
-            }
-            return Err(e.into_error(what));
+            return Err(service_error::error("STS", what, &resp));
         }
         Ok(resp.body)
     }

@@ -57,110 +57,113 @@ fn help_for_a_command_shows_its_usage() {
     assert!(page.contains("get-caller-identity") && page.contains("assume-role"));
 }
 
+/// Command lines that are wrong, and the start of the error line each gets.
+const USAGE_ERRORS: &[(&[&str], &str)] = &[
+    (
+        &["frobnicate"],
+        "awl: error: unknown command 'frobnicate'; expected one of: s3, sts, configure",
+    ),
+    (
+        &["s3"],
+        "awl: error: 's3' needs a subcommand; expected one of: ls, mb, cp, presign",
+    ),
+    (
+        &["sts", "whoami"],
+        "awl: error: unknown subcommand 'whoami' of 'sts'",
+    ),
+    (&["--region"], "awl: error: --region needs a value"),
+    (
+        &["--output", "yaml", "s3", "ls"],
+        "awl: error: --output 'yaml' is not a format awl writes",
+    ),
+    (&[], "awl: error: no command given"),
+    (
+        &["s3", "cp", "a", "b"],
+        "awl: error: one of the two must be an s3:// URL",
+    ),
+    (
+        &["s3", "cp", "a", "s3://b/k", "--max-concurrency", "0"],
+        "awl: error: --max-concurrency \"0\" is not a number from 1 to 64",
+    ),
+    (
+        &["s3", "cp", "a", "s3://b/k", "--multipart-threshold", "lots"],
+        "awl: error: --multipart-threshold \"lots\" is not a size",
+    ),
+    (
+        &["s3", "cp", "a", "s3://b/k", "--bogus", "1"],
+        "awl: error: 'awl s3 cp' has no option '--bogus'",
+    ),
+    (
+        &["s3", "cp", "s3://a/b", "s3://c/d"],
+        "awl: error: copying from S3 to S3 is not supported yet",
+    ),
+    (&["s3", "cp", "/", "s3://b/k"], "awl: error: / is not a file"),
+    (&["s3", "mb"], "awl: error: 'awl s3 mb' needs s3://bucket"),
+    (&["s3", "mb", "s3://b/k"], "awl: error: s3://b/k names a key"),
+    (
+        &["s3", "presign"],
+        "awl: error: 'awl s3 presign' takes one s3://bucket/key",
+    ),
+    (
+        &["s3", "presign", "s3://b/k", "--expires-in", "0"],
+        "awl: error: --expires-in \"0\" must be 1 to 604800",
+    ),
+    (
+        &["s3", "ls", "--bogus"],
+        "awl: error: 'awl s3 ls' has no option '--bogus'",
+    ),
+    (
+        &["--cli-read-timeout", "soon", "s3", "ls"],
+        "awl: error: --cli-read-timeout \"soon\" is not a number of seconds",
+    ),
+    (
+        &["--mfa-code", "12345", "s3", "ls"],
+        "awl: error: the MFA code must be exactly 6 digits",
+    ),
+    (
+        &["completion", "fish"],
+        "awl: error: 'awl completion' takes bash or zsh",
+    ),
+    (&["exec"], "awl: error: 'awl exec' needs a command to run"),
+    (
+        &["credential-process"],
+        "awl: error: 'awl credential-process' needs --profile",
+    ),
+    (
+        &["configure", "list", "extra"],
+        "awl: error: 'awl configure list' takes no argument 'extra'",
+    ),
+    (
+        &[
+            "sts",
+            "assume-role",
+            "--role-arn",
+            "a",
+            "--role-session-name",
+            "s",
+            "--token-code",
+            "123456",
+        ],
+        "awl: error: --serial-number and --token-code go together",
+    ),
+    (
+        &[
+            "sts",
+            "assume-role",
+            "--role-arn",
+            "a",
+            "--role-session-name",
+            "s",
+            "--duration-seconds",
+            "1h",
+        ],
+        "awl: error: --duration-seconds \"1h\" is not a whole number of seconds",
+    ),
+];
+
 #[test]
 fn usage_errors_exit_252_with_what_was_wrong_and_a_hint() {
-    for (args, want) in [
-        (
-            &["frobnicate"][..],
-            "awl: error: unknown command 'frobnicate'; expected one of: s3, sts, configure",
-        ),
-        (
-            &["s3"][..],
-            "awl: error: 's3' needs a subcommand; expected one of: ls, mb, cp, presign",
-        ),
-        (
-            &["sts", "whoami"][..],
-            "awl: error: unknown subcommand 'whoami' of 'sts'",
-        ),
-        (&["--region"][..], "awl: error: --region needs a value"),
-        (
-            &["--output", "yaml", "s3", "ls"][..],
-            "awl: error: --output 'yaml' is not a format awl writes",
-        ),
-        (&[][..], "awl: error: no command given"),
-        (
-            &["s3", "cp", "a", "b"][..],
-            "awl: error: one of the two must be an s3:// URL",
-        ),
-        (
-            &["s3", "cp", "a", "s3://b/k", "--max-concurrency", "0"][..],
-            "awl: error: --max-concurrency \"0\" is not a number from 1 to 64",
-        ),
-        (
-            &["s3", "cp", "a", "s3://b/k", "--multipart-threshold", "lots"][..],
-            "awl: error: --multipart-threshold \"lots\" is not a size",
-        ),
-        (
-            &["s3", "cp", "a", "s3://b/k", "--bogus", "1"][..],
-            "awl: error: 'awl s3 cp' has no option '--bogus'",
-        ),
-        (
-            &["s3", "cp", "s3://a/b", "s3://c/d"][..],
-            "awl: error: copying from S3 to S3 is not supported yet",
-        ),
-        (&["s3", "cp", "/", "s3://b/k"][..], "awl: error: / is not a file"),
-        (&["s3", "mb"][..], "awl: error: 'awl s3 mb' needs s3://bucket"),
-        (&["s3", "mb", "s3://b/k"][..], "awl: error: s3://b/k names a key"),
-        (
-            &["s3", "presign"][..],
-            "awl: error: 'awl s3 presign' takes one s3://bucket/key",
-        ),
-        (
-            &["s3", "presign", "s3://b/k", "--expires-in", "0"][..],
-            "awl: error: --expires-in \"0\" must be 1 to 604800",
-        ),
-        (
-            &["s3", "ls", "--bogus"][..],
-            "awl: error: 'awl s3 ls' does not take '--bogus'",
-        ),
-        (
-            &["--cli-read-timeout", "soon", "s3", "ls"][..],
-            "awl: error: --cli-read-timeout \"soon\" is not a number of seconds",
-        ),
-        (
-            &["--mfa-code", "12345", "s3", "ls"][..],
-            "awl: error: the MFA code must be exactly 6 digits",
-        ),
-        (
-            &["completion", "fish"][..],
-            "awl: error: 'awl completion' takes bash or zsh",
-        ),
-        (&["exec"][..], "awl: error: 'awl exec' needs a command to run"),
-        (
-            &["credential-process"][..],
-            "awl: error: 'awl credential-process' needs --profile",
-        ),
-        (
-            &["configure", "list", "extra"][..],
-            "awl: error: 'awl configure list' takes no argument 'extra'",
-        ),
-        (
-            &[
-                "sts",
-                "assume-role",
-                "--role-arn",
-                "a",
-                "--role-session-name",
-                "s",
-                "--token-code",
-                "123456",
-            ][..],
-            "awl: error: --serial-number and --token-code go together",
-        ),
-        (
-            &[
-                "sts",
-                "assume-role",
-                "--role-arn",
-                "a",
-                "--role-session-name",
-                "s",
-                "--duration-seconds",
-                "1h",
-            ][..],
-            "awl: error: --duration-seconds \"1h\" is not a whole number of seconds",
-        ),
-    ] {
+    for &(args, want) in USAGE_ERRORS {
         let out = awl(args);
         assert_eq!(out.status.code(), Some(252), "{args:?}");
         let err = text(&out.stderr);

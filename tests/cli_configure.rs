@@ -74,7 +74,7 @@ fn sources_name_flags_and_environment_variables() {
         "",
     );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let json = awl::json::parse(&text(&out.stdout)).expect("JSON output");
+    let json = awl::codec::json::parse(&text(&out.stdout)).expect("JSON output");
     let rows = json.as_array().expect("a list of rows");
     let find = |name: &str| {
         rows.iter()

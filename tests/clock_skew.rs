@@ -2,16 +2,18 @@
 //! retrying sender with the given clock readings and answers, and checks every signing time, the outcome,
 //! the number of attempts and the offset learned.
 
+use awl::codec::json::{self, Value};
+use awl::codec::time::parse_rfc3339;
 use awl::error::Result;
-use awl::http::{Request, Response, Transport};
-use awl::json::{self, Value};
-use awl::retry::{RetryPolicy, Sender};
-use awl::skew::ClockSkew;
-use awl::time::parse_rfc3339;
+use awl::transport::Transport;
+use awl::transport::request::{Request, Response};
+use awl::transport::retry::{Jitter, RetryPolicy, Sender};
+use awl::transport::skew::ClockSkew;
 use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
+#[derive(Debug)]
 struct Unused;
 
 impl Transport for Unused {
@@ -91,6 +93,7 @@ fn operation(skew: &ClockSkew, op: &Value) -> std::result::Result<(), String> {
             ..RetryPolicy::default()
         },
         skew,
+        jitter: &Jitter::default(),
         clock: &clock,
         sleep: &|_: Duration| {},
     };

@@ -317,3 +317,69 @@ fn an_unreadable_config_file_names_the_file() {
     );
     assert!(err.contains("hint: check the file's owner and mode"), "{err}");
 }
+
+/// A transport that a library user hands to a session: it fails the first request as a lost connection, then
+/// passes everything to awl's own transport, counting what it saw.
+#[derive(Debug)]
+struct DropFirst {
+    inner: std::sync::Arc<dyn awl::transport::Transport>,
+    seen: std::sync::atomic::AtomicUsize,
+}
+
+impl awl::transport::Transport for DropFirst {
+    fn send(&self, req: &awl::transport::request::Request) -> awl::Result<awl::transport::request::Response> {
+        if self.seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+            return Err(awl::Error::new(awl::ErrorKind::Network, "dropped by the test"));
+        }
+        self.inner.send(req)
+    }
+
+    fn download(
+        &self,
+        req: &awl::transport::request::Request,
+        sink: &mut dyn std::io::Write,
+    ) -> awl::Result<awl::transport::request::Response> {
+        self.inner.download(req, sink)
+    }
+}
+
+#[test]
+fn a_library_user_gives_the_session_a_transport_of_its_own() {
+    use awl::config::env::Env;
+    use awl::config::resolve::Flags;
+    use awl::session::{Session, SessionOptions, Transports};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let m = moto();
+    let home = home_with_keys(m);
+    let bucket = bucket_with(m, &home, "injected");
+    let env = Env::from_pairs([
+        ("HOME", home.to_string_lossy().into_owned()),
+        ("AWS_ENDPOINT_URL", m.url.clone()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ]);
+    let injected: Arc<DropFirst> = Arc::new(DropFirst {
+        inner: Arc::new(awl::transport::ureq::UreqTransport::new(&Default::default()).expect("ureq")),
+        seen: AtomicUsize::new(0),
+    });
+    let given = injected.clone();
+    let mut session = Session::open(env, &Flags::default(), &SessionOptions::default(), &move |cfg| {
+        Ok(Transports {
+            network: given.clone(),
+            metadata: Transports::ureq(cfg)?.metadata,
+        })
+    })
+    .expect("session");
+    let creds = session
+        .credentials(&mut |_| panic!("no MFA here"), std::time::SystemTime::now())
+        .expect("static keys");
+    let buckets = session
+        .s3(creds)
+        .expect("s3")
+        .list_buckets()
+        .expect("the retry covers the drop");
+    assert!(buckets.iter().any(|b| b.name == bucket), "{buckets:?}");
+    // The dropped attempt, then the one that got through: every request went through the given transport.
+    assert_eq!(injected.seen.load(Ordering::SeqCst), 2);
+}

@@ -3,10 +3,13 @@
 //! (testdata/assume-role-chains). Each test counts its cases and fails on a shortfall; errors are compared by
 //! kind, not by message text.
 
-use awl::env::{Env, Platform, file_locations};
-use awl::ini::{FileKind, IniFile, ParseErrorKind, parse};
-use awl::json::{self, Value};
-use awl::profile::{Base, NamedSource, ProfileErrorKind, Profiles, select_profile};
+use awl::codec::ini::{FileKind, IniFile, parse};
+use awl::codec::json::{self, Value};
+use awl::config::chain::{Base, NamedSource};
+use awl::config::env::{Env, Platform, file_locations};
+use awl::config::profiles::Profiles;
+use awl::config::resolve::select_profile;
+use awl::error::{ParseProblem as ParseErrorKind, ProfileProblem as ProfileErrorKind};
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -88,8 +91,8 @@ fn parser_case(case: &Value) -> Result<(), String> {
             .map(|(_, k)| *k)
             .unwrap_or_else(|| panic!("no kind for {want:?}"));
         return match result {
-            Err(e) if e.kind == kind => Ok(()),
-            Err(e) => Err(format!("expected {kind:?}, got {:?}: {}", e.kind, e.message)),
+            Err(e) if e.parse_problem() == Some(kind) => Ok(()),
+            Err(e) => Err(format!("expected {kind:?}, got {:?}: {e}", e.parse_problem())),
             Ok(_) => Err(format!("expected {kind:?}, got no error")),
         };
     }
@@ -262,7 +265,10 @@ fn assume_role_chain_suite() {
         let config = parse(&case.config, FileKind::Config).expect("case config parses");
         let profiles = Profiles::merge((&config, "config"), (&IniFile::default(), "credentials"));
         let got = match profiles.chain(&case.selected) {
-            Err(e) => format!("error {}", error_kind_name(e.kind)),
+            Err(e) => match e.profile_problem() {
+                Some(p) => format!("error {}", error_kind_name(p)),
+                None => format!("error not a profile problem: {e}"),
+            },
             Ok(chain) => {
                 let mut parts = vec![match &chain.base {
                     Base::StaticKeys {

@@ -1,10 +1,10 @@
 //! No secret (secret key, session token, signing key, signature, MFA code) in any Debug or Display output.
 
-use awl::cli::{Invocation, parse};
-use awl::credentials::Credentials;
+use awl::cli::command::{Invocation, parse};
+use awl::codec::time::UtcDateTime;
+use awl::identity::Credentials;
 use awl::secret::Secret;
-use awl::sigv4::{Payload, Request, Settings, Signer, signing_key};
-use awl::time::UtcDateTime;
+use awl::sign::sigv4::{Payload, Request, Settings, Signer, signing_key};
 use std::ffi::OsString;
 use std::time::Duration;
 
@@ -69,8 +69,9 @@ fn debug_output_never_shows_secrets() {
 
 #[test]
 fn parsed_files_requests_and_documents_hide_secrets_too() {
-    use awl::http::{Body, Endpoint, Request};
-    use awl::ini::{FileKind, parse as parse_ini};
+    use awl::codec::ini::{FileKind, parse as parse_ini};
+    use awl::transport::endpoint::Endpoint;
+    use awl::transport::request::{Body, Request};
 
     let ini = parse_ini(
         &format!("[default]\naws_access_key_id = AKIDEXAMPLE\naws_secret_access_key = {SECRET}\naws_session_token = {TOKEN}\n"),
@@ -100,14 +101,14 @@ fn parsed_files_requests_and_documents_hide_secrets_too() {
         &[TOKEN, MFA, "deadbeefcafe"],
     );
 
-    let xml = awl::xml::parse(&format!(
+    let xml = awl::codec::xml::parse(&format!(
         "<Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>{SECRET}</SecretAccessKey>\
          <SessionToken>{TOKEN}</SessionToken></Credentials>"
     ))
     .expect("xml");
     assert_clean("xml::Element", &format!("{xml:?}"), &[SECRET, TOKEN]);
 
-    let json = awl::json::parse(&format!(
+    let json = awl::codec::json::parse(&format!(
         r#"{{"Credentials": {{"AccessKeyId": "ASIA", "SecretAccessKey": "{SECRET}", "SessionToken": "{TOKEN}"}}}}"#
     ))
     .expect("json");
@@ -121,6 +122,8 @@ fn parsed_files_requests_and_documents_hide_secrets_too() {
             "a",
             "--role-session-name",
             "s",
+            "--serial-number",
+            "arn:aws:iam::789:mfa/me",
             "--token-code",
             MFA,
         ]

@@ -128,10 +128,16 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
         "one MFA prompt for all four commands"
     );
 
+    read_back(m, &home, bucket, &sample);
+}
+
+/// The scenario's object read back by the role: through the AWS CLI (which uses the same cache), and by awl
+/// into a file and to stdout.
+fn read_back(m: &Moto, home: &Path, bucket: &str, sample: &Path) {
     // Read back by the role (through the AWS CLI, which uses the same cache) and by awl.
     let dir = temp_dir("readback");
     let got = dir.join("book.txt");
-    let cli = clean_command(venv().join("bin/aws"), &home, &[])
+    let cli = clean_command(venv().join("bin/aws"), home, &[])
         .args([
             "--endpoint-url",
             &m.url,
@@ -148,15 +154,15 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
         .output()
         .expect("aws runs");
     ok(&cli);
-    assert_eq!(fs::read(&got).ok(), fs::read(&sample).ok());
-    let head = awl::json::parse(&text(&cli.stdout)).expect("get-object JSON");
+    assert_eq!(fs::read(&got).ok(), fs::read(sample).ok());
+    let head = awl::codec::json::parse(&text(&cli.stdout)).expect("get-object JSON");
     assert_eq!(
         head.get("ContentType").and_then(|v| v.as_str()),
         Some("text/plain")
     );
     let again = dir.join("again.txt");
     ok(&awl(
-        &home,
+        home,
         &m.url,
         &[
             "--profile",
@@ -167,9 +173,9 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
             &again.to_string_lossy(),
         ],
     ));
-    assert_eq!(fs::read(&again).ok(), fs::read(&sample).ok());
+    assert_eq!(fs::read(&again).ok(), fs::read(sample).ok());
     let out = awl(
-        &home,
+        home,
         &m.url,
         &[
             "--profile",
@@ -181,7 +187,7 @@ fn the_scenario_end_to_end_with_the_mfa_role() {
         ],
     );
     ok(&out);
-    assert_eq!(Some(out.stdout), fs::read(&sample).ok());
+    assert_eq!(Some(out.stdout), fs::read(sample).ok());
 }
 
 #[test]
@@ -385,7 +391,7 @@ fn keys_with_spaces_plus_unicode_percent_and_dots_round_trip() {
     }
     let listed = aws(m, &["s3api", "list-objects-v2", "--bucket", &bucket]);
     ok(&listed);
-    let v = awl::json::parse(&text(&listed.stdout)).expect("JSON");
+    let v = awl::codec::json::parse(&text(&listed.stdout)).expect("JSON");
     let mut got: Vec<&str> = v
         .get("Contents")
         .and_then(|c| c.as_array())
@@ -613,7 +619,7 @@ fn debug_traces_of_the_whole_scenario_hold_no_secret() {
     );
     let entry = fs::read_to_string(home.join(".aws/cli/cache/f7cd9dfa46df1e7a80e0e0baacc1b2cdcc3b1df7.json"))
         .expect("cache");
-    let role = awl::cache::parse_entry(&entry).expect("entry");
+    let role = awl::providers::cache::parse_entry(&entry).expect("entry");
     let token = role.session_token.as_ref().expect("token").expose().to_owned();
     for (what, secret) in [
         ("alice's secret key", m.secret.as_str()),

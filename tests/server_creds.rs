@@ -22,7 +22,7 @@ fn script(dir: &Path, name: &str, body: &str) -> PathBuf {
 }
 
 fn arn(out: &Output) -> String {
-    awl::json::parse(&text(&out.stdout))
+    awl::codec::json::parse(&text(&out.stdout))
         .ok()
         .and_then(|v| v.get("Arn").and_then(|a| a.as_str()).map(str::to_owned))
         .unwrap_or_else(|| panic!("no Arn in {}", text(&out.stdout)))
@@ -210,7 +210,7 @@ fn container_credentials_with_a_token_file() {
         "",
     );
     ok(&out);
-    let v = awl::json::parse(&text(&out.stdout)).expect("json");
+    let v = awl::codec::json::parse(&text(&out.stdout)).expect("json");
     assert_eq!(
         v.get("AccessKeyId").and_then(|a| a.as_str()),
         Some("ASIACONTAINER")
@@ -370,7 +370,7 @@ fn the_aws_cli_uses_awl_as_its_credential_process() {
         "",
     );
     ok(&out);
-    let v = awl::json::parse(&text(&out.stdout)).expect("json");
+    let v = awl::codec::json::parse(&text(&out.stdout)).expect("json");
     assert_eq!(v.get("Version").and_then(|x| x.as_i64()), Some(1));
     let mut config = fs::read_to_string(home.join(".aws/config")).expect("config");
     config.push_str(&format!(
@@ -396,7 +396,7 @@ fn the_aws_cli_uses_awl_as_its_credential_process() {
 /// expiring in `first` seconds the first time and in six hours after that.
 fn imds_rules(proxy: &Proxy, key: &str, secret: &str, first: u64) {
     let creds = |secs: u64| {
-        let exp = awl::time::UtcDateTime::from_system_time(
+        let exp = awl::codec::time::UtcDateTime::from_system_time(
             std::time::SystemTime::now() + Duration::from_secs(secs),
         );
         format!(

@@ -3,9 +3,9 @@
 //! AKIAIOSFODNN7EXAMPLE, 2013-05-24T00:00:00Z. Each checks the published hashes and signature, signed with
 //! S3's rules (single path encoding, no normalisation, `x-amz-content-sha256`).
 
-use awl::credentials::Credentials;
-use awl::sigv4::{Payload, Request, Settings, Signer, sha256_hex};
-use awl::time::UtcDateTime;
+use awl::codec::time::UtcDateTime;
+use awl::identity::Credentials;
+use awl::sign::sigv4::{Payload, Request, Settings, Signer, sha256_hex};
 use std::time::{Duration, SystemTime};
 
 const HOST: &str = "examplebucket.s3.amazonaws.com";
@@ -28,7 +28,7 @@ fn may_24_2013() -> SystemTime {
     .to_system_time()
 }
 
-fn param<'a>(sig: &'a awl::sigv4::Signature, name: &str) -> &'a str {
+fn param<'a>(sig: &'a awl::sign::sigv4::Signature, name: &str) -> &'a str {
     sig.params()
         .iter()
         .find(|(n, _)| *n == name)
@@ -37,7 +37,7 @@ fn param<'a>(sig: &'a awl::sigv4::Signature, name: &str) -> &'a str {
 }
 
 /// The last line of a string to sign is the hex SHA-256 of the canonical request.
-fn creq_hash(sig: &awl::sigv4::Signature) -> &str {
+fn creq_hash(sig: &awl::sign::sigv4::Signature) -> &str {
     sig.string_to_sign().rsplit('\n').next().unwrap_or_default()
 }
 
@@ -83,7 +83,7 @@ fn put_object_with_a_key_that_needs_encoding() {
         "44ce7dd67c959e0d3524ffac1771dfbba87d2b6b4b4e99e42034a8b803f8b072"
     );
     // The key `test$file.text` is encoded once for the wire; S3 signs the path as sent.
-    let path = format!("/{}", awl::percent::encode_path("test$file.text"));
+    let path = format!("/{}", awl::codec::percent::encode_path("test$file.text"));
     assert_eq!(path, "/test%24file.text");
     let sig = signer().sign(
         &Request {

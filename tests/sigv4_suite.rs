@@ -3,9 +3,9 @@
 //! (presigned) mode. Each check compares, in order, the canonical request, the string to sign, the signature
 //! and the signed request, and names the first stage that diverged.
 
-use awl::credentials::Credentials;
-use awl::sigv4::{Payload, Request, SessionToken, Settings, Signer};
-use awl::time::parse_rfc3339;
+use awl::codec::time::parse_rfc3339;
+use awl::identity::Credentials;
+use awl::sign::sigv4::{Payload, Request, SessionToken, Settings, Signer};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Duration;

@@ -43,8 +43,9 @@ fn mode(p: &Path) -> u32 {
     fs::metadata(p).expect("metadata").permissions().mode() & 0o777
 }
 
-fn json(out: &Output) -> awl::json::Value {
-    awl::json::parse(&text(&out.stdout)).unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)))
+fn json(out: &Output) -> awl::codec::json::Value {
+    awl::codec::json::parse(&text(&out.stdout))
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", text(&out.stdout)))
 }
 
 fn arn(out: &Output) -> String {
@@ -110,7 +111,7 @@ fn profile2_asks_once_then_runs_from_the_cache() {
     let file = cache_dir(&home).join(PROFILE2_CACHE);
     assert_eq!(mode(&file), 0o600);
     assert_eq!(mode(&cache_dir(&home)), 0o700);
-    let entry = awl::json::parse(&fs::read_to_string(&file).expect("cache file")).expect("cache JSON");
+    let entry = awl::codec::json::parse(&fs::read_to_string(&file).expect("cache file")).expect("cache JSON");
     assert!(
         entry
             .get("Credentials")
@@ -236,7 +237,7 @@ fn debug_traces_show_the_exchange_but_no_secret() {
     );
     assert!(err.contains("Signature=***") && err.contains("< 200"), "{err}");
     let entry = fs::read_to_string(cache_dir(&home).join(PROFILE2_CACHE)).expect("cache");
-    let cached = awl::cache::parse_entry(&entry).expect("entry");
+    let cached = awl::providers::cache::parse_entry(&entry).expect("entry");
     let token = cached.session_token.as_ref().expect("token").expose().to_owned();
     let all = format!("{}{err}", text(&out.stdout));
     for secret in [
@@ -329,7 +330,10 @@ fn twenty_concurrent_runs_leave_one_valid_cache_file() {
     assert_eq!(files.len(), 1, "one file and no temporary ones: {files:?}");
     assert!(files[0].ends_with(PROFILE1_CACHE));
     let entry = fs::read_to_string(&files[0]).expect("read");
-    assert!(awl::cache::parse_entry(&entry).is_some(), "parseable: {entry}");
+    assert!(
+        awl::providers::cache::parse_entry(&entry).is_some(),
+        "parseable: {entry}"
+    );
 }
 
 #[test]
@@ -345,7 +349,7 @@ fn a_corrupt_cache_file_is_ignored_and_replaced() {
     let out = with_code(&home, &m.url);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let entry = fs::read_to_string(cache_dir(&home).join(PROFILE2_CACHE)).expect("cache");
-    assert!(awl::cache::parse_entry(&entry).is_some());
+    assert!(awl::providers::cache::parse_entry(&entry).is_some());
 }
 
 #[test]
@@ -356,11 +360,11 @@ fn an_expiring_cache_entry_is_not_used() {
     assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
     // Ten minutes left: inside the AWS CLI's 15-minute window, so a new code is needed.
     let file = cache_dir(&home).join(PROFILE2_CACHE);
-    let soon = awl::time::UtcDateTime::from_system_time(
+    let soon = awl::codec::time::UtcDateTime::from_system_time(
         std::time::SystemTime::now() + std::time::Duration::from_secs(600),
     );
     let entry = fs::read_to_string(&file).expect("cache");
-    let v = awl::json::parse(&entry).expect("json");
+    let v = awl::codec::json::parse(&entry).expect("json");
     let old = v
         .get("Credentials")
         .and_then(|c| c.get("Expiration"))

@@ -1,6 +1,6 @@
 //! awl's calendar against the system's `date` (GNU coreutils) for many random instants from year 1 to 9999.
 
-use awl::time::{UtcDateTime, parse_rfc3339, unix_seconds};
+use awl::codec::time::{UtcDateTime, parse_rfc3339, unix_seconds};
 use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::SystemTime;

@@ -37,25 +37,25 @@ fn now() -> SystemTime {
 }
 
 struct Awl {
-    signer: awl::sigv4::Signer,
-    settings: awl::sigv4::Settings,
+    signer: awl::sign::sigv4::Signer,
+    settings: awl::sign::sigv4::Settings,
 }
 
 impl Awl {
     fn new() -> Self {
-        let creds = awl::credentials::Credentials::new(AKID, SECRET).with_session_token(TOKEN);
+        let creds = awl::identity::Credentials::new(AKID, SECRET).with_session_token(TOKEN);
         Awl {
-            signer: awl::sigv4::Signer::new(&creds, REGION, "s3"),
-            settings: awl::sigv4::Settings::s3(),
+            signer: awl::sign::sigv4::Signer::new(&creds, REGION, "s3"),
+            settings: awl::sign::sigv4::Settings::s3(),
         }
     }
 
     fn sign(&self) -> String {
-        self.sign_payload(awl::sigv4::Payload::Sha256Hex(PAYLOAD_HASH))
+        self.sign_payload(awl::sign::sigv4::Payload::Sha256Hex(PAYLOAD_HASH))
     }
 
-    fn sign_payload(&self, payload: awl::sigv4::Payload<'_>) -> String {
-        let req = awl::sigv4::Request {
+    fn sign_payload(&self, payload: awl::sign::sigv4::Payload<'_>) -> String {
+        let req = awl::sign::sigv4::Request {
             method: "PUT",
             path: PATH,
             query: "",
@@ -133,10 +133,10 @@ fn report() {
     assert_eq!(a.sign(), s.sign(), "awl and aws-sigv4 disagree on the signature");
     // A signer made per request derives the key each time, as aws-sigv4 does.
     let fresh = || {
-        let creds = awl::credentials::Credentials::new(AKID, SECRET).with_session_token(TOKEN);
+        let creds = awl::identity::Credentials::new(AKID, SECRET).with_session_token(TOKEN);
         Awl {
-            signer: awl::sigv4::Signer::new(&creds, REGION, "s3"),
-            settings: awl::sigv4::Settings::s3(),
+            signer: awl::sign::sigv4::Signer::new(&creds, REGION, "s3"),
+            settings: awl::sign::sigv4::Settings::s3(),
         }
         .sign()
     };
@@ -144,7 +144,7 @@ fn report() {
 
     let buf = vec![0x5au8; 1 << 20];
     // Payload hashing as each signer does it for a body it is given whole (1 MiB: the signing is noise).
-    let hash_awl = || a.sign_payload(awl::sigv4::Payload::Bytes(black_box(&buf)));
+    let hash_awl = || a.sign_payload(awl::sign::sigv4::Payload::Bytes(black_box(&buf)));
     let hash_sigv4 = || s.sign_payload(SignableBody::Bytes(black_box(&buf)));
     assert_eq!(hash_awl(), hash_sigv4(), "signatures over a hashed body differ");
 

@@ -1,7 +1,8 @@
 //! The command-line parser must never panic, whatever the arguments; help pages render for what it accepts.
 #![no_main]
 
-use awl::cli::{Invocation, help_text, parse};
+use awl::cli::command::{Invocation, parse};
+use awl::cli::help::help_text;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::OsString;
 

@@ -1,7 +1,7 @@
 //! The date readers (RFC 3339 from STS and caches, HTTP dates from servers) must never panic.
 #![no_main]
 
-use awl::time::{UtcDateTime, parse_http_date, parse_rfc3339, unix_seconds};
+use awl::codec::time::{UtcDateTime, parse_http_date, parse_rfc3339, unix_seconds};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,7 +17,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     let _ = parse_http_date(text);
-    let _ = awl::cache::parse_entry(text);
-    let _ = awl::credential_process::parse_output(text);
-    let _ = awl::imds::parse_role_credentials(data);
+    let _ = awl::providers::cache::parse_entry(text);
+    let _ = awl::providers::process::parse_output(text);
+    let _ = awl::providers::imds::parse_role_credentials(data);
 });

@@ -1,7 +1,7 @@
 //! The INI parser must never panic, whatever the bytes; what it accepts must survive a set_property edit.
 #![no_main]
 
-use awl::ini::{FileKind, parse, set_property};
+use awl::codec::ini::{FileKind, parse, set_property};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

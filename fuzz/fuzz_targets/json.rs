@@ -2,7 +2,7 @@
 //! sorts object keys, so its output must read back to itself).
 #![no_main]
 
-use awl::json::{Style, parse, to_string};
+use awl::codec::json::{Style, parse, to_string};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -1,7 +1,32 @@
 //! `awl completion bash|zsh`: a completion script made from the command table, so it never falls behind.
 
-use super::{COMMANDS, GLOBAL_FLAGS, VALUE_OPTIONS, print_out};
+use crate::cli::args::Args;
+use crate::cli::spec::{COMMANDS, GLOBAL_OPTIONS};
+use crate::cli::terminal::print_out;
 use crate::error::{Error, Result};
+
+/// The shells awl writes a completion script for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Shell {
+    /// bash.
+    Bash,
+    /// zsh, through bashcompinit.
+    Zsh,
+}
+
+impl Shell {
+    /// `awl completion bash|zsh`.
+    pub fn from_args(args: &Args) -> Result<Self> {
+        match args.positionals.as_slice() {
+            [shell] if shell == "bash" => Ok(Shell::Bash),
+            [shell] if shell == "zsh" => Ok(Shell::Zsh),
+            _ => {
+                Err(Error::usage("'awl completion' takes bash or zsh")
+                    .with_hint("source <(awl completion bash)"))
+            }
+        }
+    }
+}
 
 /// The bash script: commands, subcommands, global options, and profile names after `--profile`.
 pub fn bash() -> String {
@@ -11,7 +36,12 @@ pub fn bash() -> String {
         let subs: Vec<&str> = c.subcommands.iter().map(|s| s.name).collect();
         cases.push_str(&format!("        {}) subs=\"{}\" ;;\n", c.name, subs.join(" ")));
     }
-    let options: Vec<&str> = VALUE_OPTIONS.iter().chain(GLOBAL_FLAGS).copied().collect();
+    let options: Vec<&str> = GLOBAL_OPTIONS.iter().map(|o| o.name).collect();
+    let valued: Vec<&str> = GLOBAL_OPTIONS
+        .iter()
+        .filter(|o| o.value.is_some())
+        .map(|o| o.name)
+        .collect();
     format!(
         r#"# bash completion for awl: source <(awl completion bash)
 _awl() {{
@@ -25,7 +55,7 @@ _awl() {{
     fi
     for ((i = 1; i < COMP_CWORD; i++)); do
         case "${{COMP_WORDS[i]}}" in
-            --profile|--region|--endpoint-url|--mfa-code|--output|--cli-connect-timeout|--cli-read-timeout) ((i++)) ;;
+            {valued}) ((i++)) ;;
             -*) ;;
             *) if [ -z "$cmd" ]; then cmd="${{COMP_WORDS[i]}}"; elif [ -z "$sub" ]; then sub="${{COMP_WORDS[i]}}"; fi ;;
         esac
@@ -49,6 +79,7 @@ _awl() {{
 complete -F _awl awl
 "#,
         options = options.join(" "),
+        valued = valued.join("|"),
         commands = commands.join(" "),
     )
 }
@@ -62,18 +93,12 @@ pub fn zsh() -> String {
     )
 }
 
-pub(super) fn run(args: &[String]) -> Result<u8> {
-    let script = match args {
-        [shell] if shell == "bash" => bash(),
-        [shell] if shell == "zsh" => zsh(),
-        _ => {
-            return Err(
-                Error::usage("'awl completion' takes bash or zsh").with_hint("source <(awl completion bash)")
-            );
-        }
-    };
-    print_out(&script)?;
-    Ok(0)
+/// Prints the script for `shell`.
+pub(crate) fn run(shell: Shell) -> Result<()> {
+    print_out(&match shell {
+        Shell::Bash => bash(),
+        Shell::Zsh => zsh(),
+    })
 }
 
 #[cfg(test)]

@@ -1,13 +1,46 @@
 //! `awl configure list` and `awl configure` on the terminal.
 
-use super::{Globals, Output, flags, load, print_out};
-use crate::atomic;
-use crate::configure;
-use crate::error::{Error, ErrorKind, Result};
-use crate::profile::{ProfileErrorKind, select_profile};
+use crate::cli::args::{Args, Globals, Output};
+use crate::cli::context::{flags, load};
+use crate::cli::terminal::print_out;
+use crate::config::configure;
+use crate::config::resolve::select_profile;
+use crate::error::{Error, ErrorKind, ProfileProblem, Result};
+use crate::fs;
 use std::io::{self, BufRead, IsTerminal};
 
-pub(super) fn configure_list(globals: &Globals) -> Result<()> {
+/// An `awl configure` command.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ConfigureCommand {
+    /// `awl configure`: the questions of `aws configure`.
+    Interactive,
+    /// `awl configure list`: every setting and its source.
+    List,
+}
+
+impl ConfigureCommand {
+    /// `awl configure`.
+    pub fn interactive(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(ConfigureCommand::Interactive)
+    }
+
+    /// `awl configure list`.
+    pub fn list(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(ConfigureCommand::List)
+    }
+}
+
+/// Runs an `awl configure` command.
+pub(crate) fn run(globals: &Globals, command: &ConfigureCommand) -> Result<()> {
+    match command {
+        ConfigureCommand::Interactive => interactive(globals),
+        ConfigureCommand::List => list(globals),
+    }
+}
+
+fn list(globals: &Globals) -> Result<()> {
     let l = load()?;
     let resolved = l.profiles.resolve(&flags(globals), &l.env)?;
     let rows = configure::list_rows(&resolved, &l.config, &l.credentials);
@@ -19,11 +52,11 @@ pub(super) fn configure_list(globals: &Globals) -> Result<()> {
         // No credentials at all is "not set", as the AWS CLI shows it; a broken chain is an error.
         Err(e)
             if !matches!(
-                e.kind,
-                ProfileErrorKind::NotFound | ProfileErrorKind::NoCredentials
+                e.profile_problem(),
+                Some(ProfileProblem::NotFound | ProfileProblem::NoCredentials)
             ) =>
         {
-            Err(e.into())
+            Err(e)
         }
         _ => Ok(()),
     }
@@ -47,7 +80,7 @@ fn ask(q: &configure::Question) -> Result<String> {
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-pub(super) fn configure_interactive(globals: &Globals) -> Result<()> {
+fn interactive(globals: &Globals) -> Result<()> {
     let l = load()?;
     let profile = select_profile(globals.profile.as_deref(), &l.env).value;
     let changes = configure::interactive(
@@ -59,10 +92,10 @@ pub(super) fn configure_interactive(globals: &Globals) -> Result<()> {
         &mut |q| ask(q),
     )?;
     if let Some(text) = changes.credentials {
-        atomic::write_file(&l.credentials.path, &l.credentials.display, text.as_bytes())?;
+        fs::write_file(&l.credentials.path, &l.credentials.display, text.as_bytes())?;
     }
     if let Some(text) = changes.config {
-        atomic::write_file(&l.config.path, &l.config.display, text.as_bytes())?;
+        fs::write_file(&l.config.path, &l.config.display, text.as_bytes())?;
     }
     Ok(())
 }

@@ -3,22 +3,76 @@
 //! `awl credential-process` (Version 1 JSON, for another tool's `credential_process`). One MFA prompt and the
 //! shared cache serve them all.
 
-use super::{Globals, Output, json_out, open_session, print_out, session_credentials};
-use crate::credentials::Credentials;
+use crate::cli::args::{Args, Globals, Output};
+use crate::cli::context::{Service, session_credentials, with_session};
+use crate::cli::terminal::{json_out, print_out};
+use crate::codec::json::Value;
+use crate::codec::time::UtcDateTime;
 use crate::error::{Error, ErrorKind, Result};
-use crate::json::Value;
-use crate::time::UtcDateTime;
+use crate::identity::Credentials;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+/// A command that hands the profile's credentials to another program.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ExportCommand {
+    /// `awl env`: export lines (or JSON with `--output json`).
+    Env,
+    /// `awl exec -- PROGRAM ARGS`.
+    Exec {
+        /// The program to run.
+        program: String,
+        /// Its arguments.
+        args: Vec<String>,
+    },
+    /// `awl credential-process`: Version 1 JSON.
+    CredentialProcess,
+}
+
+impl ExportCommand {
+    /// `awl env`.
+    pub fn env(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(ExportCommand::Env)
+    }
+
+    /// `awl exec`: everything after the command word is the command to run.
+    pub fn exec(args: &Args) -> Result<Self> {
+        let (program, rest) = args.positionals.split_first().ok_or_else(|| {
+            Error::usage("'awl exec' needs a command to run")
+                .with_hint("awl exec --profile P -- COMMAND [ARGS...]")
+        })?;
+        Ok(ExportCommand::Exec {
+            program: program.clone(),
+            args: rest.to_vec(),
+        })
+    }
+
+    /// `awl credential-process`.
+    pub fn credential_process(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(ExportCommand::CredentialProcess)
+    }
+}
+
+/// Runs an export command; returns the exit code (the program's, for `exec`).
+pub(crate) fn run(globals: &Globals, command: &ExportCommand) -> Result<u8> {
+    match command {
+        ExportCommand::Env => env(globals),
+        ExportCommand::Exec { program, args } => exec(globals, program, args),
+        ExportCommand::CredentialProcess => credential_process(globals),
+    }
+}
+
 /// The credentials and region of the selected profile.
 fn resolve(globals: &Globals) -> Result<(Credentials, Option<String>)> {
-    let mut session = open_session(globals, "sts")?;
-    let creds = session_credentials(&mut session, globals)?;
-    Ok((creds, session.resolved.region.map(|r| r.value)))
+    with_session(globals, Service::Sts, None, |session| {
+        let creds = session_credentials(session, globals)?;
+        Ok((creds, session.resolved.region.as_ref().map(|r| r.value.clone())))
+    })
 }
 
 /// The variables a program needs to use the credentials: name and value.
@@ -66,8 +120,7 @@ fn credential_members(c: &Credentials) -> Vec<(&'static str, Value)> {
     members
 }
 
-pub(super) fn env(globals: &Globals, args: &[String]) -> Result<u8> {
-    super::no_args(&["env"], args)?;
+fn env(globals: &Globals) -> Result<u8> {
     let (c, region) = resolve(globals)?;
     match globals.output {
         Output::Json => {
@@ -88,8 +141,7 @@ pub(super) fn env(globals: &Globals, args: &[String]) -> Result<u8> {
     Ok(0)
 }
 
-pub(super) fn credential_process(globals: &Globals, args: &[String]) -> Result<u8> {
-    super::no_args(&["credential-process"], args)?;
+fn credential_process(globals: &Globals) -> Result<u8> {
     if globals.profile.is_none() {
         return Err(Error::usage("'awl credential-process' needs --profile")
             .with_hint("credential_process = awl credential-process --profile NAME"));
@@ -117,15 +169,7 @@ fn send_signal(pid: u32, name: &str) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-pub(super) fn exec(globals: &Globals, args: &[String]) -> Result<u8> {
-    let cmd = match args.split_first() {
-        Some((dd, rest)) if dd == "--" => rest,
-        _ => args,
-    };
-    let (program, cmd_args) = cmd.split_first().ok_or_else(|| {
-        Error::usage("'awl exec' needs a command to run")
-            .with_hint("awl exec --profile P -- COMMAND [ARGS...]")
-    })?;
+fn exec(globals: &Globals, program: &str, cmd_args: &[String]) -> Result<u8> {
     let (c, region) = resolve(globals)?;
     let mut command = Command::new(program);
     command.args(cmd_args);

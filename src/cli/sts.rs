@@ -1,81 +1,92 @@
 //! `awl sts get-caller-identity` and `awl sts assume-role`.
 
-use super::{Globals, Output, json_out, open_session, options, print_out, session_credentials};
+use crate::cli::args::{Args, Globals, Output};
+use crate::cli::context::{Service, session_credentials, with_session};
+use crate::cli::terminal::{json_out, print_out};
+use crate::codec::json::Value;
 use crate::error::{Error, Result};
-use crate::json::Value;
 use crate::secret::Secret;
-use crate::sts::AssumeRoleParams;
-use std::collections::BTreeMap;
+use crate::sts::{AssumeRoleParams, AssumedRole, check_mfa_code};
 
-pub(super) fn get_caller_identity(globals: &Globals) -> Result<()> {
-    let mut session = open_session(globals, "sts")?;
-    let creds = session_credentials(&mut session, globals)?;
-    let id = session
-        .sts(globals.endpoint_url.as_deref())?
-        .get_caller_identity(&creds)?;
-    match globals.output {
-        Output::Text => print_out(&format!("{}\t{}\t{}\n", id.account, id.arn, id.user_id)),
-        Output::Default | Output::Json => json_out(&Value::object([
-            ("UserId", Value::string(id.user_id)),
-            ("Account", Value::string(id.account)),
-            ("Arn", Value::string(id.arn)),
-        ])),
+/// An `awl sts` command.
+#[derive(Debug, PartialEq, Eq)]
+pub enum StsCommand {
+    /// `get-caller-identity`.
+    GetCallerIdentity,
+    /// `assume-role` with its parameters (the MFA code a [`Secret`]).
+    AssumeRole(AssumeRoleParams),
+}
+
+impl StsCommand {
+    /// `awl sts get-caller-identity`.
+    pub fn get_caller_identity(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(StsCommand::GetCallerIdentity)
+    }
+
+    /// `awl sts assume-role`.
+    pub fn assume_role(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        let required = |n: &str| {
+            args.value(n).map(str::to_owned).ok_or_else(|| {
+                Error::usage(format!("'awl sts assume-role' needs {n}"))
+                    .with_hint("see 'awl help sts assume-role'")
+            })
+        };
+        let role_arn = required("--role-arn")?;
+        let role_session_name = required("--role-session-name")?;
+        let duration_seconds = match args.value("--duration-seconds") {
+            None => None,
+            Some(d) => Some(d.parse::<u32>().map_err(|_| {
+                Error::usage(format!(
+                    "--duration-seconds {d:?} is not a whole number of seconds"
+                ))
+                .with_hint("STS takes 900 to 43200")
+            })?),
+        };
+        let token_code = args.value("--token-code").map(Secret::new);
+        let serial_number = args.value("--serial-number").map(str::to_owned);
+        if token_code.is_some() != serial_number.is_some() {
+            return Err(Error::usage("--serial-number and --token-code go together")
+                .with_hint("give both for a role that needs MFA, or neither"));
+        }
+        if let Some(code) = &token_code {
+            check_mfa_code(code)?;
+        }
+        Ok(StsCommand::AssumeRole(AssumeRoleParams {
+            role_arn,
+            role_session_name,
+            duration_seconds,
+            external_id: args.value("--external-id").map(str::to_owned),
+            serial_number,
+            token_code,
+        }))
     }
 }
 
-pub(super) fn assume_role(globals: &Globals, args: &[String]) -> Result<()> {
-    let words = ["sts", "assume-role"];
-    let mut o = options(
-        &words,
-        args,
-        &[
-            "--role-arn",
-            "--role-session-name",
-            "--serial-number",
-            "--token-code",
-            "--duration-seconds",
-            "--external-id",
-        ],
-    )?;
-    let required = |o: &mut BTreeMap<String, String>, n: &str| {
-        o.remove(n).ok_or_else(|| {
-            Error::usage(format!("'awl sts assume-role' needs {n}"))
-                .with_hint("see 'awl help sts assume-role'")
-        })
-    };
-    let role_arn = required(&mut o, "--role-arn")?;
-    let role_session_name = required(&mut o, "--role-session-name")?;
-    let duration_seconds = match o.remove("--duration-seconds") {
-        None => None,
-        Some(d) => Some(d.parse::<u32>().map_err(|_| {
-            Error::usage(format!(
-                "--duration-seconds {d:?} is not a whole number of seconds"
-            ))
-            .with_hint("STS takes 900 to 43200")
-        })?),
-    };
-    let token_code = o.remove("--token-code").map(Secret::new);
-    let serial_number = o.remove("--serial-number");
-    if token_code.is_some() != serial_number.is_some() {
-        return Err(Error::usage("--serial-number and --token-code go together")
-            .with_hint("give both for a role that needs MFA, or neither"));
-    }
-    if let Some(code) = &token_code {
-        crate::credentials::check_mfa_code(code)?;
-    }
-    let params = AssumeRoleParams {
-        role_arn,
-        role_session_name,
-        duration_seconds,
-        external_id: o.remove("--external-id"),
-        serial_number,
-        token_code,
-    };
-    let mut session = open_session(globals, "sts")?;
-    let creds = session_credentials(&mut session, globals)?;
-    let a = session
-        .sts(globals.endpoint_url.as_deref())?
-        .assume_role(&creds, &params)?;
+/// Runs an `awl sts` command.
+pub(crate) fn run(globals: &Globals, command: &StsCommand) -> Result<()> {
+    with_session(globals, Service::Sts, None, |session| {
+        let creds = session_credentials(session, globals)?;
+        let sts = session.sts(globals.endpoint_url.as_deref())?;
+        match command {
+            StsCommand::GetCallerIdentity => {
+                let id = sts.get_caller_identity(&creds)?;
+                match globals.output {
+                    Output::Text => print_out(&format!("{}\t{}\t{}\n", id.account, id.arn, id.user_id)),
+                    Output::Default | Output::Json => json_out(&Value::object([
+                        ("UserId", Value::string(id.user_id)),
+                        ("Account", Value::string(id.account)),
+                        ("Arn", Value::string(id.arn)),
+                    ])),
+                }
+            }
+            StsCommand::AssumeRole(params) => print_assumed(globals, &sts.assume_role(&creds, params)?),
+        }
+    })
+}
+
+fn print_assumed(globals: &Globals, a: &AssumedRole) -> Result<()> {
     let c = &a.credentials;
     let secret = c.secret_access_key.expose().to_owned();
     let token = c

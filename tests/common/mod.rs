@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test crate uses a different part of this module
 
-pub mod servers;
+pub(crate) mod servers;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -11,7 +11,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A fresh, empty folder under the target folder (no tempfile crate: a counter and the process id).
-pub fn temp_dir(tag: &str) -> PathBuf {
+pub(crate) fn temp_dir(tag: &str) -> PathBuf {
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!(
         "{tag}-{}-{}",
@@ -24,7 +24,7 @@ pub fn temp_dir(tag: &str) -> PathBuf {
 }
 
 /// The canonical scenario's files (../shared/scenario), as the tests' own copy in testdata/scenario.
-pub fn scenario_home() -> PathBuf {
+pub(crate) fn scenario_home() -> PathBuf {
     let home = temp_dir("home");
     let aws = home.join(".aws");
     std::fs::create_dir_all(&aws).expect(".aws");
@@ -36,7 +36,7 @@ pub fn scenario_home() -> PathBuf {
 }
 
 /// Runs awl with only HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars` set, stdin from `stdin`.
-pub fn awl_in(home: &Path, vars: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
+pub(crate) fn awl_in(home: &Path, vars: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
     let mut child = awl_command(home, vars)
         .args(args)
         .stdin(Stdio::piped())
@@ -51,17 +51,17 @@ pub fn awl_in(home: &Path, vars: &[(&str, &str)], args: &[&str], stdin: &str) ->
 }
 
 /// Runs awl in a fresh, empty HOME.
-pub fn awl(args: &[&str]) -> Output {
+pub(crate) fn awl(args: &[&str]) -> Output {
     awl_in(&temp_dir("home"), &[], args, "")
 }
 
 /// Lossy UTF-8 of captured output.
-pub fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Fails the test with awl's stderr and stdout unless it exited 0.
-pub fn ok(out: &Output) {
+pub(crate) fn ok(out: &Output) {
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -73,7 +73,11 @@ pub fn ok(out: &Output) {
 
 /// `program` as a `Command` with a clean environment: HOME, PATH, AWS_EC2_METADATA_DISABLED and `vars` only;
 /// stdin empty. Nothing from the developer's or CI's environment (AWS_CA_BUNDLE, AWS_PROFILE, ...) leaks in.
-pub fn clean_command(program: impl AsRef<std::ffi::OsStr>, home: &Path, vars: &[(&str, &str)]) -> Command {
+pub(crate) fn clean_command(
+    program: impl AsRef<std::ffi::OsStr>,
+    home: &Path,
+    vars: &[(&str, &str)],
+) -> Command {
     let mut cmd = Command::new(program);
     cmd.env_clear()
         .env("HOME", home)
@@ -85,12 +89,12 @@ pub fn clean_command(program: impl AsRef<std::ffi::OsStr>, home: &Path, vars: &[
 }
 
 /// awl as a `Command` with a clean environment (see [`clean_command`]).
-pub fn awl_command(home: &Path, vars: &[(&str, &str)]) -> Command {
+pub(crate) fn awl_command(home: &Path, vars: &[(&str, &str)]) -> Command {
     clean_command(env!("CARGO_BIN_EXE_awl"), home, vars)
 }
 
 /// A file of `len` pseudo-random bytes in `dir`.
-pub fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
+pub(crate) fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
     let mut state = 0x2545_f491_4f6c_dd1d_u64 ^ len as u64;
     let mut bytes = Vec::with_capacity(len + 8);
     while bytes.len() < len {

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The virtualenv with moto and the AWS CLI (made by `make test-deps`).
-pub fn venv() -> PathBuf {
+pub(crate) fn venv() -> PathBuf {
     let v = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/venv");
     assert!(
         v.join("bin/moto_server").exists() && v.join("bin/aws").exists(),
@@ -23,7 +23,7 @@ pub fn venv() -> PathBuf {
 }
 
 /// A free port on 127.0.0.1.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -31,15 +31,15 @@ pub fn free_port() -> u16 {
 }
 
 /// A running moto server and the IAM user the tests sign with.
-pub struct Moto {
+pub(crate) struct Moto {
     /// `http://127.0.0.1:PORT`.
-    pub url: String,
+    pub(crate) url: String,
     /// Its address.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// alice's access key id (account 123456789012, allowed everything).
-    pub key_id: String,
+    pub(crate) key_id: String,
     /// alice's secret key.
-    pub secret: String,
+    pub(crate) secret: String,
     // Held open: when the test process exits, the watchdog shell sees EOF and stops moto.
     _watchdog: Mutex<Child>,
 }
@@ -54,7 +54,7 @@ fn http_get_status(addr: SocketAddr, path: &str) -> Option<u16> {
 }
 
 /// The moto server of this test process, started on first use.
-pub fn moto() -> &'static Moto {
+pub(crate) fn moto() -> &'static Moto {
     static MOTO: OnceLock<Moto> = OnceLock::new();
     MOTO.get_or_init(|| {
         let venv = venv();
@@ -92,7 +92,7 @@ pub fn moto() -> &'static Moto {
             "moto bootstrap failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let v = awl::json::parse(String::from_utf8_lossy(&out.stdout).trim()).expect("bootstrap JSON");
+        let v = awl::codec::json::parse(String::from_utf8_lossy(&out.stdout).trim()).expect("bootstrap JSON");
         let field = |k: &str| v.get(k).and_then(|x| x.as_str()).expect("key field").to_owned();
         Moto {
             url,
@@ -106,23 +106,23 @@ pub fn moto() -> &'static Moto {
 
 /// A request as the proxy saw it on the wire.
 #[derive(Clone, Debug)]
-pub struct Recorded {
+pub(crate) struct Recorded {
     /// The request line and headers.
-    pub head: String,
+    pub(crate) head: String,
     /// The body.
-    pub body: Vec<u8>,
+    pub(crate) body: Vec<u8>,
 }
 
 impl Recorded {
     /// The body as text.
-    pub fn body_text(&self) -> String {
+    pub(crate) fn body_text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
     }
 }
 
 /// What the proxy does with a request that matches a rule.
 #[derive(Clone, Debug)]
-pub enum Action {
+pub(crate) enum Action {
     /// Answer itself: status, body, extra header lines (`"Name: value\r\n"` each).
     Answer(u16, String, String),
     /// Hold the request this long, then forward it (a slow link).
@@ -145,9 +145,9 @@ struct Rule {
 
 /// A recording TCP proxy: logs each request as sent, answers chosen ones itself, forwards the rest. It also
 /// serves as an HTTP proxy (`CONNECT` tunnels to the upstream server).
-pub struct Proxy {
+pub(crate) struct Proxy {
     /// `http://127.0.0.1:PORT`.
-    pub url: String,
+    pub(crate) url: String,
     log: Arc<Mutex<Vec<Recorded>>>,
     rules: Arc<Mutex<Vec<Rule>>>,
     /// Requests being forwarded now, and the most at once.
@@ -182,7 +182,7 @@ fn read_request(stream: &mut BufReader<TcpStream>) -> Option<Recorded> {
 
 impl Proxy {
     /// A proxy to `upstream` on a free port.
-    pub fn start(upstream: SocketAddr) -> Proxy {
+    pub(crate) fn start(upstream: SocketAddr) -> Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").expect("proxy binds");
         let url = format!("http://{}", listener.local_addr().expect("address"));
         let log: Arc<Mutex<Vec<Recorded>>> = Arc::default();
@@ -303,13 +303,13 @@ impl Proxy {
     }
 
     /// Answers requests containing `needle` with `status` and `body` from now on.
-    pub fn answer(&self, needle: &str, status: u16, body: &str) {
+    pub(crate) fn answer(&self, needle: &str, status: u16, body: &str) {
         self.answer_times(needle, status, body, "", usize::MAX);
     }
 
     /// Answers the next `times` requests containing `needle` with `status`, `body` and extra header lines
     /// (`"Name: value\r\n"` each).
-    pub fn answer_times(&self, needle: &str, status: u16, body: &str, headers: &str, times: usize) {
+    pub(crate) fn answer_times(&self, needle: &str, status: u16, body: &str, headers: &str, times: usize) {
         self.rule(
             needle,
             Action::Answer(status, body.to_owned(), headers.to_owned()),
@@ -318,12 +318,12 @@ impl Proxy {
     }
 
     /// Holds each request containing `needle` for `delay` before forwarding it, as a slow link would.
-    pub fn slow(&self, needle: &str, delay: Duration) {
+    pub(crate) fn slow(&self, needle: &str, delay: Duration) {
         self.rule(needle, Action::Slow(delay), usize::MAX);
     }
 
     /// Does `action` to the next `times` requests containing `needle`.
-    pub fn rule(&self, needle: &str, action: Action, times: usize) {
+    pub(crate) fn rule(&self, needle: &str, action: Action, times: usize) {
         self.rules.lock().expect("rules").push(Rule {
             needle: needle.to_owned(),
             action,
@@ -332,33 +332,33 @@ impl Proxy {
     }
 
     /// The most requests that were being forwarded at the same time.
-    pub fn max_in_flight(&self) -> usize {
+    pub(crate) fn max_in_flight(&self) -> usize {
         self.in_flight.lock().expect("in flight").1
     }
 
     /// The requests seen so far.
-    pub fn requests(&self) -> Vec<Recorded> {
+    pub(crate) fn requests(&self) -> Vec<Recorded> {
         self.log.lock().expect("log").clone()
     }
 }
 
 /// A running s3s-fs server (S3 on a folder): strict about signatures, payload hashes and request age.
-pub struct S3sFs {
+pub(crate) struct S3sFs {
     /// `http://127.0.0.1:PORT`.
-    pub url: String,
+    pub(crate) url: String,
     /// Its address.
-    pub addr: SocketAddr,
+    pub(crate) addr: SocketAddr,
     /// The one access key it accepts.
-    pub key_id: String,
+    pub(crate) key_id: String,
     /// Its secret.
-    pub secret: String,
+    pub(crate) secret: String,
     /// The folder it serves (one subfolder per bucket).
-    pub root: PathBuf,
+    pub(crate) root: PathBuf,
     _watchdog: Mutex<Child>,
 }
 
 /// The s3s-fs server of this test process, started on first use (installed by `make test-deps`).
-pub fn s3s_fs() -> &'static S3sFs {
+pub(crate) fn s3s_fs() -> &'static S3sFs {
     static S3S: OnceLock<S3sFs> = OnceLock::new();
     S3S.get_or_init(|| {
         let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools/bin/s3s-fs");
@@ -406,7 +406,7 @@ pub fn s3s_fs() -> &'static S3sFs {
 }
 
 /// The canonical scenario's files in a fresh HOME, with moto's key as `default`'s.
-pub fn home_with_moto_keys(m: &Moto) -> PathBuf {
+pub(crate) fn home_with_moto_keys(m: &Moto) -> PathBuf {
     let home = super::scenario_home();
     std::fs::write(
         home.join(".aws/credentials"),

@@ -1,0 +1,295 @@
+//! Reading the arguments, pure and generic: the global options (anywhere before `--`) and the command words
+//! walked through the command table ([`split`]), then a leaf command's own arguments read against its option
+//! table ([`leaf_args`]). The typed commands are made from these by the command module, above this one.
+
+use crate::cli::spec::{self, COMMANDS, CommandSpec, OptionSpec};
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use crate::sts::check_mfa_code;
+use std::ffi::OsString;
+
+/// The output format asked for with `--output`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Output {
+    /// The command's default: JSON for `sts`, text for `s3`.
+    #[default]
+    Default,
+    /// JSON.
+    Json,
+    /// Tab-separated text, as the AWS CLI's `text`.
+    Text,
+}
+
+/// The options that every command takes, before or after the command words.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Globals {
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--mfa-code`: the MFA token code for scripts, instead of the prompt.
+    pub mfa_code: Option<Secret>,
+    /// `--output`.
+    pub output: Output,
+    /// `--debug`: trace requests on stderr, secrets redacted.
+    pub debug: bool,
+    /// `--cli-connect-timeout` in seconds (0: wait as long as it takes).
+    pub connect_timeout: Option<u64>,
+    /// `--cli-read-timeout` in seconds (0: wait as long as it takes).
+    pub read_timeout: Option<u64>,
+}
+
+/// A leaf command's arguments, read against its option table: the options given (in order, each with its
+/// value if it takes one) and the positional arguments.
+#[derive(Debug, Default)]
+pub struct Args {
+    words: Vec<&'static str>,
+    options: Vec<(&'static str, Option<String>)>,
+    /// The positional arguments, in order.
+    pub positionals: Vec<String>,
+}
+
+impl Args {
+    /// The command words (`["s3", "cp"]`).
+    pub fn words(&self) -> &[&'static str] {
+        &self.words
+    }
+
+    /// `awl s3 cp`, for messages.
+    pub fn command(&self) -> String {
+        format!("awl {}", self.words.join(" "))
+    }
+
+    /// A usage error about this command, with a hint to its help page.
+    pub fn usage(&self, message: impl Into<String>) -> Error {
+        Error::usage(message).with_hint(format!("see 'awl help {}'", self.words.join(" ")))
+    }
+
+    /// Whether the option `name` (one that takes no value) was given.
+    pub fn flag(&self, name: &str) -> bool {
+        self.options.iter().any(|(n, _)| *n == name)
+    }
+
+    /// The value of the option `name`, if given.
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.options
+            .iter()
+            .find(|(n, _)| *n == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// An error unless there are no positional arguments.
+    pub fn no_positionals(&self) -> Result<()> {
+        match self.positionals.first() {
+            None => Ok(()),
+            Some(a) => Err(self.usage(format!("'{}' takes no argument '{a}'", self.command()))),
+        }
+    }
+}
+
+/// The global options and command words, and the rest of the arguments in order.
+#[derive(Debug, Default)]
+pub struct Split {
+    /// The global options.
+    pub globals: Globals,
+    /// The command words, as the table names them.
+    pub words: Vec<&'static str>,
+    /// The rest, in order.
+    pub rest: Vec<String>,
+    /// `--help`, `-h` or `help` was given.
+    pub help: bool,
+    /// `--version` was given.
+    pub version: bool,
+}
+
+/// The arguments as UTF-8 text, or a usage error naming the first that is not.
+pub fn utf8(args: Vec<OsString>) -> Result<Vec<String>> {
+    args.into_iter()
+        .map(|a| {
+            a.into_string().map_err(|bad| {
+                Error::usage(format!("argument {:?} is not valid UTF-8", bad.to_string_lossy()))
+                    .with_hint("awl reads names, paths and keys as UTF-8")
+            })
+        })
+        .collect()
+}
+
+/// `--name=value` → (`--name`, `Some(value)`); anything else as it is.
+fn split_inline(arg: &str) -> (&str, Option<&str>) {
+    match arg.split_once('=') {
+        Some((n, v)) if n.starts_with("--") => (n, Some(v)),
+        _ => (arg, None),
+    }
+}
+
+/// Takes the global options out of the arguments (anywhere before `--`) and walks the command words.
+pub fn split(strings: Vec<String>) -> Result<Split> {
+    let mut s = Split::default();
+    let mut specs = COMMANDS;
+    let mut iter = strings.into_iter();
+    while let Some(arg) = iter.next() {
+        if arg == "--" {
+            // Everything after `--` belongs to the command (awl exec -- CMD ARGS).
+            s.rest.push(arg);
+            s.rest.extend(iter.by_ref());
+            break;
+        }
+        let (name, inline) = split_inline(&arg);
+        match spec::global(name) {
+            Some(o) if o.value.is_some() => {
+                let value = match inline {
+                    Some(v) => v.to_owned(),
+                    None => iter.next().ok_or_else(|| {
+                        Error::usage(format!("{name} needs a value"))
+                            .with_hint(format!("write it as '{name} VALUE'; see 'awl help'"))
+                    })?,
+                };
+                set_global(&mut s.globals, o.name, value)?;
+                continue;
+            }
+            Some(o) if inline.is_some() => {
+                return Err(Error::usage(format!("{} takes no value", o.name))
+                    .with_hint(format!("write '{}' alone", o.name)));
+            }
+            Some(o) => match o.name {
+                "--debug" => s.globals.debug = true,
+                "--help" => s.help = true,
+                _ => s.version = true,
+            },
+            None if arg == "-h" => s.help = true,
+            None if arg == "help" && s.rest.is_empty() => s.help = true,
+            None if s.rest.is_empty()
+                && !arg.starts_with('-')
+                && (s.words.is_empty() || !specs.is_empty()) =>
+            {
+                match specs.iter().find(|c| c.name == arg) {
+                    Some(c) => {
+                        s.words.push(c.name);
+                        specs = c.subcommands;
+                    }
+                    None if s.words.is_empty() => {
+                        return Err(Error::usage(format!(
+                            "unknown command '{arg}'; expected one of: {}",
+                            spec::names(COMMANDS)
+                        ))
+                        .with_hint("run 'awl help' to see what each command does"));
+                    }
+                    // `configure` alone is a command; its other words are its arguments.
+                    None if s.words == ["configure"] => s.rest.push(arg),
+                    None => {
+                        return Err(Error::usage(format!(
+                            "unknown subcommand '{arg}' of '{}'; expected one of: {}",
+                            s.words.join(" "),
+                            spec::names(specs)
+                        ))
+                        .with_hint(format!(
+                            "run 'awl help {}' to see its subcommands",
+                            s.words.join(" ")
+                        )));
+                    }
+                }
+            }
+            None => s.rest.push(arg),
+        }
+    }
+    Ok(s)
+}
+
+fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
+    if value.is_empty() {
+        return Err(Error::usage(format!("{name} needs a non-empty value"))
+            .with_hint(format!("write it as '{name} VALUE'")));
+    }
+    match name {
+        "--profile" => globals.profile = Some(value),
+        "--region" => globals.region = Some(value),
+        "--endpoint-url" => globals.endpoint_url = Some(value),
+        "--mfa-code" => {
+            let code = Secret::new(value);
+            // Refused before anything is read or sent.
+            check_mfa_code(&code)?;
+            globals.mfa_code = Some(code);
+        }
+        "--output" => {
+            globals.output = match value.as_str() {
+                "json" => Output::Json,
+                "text" => Output::Text,
+                other => {
+                    return Err(Error::usage(format!(
+                        "--output '{other}' is not a format awl writes; expected json or text"
+                    ))
+                    .with_hint("write '--output json' or '--output text'"));
+                }
+            }
+        }
+        _ => {
+            let secs = value
+                .parse::<u64>()
+                .ok()
+                .filter(|s| *s <= 86_400)
+                .ok_or_else(|| {
+                    Error::usage(format!("{name} {value:?} is not a number of seconds"))
+                        .with_hint(format!("write '{name} 10' (0 waits as long as it takes)"))
+                })?;
+            if name == "--cli-connect-timeout" {
+                globals.connect_timeout = Some(secs);
+            } else {
+                globals.read_timeout = Some(secs);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads a leaf command's arguments against its option table.
+pub fn leaf_args(words: Vec<&'static str>, spec: &CommandSpec, rest: Vec<String>) -> Result<Args> {
+    let mut args = Args {
+        words,
+        ..Args::default()
+    };
+    if spec.raw {
+        // A command line of its own: a leading `--` only separates it.
+        args.positionals = match rest.split_first() {
+            Some((dd, tail)) if dd == "--" => tail.to_vec(),
+            _ => rest,
+        };
+        return Ok(args);
+    }
+    let mut it = rest.into_iter();
+    while let Some(arg) = it.next() {
+        if !arg.starts_with("--") {
+            args.positionals.push(arg);
+            continue;
+        }
+        let (name, inline) = split_inline(&arg);
+        let Some(o) = spec.options.iter().find(|o| o.name == name) else {
+            return Err(args.usage(format!("'{}' has no option '{name}'", args.command())));
+        };
+        let value = take_value(&args, o, inline, &mut it)?;
+        if o.value.is_some() && args.options.iter().any(|(n, _)| *n == o.name) {
+            return Err(args.usage(format!("{} is given twice", o.name)));
+        }
+        args.options.push((o.name, value));
+    }
+    Ok(args)
+}
+
+/// The value of option `o`: inline (`--name=v`) or the next argument, whatever it is; none for a flag.
+fn take_value(
+    args: &Args,
+    o: &OptionSpec,
+    inline: Option<&str>,
+    it: &mut impl Iterator<Item = String>,
+) -> Result<Option<String>> {
+    match (o.value, inline) {
+        (None, None) => Ok(None),
+        (None, Some(_)) => Err(args.usage(format!("{} takes no value", o.name))),
+        (Some(_), Some(v)) => Ok(Some(v.to_owned())),
+        (Some(_), None) => it
+            .next()
+            .map(Some)
+            .ok_or_else(|| args.usage(format!("{} needs a value", o.name))),
+    }
+}

@@ -1,0 +1,117 @@
+//! The terminal: standard output (a closed pipe is not an error), warnings on stderr, the MFA prompt, and the
+//! progress line of transfers. Only the command line talks to the terminal.
+
+use crate::codec::json::{self, Value};
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::Secret;
+use std::io::{self, IsTerminal, Write};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Writes to stdout; a closed pipe (`awl ... | head`) is not an error.
+pub(crate) fn print_out(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
+            Err(Error::new(ErrorKind::Other, "cannot write to standard output").with_source(e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes a JSON document to stdout, pretty, with a final newline.
+pub(crate) fn json_out(v: &Value) -> Result<()> {
+    print_out(&format!("{}\n", json::to_string(v, json::Style::Pretty)))
+}
+
+/// Prints warnings on stderr, one line each.
+pub(crate) fn warn(warnings: &[String]) {
+    let mut err = io::stderr().lock();
+    for w in warnings {
+        // A closed stderr is no reason to fail the command.
+        let _ = writeln!(err, "awl: warning: {w}");
+    }
+}
+
+/// Gets the MFA code for a device: `--mfa-code` once, else a prompt without echo when stdin is a terminal,
+/// else an error (never a hang waiting for input that cannot come).
+pub(crate) fn mfa_prompt(given: &mut Option<Secret>, serial: &str) -> Result<Secret> {
+    if let Some(code) = given.take() {
+        return Ok(code);
+    }
+    if !io::stdin().is_terminal() {
+        return Err(Error::config(format!(
+            "an MFA code is needed for {serial}, and there is no terminal to ask on"
+        ))
+        .with_hint("pass --mfa-code CODE, or run awl in a terminal"));
+    }
+    rpassword::prompt_password(format!("Enter MFA code for {serial}: "))
+        .map(|c| Secret::new(c.trim()))
+        .map_err(|e| {
+            Error::new(ErrorKind::Other, "cannot read the MFA code from the terminal").with_source(e)
+        })
+}
+
+/// Progress on stderr, when it is a terminal and not `--quiet`: done/total, rate, time left.
+pub(crate) struct Progress {
+    enabled: bool,
+    /// The size, when known (uploads; a download learns it only from the answer).
+    total: Option<u64>,
+    start: Instant,
+    last: Mutex<Option<Instant>>,
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
+impl Progress {
+    /// A progress line for `total` bytes (when known), off when `quiet` or stderr is not a terminal.
+    pub(crate) fn new(total: Option<u64>, quiet: bool) -> Self {
+        Progress {
+            enabled: !quiet && io::stderr().is_terminal(),
+            total,
+            start: Instant::now(),
+            last: Mutex::new(None),
+        }
+    }
+
+    /// Shows `done` bytes, at most every 100 ms.
+    pub(crate) fn update(&self, done: u64) {
+        if !self.enabled {
+            return;
+        }
+        let mut last = self.last.lock().unwrap_or_else(|p| p.into_inner());
+        let finished = self.total.is_some_and(|t| done >= t);
+        if last.is_some_and(|t| t.elapsed() < Duration::from_millis(100)) && !finished {
+            return;
+        }
+        *last = Some(Instant::now());
+        let secs = self.start.elapsed().as_secs_f64().max(0.001);
+        let rate = done as f64 / secs;
+        let line = match self.total {
+            Some(total) => {
+                let eta = if rate > 0.0 {
+                    total.saturating_sub(done) as f64 / rate
+                } else {
+                    0.0
+                };
+                format!(
+                    "Completed {} of {} ({}/s), {eta:.0} s left",
+                    mib(done),
+                    mib(total),
+                    mib(rate as u64)
+                )
+            }
+            None => format!("Completed {} ({}/s)", mib(done), mib(rate as u64)),
+        };
+        let _ = write!(io::stderr(), "\r{line}   ");
+    }
+
+    /// Clears the line.
+    pub(crate) fn finish(&self) {
+        if self.enabled {
+            let _ = write!(io::stderr(), "\r{:70}\r", "");
+        }
+    }
+}

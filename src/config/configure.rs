@@ -1,0 +1,375 @@
+//! `awl configure list` (every setting of a profile and where it came from) and `awl configure` (set keys,
+//! region and output, as `aws configure` does). Pure: the listing is rendered from a resolved profile; the
+//! interactive command gets its answers through a prompt function and returns the new file texts.
+
+use crate::codec::ini::{self, FileKind};
+use crate::codec::json::{self, Value};
+use crate::config::chain::{Base, Chain, NamedSource, RoleHop};
+use crate::config::env::LoadedFile;
+use crate::config::profiles::{Setting, Source};
+use crate::config::resolve::{AddressingStyle, Resolved, StsEndpoints};
+use crate::error::{ProfileProblem, Result};
+use crate::secret::Secret;
+
+/// One line of the listing: a name (indented for the parts of the chain), a value and its source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Nesting: 0 for settings, 1 and 2 for the chain's parts.
+    pub depth: usize,
+    /// What it is.
+    pub name: String,
+    /// The value (secrets masked).
+    pub value: String,
+    /// Where it came from (empty for a heading).
+    pub source: String,
+}
+
+/// An access key id with all but its last 4 characters hidden, as the AWS CLI shows it.
+pub fn mask(key_id: &str) -> String {
+    let tail: String = key_id
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("****************{tail}")
+}
+
+fn row(depth: usize, name: &str, value: impl Into<String>, source: impl ToString) -> Row {
+    Row {
+        depth,
+        name: name.to_owned(),
+        value: value.into(),
+        source: source.to_string(),
+    }
+}
+
+fn opt_row(depth: usize, name: &str, s: Option<&Setting>, unset: &str) -> Row {
+    match s {
+        Some(s) => row(depth, name, s.value.clone(), &s.source),
+        None => row(depth, name, unset, Source::Default),
+    }
+}
+
+/// The rows of a key pair: the id masked, the secret and token only as "set", each with its source.
+fn key_rows(rows: &mut Vec<Row>, id: &Setting, secret: &Setting<Secret>, token: Option<&Setting<Secret>>) {
+    rows.push(row(1, "access_key", mask(&id.value), &id.source));
+    rows.push(row(1, "secret_key", "set", &secret.source));
+    if let Some(t) = token {
+        rows.push(row(1, "session_token", "set", &t.source));
+    }
+}
+
+/// The rows of `awl configure list` for a resolved profile.
+pub fn list_rows(r: &Resolved, config: &LoadedFile, credentials: &LoadedFile) -> Vec<Row> {
+    let mut rows = vec![row(0, "profile", r.profile.value.clone(), &r.profile.source)];
+    if !r.profile_exists {
+        rows[0].value.push_str(" (not in the files)");
+    }
+    match &r.chain {
+        Err(e) => rows.push(row(
+            0,
+            "credentials",
+            match e.profile_problem() {
+                Some(ProfileProblem::NotFound) => "<not set>".to_owned(),
+                Some(ProfileProblem::NoCredentials) => format!("<not set>: {}", e.message()),
+                _ => format!("ERROR: {}", e.message()),
+            },
+            "",
+        )),
+        Ok(chain) => chain_rows(&mut rows, chain),
+    }
+    setting_rows(&mut rows, r);
+    for f in [config, credentials] {
+        let state = if f.exists {
+            "read"
+        } else {
+            "missing (read as empty)"
+        };
+        rows.push(row(0, "file", format!("{} ({state})", f.display), ""));
+    }
+    rows
+}
+
+/// The chain's rows: what it is, its base, then each role.
+fn chain_rows(rows: &mut Vec<Row>, chain: &Chain) {
+    let what = match chain.hops.len() {
+        0 => "keys".to_owned(),
+        1 => "a role, assumed with the keys below".to_owned(),
+        n => format!("{n} roles, assumed in turn with the keys below"),
+    };
+    rows.push(row(0, "credentials", what, ""));
+    base_rows(rows, &chain.base);
+    for (i, hop) in chain.hops.iter().enumerate() {
+        hop_rows(rows, i + 1, hop);
+    }
+}
+
+fn base_rows(rows: &mut Vec<Row>, base: &Base) {
+    match base {
+        Base::EnvKeys {
+            access_key_id,
+            secret_access_key,
+            session_token,
+        } => key_rows(rows, access_key_id, secret_access_key, session_token.as_ref()),
+        Base::StaticKeys {
+            profile,
+            access_key_id,
+            secret_access_key,
+            session_token,
+        } => {
+            rows.push(row(1, "keys of profile", profile.clone(), ""));
+            key_rows(rows, access_key_id, secret_access_key, session_token.as_ref());
+        }
+        Base::Named { source, setting, .. } => {
+            let what = match source {
+                NamedSource::Environment => "the environment's keys",
+                NamedSource::Ec2InstanceMetadata => "the EC2 instance's role (instance metadata)",
+                NamedSource::EcsContainer => "the container's role",
+            };
+            rows.push(row(1, "credential_source", what, &setting.source));
+        }
+        Base::Fallback { source } => {
+            let what = match source {
+                NamedSource::EcsContainer => "the container's role (AWS_CONTAINER_CREDENTIALS_*)",
+                _ => "the EC2 instance's role (instance metadata)",
+            };
+            rows.push(row(1, "from", what, Source::Default));
+        }
+        Base::Process { command, .. } => {
+            rows.push(row(
+                1,
+                "credential_process",
+                command.value.clone(),
+                &command.source,
+            ));
+        }
+    }
+}
+
+fn hop_rows(rows: &mut Vec<Row>, n: usize, hop: &RoleHop) {
+    rows.push(row(
+        1,
+        &format!("role {n}"),
+        hop.role_arn.value.clone(),
+        &hop.role_arn.source,
+    ));
+    rows.push(row(2, "of profile", hop.profile.clone(), ""));
+    if let Some(sp) = &hop.source_profile {
+        rows.push(row(2, "assumed from", sp.value.clone(), &sp.source));
+    }
+    rows.push(opt_row(
+        2,
+        "mfa_serial",
+        hop.mfa_serial.as_ref(),
+        "<none: no MFA code asked>",
+    ));
+    rows.push(opt_row(
+        2,
+        "role_session_name",
+        hop.role_session_name.as_ref(),
+        "awl-session-<unix time>",
+    ));
+    match &hop.duration_seconds {
+        Some(d) => rows.push(row(2, "duration_seconds", d.value.to_string(), &d.source)),
+        None => rows.push(row(2, "duration_seconds", "3600 (STS default)", Source::Default)),
+    }
+    if let Some(x) = &hop.external_id {
+        rows.push(row(2, "external_id", x.value.clone(), &x.source));
+    }
+}
+
+/// The settings' rows: region, endpoints, CA bundle, addressing, STS endpoints, output.
+fn setting_rows(rows: &mut Vec<Row>, r: &Resolved) {
+    rows.push(opt_row(0, "region", r.region.as_ref(), "<not set>"));
+    rows.push(opt_row(
+        0,
+        "endpoint_url (s3)",
+        r.s3_endpoint.as_ref(),
+        "<AWS endpoint for the region>",
+    ));
+    rows.push(opt_row(
+        0,
+        "endpoint_url (sts)",
+        r.sts_endpoint.as_ref(),
+        "<AWS endpoint for the region>",
+    ));
+    rows.push(opt_row(0, "ca_bundle", r.ca_bundle.as_ref(), "<built-in roots>"));
+    let style = match r.addressing_style.value {
+        AddressingStyle::Auto => "auto",
+        AddressingStyle::Virtual => "virtual",
+        AddressingStyle::Path => "path",
+    };
+    rows.push(row(0, "s3 addressing_style", style, &r.addressing_style.source));
+    let sts = match r.sts_endpoints.value {
+        StsEndpoints::Regional => "regional",
+        StsEndpoints::Legacy => "legacy",
+    };
+    rows.push(row(0, "sts_regional_endpoints", sts, &r.sts_endpoints.source));
+    rows.push(opt_row(0, "output", r.output.as_ref(), "<not set>"));
+}
+
+/// The listing as aligned text columns: NAME, VALUE, SOURCE.
+pub fn render_text(rows: &[Row]) -> String {
+    let name_of = |r: &Row| format!("{}{}", "  ".repeat(r.depth), r.name);
+    let w_name = rows
+        .iter()
+        .map(|r| name_of(r).chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    let w_value = rows
+        .iter()
+        .map(|r| r.value.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = format!("{:<w_name$}  {:<w_value$}  SOURCE\n", "NAME", "VALUE");
+    for r in rows {
+        let line = format!("{:<w_name$}  {:<w_value$}  {}", name_of(r), r.value, r.source);
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// The listing as JSON: a list of `{"name", "value", "source"}` with `depth` for the chain's parts.
+pub fn render_json(rows: &[Row]) -> String {
+    let list = rows
+        .iter()
+        .map(|r| {
+            Value::object([
+                ("name", Value::string(r.name.clone())),
+                ("depth", Value::Number(r.depth.to_string())),
+                ("value", Value::string(r.value.clone())),
+                ("source", Value::string(r.source.clone())),
+            ])
+        })
+        .collect();
+    let mut out = json::to_string(&Value::Array(list), json::Style::Pretty);
+    out.push('\n');
+    out
+}
+
+/// What `awl configure` asks, in order: label, current value shown masked or as is, whether it is secret.
+#[derive(Debug)]
+pub struct Question {
+    /// The prompt text, e.g. `AWS Access Key ID`.
+    pub label: &'static str,
+    /// The current value as shown in brackets.
+    pub shown: String,
+    /// Whether the answer must not be echoed.
+    pub secret: bool,
+}
+
+/// The new texts of the two files after `awl configure` for `profile`: `None` where nothing changed.
+pub struct Changes {
+    /// The new config file text.
+    pub config: Option<String>,
+    /// The new credentials file text.
+    pub credentials: Option<String>,
+}
+
+impl std::fmt::Debug for Changes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The credentials file holds secret keys: sizes only.
+        let size = |t: &Option<String>| t.as_ref().map(String::len);
+        f.debug_struct("Changes")
+            .field("config_bytes", &size(&self.config))
+            .field("credentials_bytes", &size(&self.credentials))
+            .finish()
+    }
+}
+
+/// Runs the questions of `aws configure` for `profile` and returns the files' new texts. An empty answer
+/// keeps the current value. `ask` gets each question and returns the answer.
+pub fn interactive(
+    profile: &str,
+    config: &LoadedFile,
+    credentials: &LoadedFile,
+    config_text: &str,
+    credentials_text: &str,
+    ask: &mut dyn FnMut(&Question) -> Result<String>,
+) -> Result<Changes> {
+    let current = |f: &LoadedFile, key: &str| -> Option<String> {
+        f.ini
+            .profile(profile)
+            .and_then(|p| p.get(key))
+            .map(|p| p.value.clone())
+    };
+    let shown_secret = |v: Option<String>| v.map_or("None".to_owned(), |v| mask(&v));
+    let questions = [
+        (
+            "AWS Access Key ID",
+            shown_secret(current(credentials, "aws_access_key_id")),
+            false,
+            FileKind::Credentials,
+            "aws_access_key_id",
+        ),
+        (
+            "AWS Secret Access Key",
+            shown_secret(current(credentials, "aws_secret_access_key")),
+            true,
+            FileKind::Credentials,
+            "aws_secret_access_key",
+        ),
+        (
+            "Default region name",
+            current(config, "region").unwrap_or_else(|| "None".into()),
+            false,
+            FileKind::Config,
+            "region",
+        ),
+        (
+            "Default output format",
+            current(config, "output").unwrap_or_else(|| "None".into()),
+            false,
+            FileKind::Config,
+            "output",
+        ),
+    ];
+    let mut new_config: Option<String> = None;
+    let mut new_credentials: Option<String> = None;
+    for (label, shown, secret, kind, key) in questions {
+        let answer = ask(&Question { label, shown, secret })?;
+        let answer = answer.trim();
+        if answer.is_empty() {
+            continue;
+        }
+        let (slot, base) = match kind {
+            FileKind::Config => (&mut new_config, config_text),
+            FileKind::Credentials => (&mut new_credentials, credentials_text),
+        };
+        let text = slot.take().unwrap_or_else(|| base.to_owned());
+        *slot = Some(ini::set_property(&text, kind, profile, key, answer));
+    }
+    Ok(Changes {
+        config: new_config,
+        credentials: new_credentials,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_all_but_the_last_four() {
+        assert_eq!(mask("AKIAIOSFODNN7EXAMPLE"), "****************MPLE");
+        assert_eq!(mask("ab"), "****************ab");
+    }
+
+    #[test]
+    fn text_columns_line_up() {
+        let rows = vec![
+            row(0, "profile", "p2", "--profile"),
+            row(1, "access_key", "****x", ""),
+        ];
+        assert_eq!(
+            render_text(&rows),
+            "NAME          VALUE  SOURCE\nprofile       p2     --profile\n  access_key  ****x\n"
+        );
+    }
+}

@@ -1,0 +1,8 @@
+//! Executing a credential chain ([`chain`]): the AWS CLI's credential cache ([`cache`]), EC2 instance metadata
+//! ([`imds`]), container endpoints ([`container`]) and `credential_process` programs ([`process`]).
+
+pub mod cache;
+pub mod chain;
+pub mod container;
+pub mod imds;
+pub mod process;

@@ -1,0 +1,297 @@
+//! The S3 client: one set of credentials (fetched again before they expire, where they can be), a signer per
+//! region made once and reused, and each [`S3Request`] addressed, signed and sent with retries, with a
+//! wrong-region answer tried once more in the bucket's region. The simple operations (ListBuckets,
+//! CreateBucket, ListObjectsV2, presigned URLs) are here; transfers of files are beside it.
+
+use crate::config::resolve::AddressingStyle;
+use crate::error::{Error, Result};
+use crate::identity::{Credentials, Refresh};
+use crate::s3::address::{aws_endpoint, locate};
+use crate::s3::ops::create_bucket;
+use crate::s3::ops::list_buckets::{self, BucketInfo};
+use crate::s3::ops::list_objects::{self, ObjectPage};
+use crate::s3::presign;
+use crate::s3::request::S3Request;
+use crate::sign::apply;
+use crate::sign::sigv4::{Payload, Settings, Signer, UNSIGNED_PAYLOAD, sha256_hex};
+use crate::transport::endpoint::Endpoint;
+use crate::transport::request::{Body, Request, Response};
+use crate::transport::retry::Sender;
+use crate::transport::service_error;
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// Credentials this close to expiry are fetched again before the next request, when they can be.
+pub const REFRESH_BEFORE: Duration = Duration::from_secs(300);
+
+/// S3 with one set of credentials.
+pub struct S3<'a> {
+    sender: Sender<'a>,
+    creds: Mutex<(Credentials, Option<SystemTime>)>,
+    refresh: Option<Refresh>,
+    /// Signers in use, one per region (and credentials): each derives its signing key once a day.
+    signers: Mutex<Vec<Arc<Signer>>>,
+    region: String,
+    endpoint: Option<Endpoint>,
+    style: AddressingStyle,
+    stop: Option<Arc<AtomicBool>>,
+}
+
+impl std::fmt::Debug for S3<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("S3")
+            .field("region", &self.region)
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> S3<'a> {
+    /// S3 in `region` (at `endpoint` if given), signing with `creds`, sending through `sender` (retries,
+    /// clock skew); `stop`, set by a signal handler, interrupts transfers.
+    pub fn new(
+        sender: Sender<'a>,
+        creds: Credentials,
+        region: &str,
+        endpoint: Option<Endpoint>,
+        style: AddressingStyle,
+        stop: Option<Arc<AtomicBool>>,
+    ) -> Self {
+        S3 {
+            sender,
+            creds: Mutex::new((creds, None)),
+            refresh: None,
+            signers: Mutex::new(Vec::new()),
+            region: region.to_owned(),
+            endpoint,
+            style,
+            stop,
+        }
+    }
+
+    /// The same client, fetching its credentials again with `refresh` when they come within 5 minutes of
+    /// their expiry (a long upload with an instance role's credentials, say).
+    pub fn with_refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
+    /// The same client, with transfers interrupted when `stop` is set (by a signal handler, say).
+    pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// The flag that interrupts transfers, if any.
+    pub fn stop_flag(&self) -> Option<&AtomicBool> {
+        self.stop.as_deref()
+    }
+
+    /// Whether a signal asked transfers to stop.
+    pub fn stopped(&self) -> bool {
+        self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed))
+    }
+
+    /// The credentials to sign with now: refreshed first if they are about to expire and can be (at most once a
+    /// minute, in case the source hands out the same soon-expiring ones again).
+    fn credentials(&self) -> Result<Credentials> {
+        let mut slot = self.creds.lock().unwrap_or_else(|p| p.into_inner());
+        let now = (self.sender.clock)();
+        let (creds, refreshed_at) = &mut *slot;
+        if let Some(refresh) = &self.refresh
+            && creds.expires_before(now + REFRESH_BEFORE)
+            && refreshed_at.is_none_or(|t| now > t + Duration::from_secs(60))
+        {
+            *creds = refresh()?;
+            *refreshed_at = Some(now);
+        }
+        Ok(creds.clone())
+    }
+
+    /// The signer for `region` and the current credentials, made once and reused.
+    fn signer(&self, region: &str) -> Result<Arc<Signer>> {
+        let creds = self.credentials()?;
+        let mut signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = signers
+            .iter()
+            .find(|s| s.region() == region && s.signs_with(&creds))
+        {
+            return Ok(s.clone());
+        }
+        let s = Arc::new(Signer::new(&creds, region, "s3"));
+        signers.retain(|old| old.signs_with(&creds));
+        signers.push(s.clone());
+        Ok(s)
+    }
+
+    /// Addresses, signs (for `region`) and sends one request; a 2xx body goes into `sink` when one is given.
+    fn send_in(&self, region: &str, req: &S3Request, sink: Option<&mut dyn Write>) -> Result<Response> {
+        let (endpoint, path) = match &req.bucket {
+            Some(b) => locate(b, &req.key, region, self.endpoint.as_ref(), self.style),
+            None => (
+                self.endpoint.clone().unwrap_or_else(|| aws_endpoint(region)),
+                "/".to_owned(),
+            ),
+        };
+        let hash = match (&req.body, &req.payload_hash) {
+            (_, Some(h)) => h.clone(),
+            (Body::File { .. }, None) => UNSIGNED_PAYLOAD.to_owned(),
+            (b, None) => sha256_hex(b.bytes()),
+        };
+        let signer = self.signer(region)?;
+        // Each attempt is built and signed anew, at its own (skew-corrected) time.
+        let build = |at: SystemTime| {
+            let mut r = Request::new(req.method, &endpoint, path.clone(), req.query.clone());
+            for (n, v) in &req.headers {
+                r = r.header(n, v.clone());
+            }
+            if !req.body.is_empty() || req.method == "PUT" || req.method == "POST" {
+                r = r.header("content-length", req.body.len().to_string());
+            }
+            r.body = req.body.clone();
+            apply::sign(&mut r, &signer, &Settings::s3(), Payload::Sha256Hex(&hash), at);
+            r
+        };
+        match sink {
+            Some(s) => self.sender.download(&build, s),
+            None => self.sender.send(&build),
+        }
+    }
+
+    /// The region a wrong-region answer names (`x-amz-bucket-region`, or a redirect's error body), if it is
+    /// not the one asked.
+    fn other_region(&self, resp: &Response, asked: &str) -> Option<String> {
+        if !matches!(resp.status, 301 | 307 | 400) {
+            return None;
+        }
+        let region = resp.header("x-amz-bucket-region").map(str::to_owned).or_else(|| {
+            let facts = service_error::of_response("S3", resp);
+            matches!(
+                facts.code.as_str(),
+                "PermanentRedirect" | "AuthorizationHeaderMalformed" | "HTTP301"
+            )
+            .then_some(facts.region)
+            .flatten()
+        });
+        region.filter(|r| r != asked)
+    }
+
+    /// Sends a request, whatever the answer's status; on a wrong-region answer (301, PermanentRedirect,
+    /// AuthorizationHeaderMalformed with a region) tries once more in the bucket's region, if the request
+    /// allows it.
+    pub fn send(&self, req: &S3Request) -> Result<Response> {
+        let resp = self.send_in(&self.region, req, None)?;
+        if req.follow_region
+            && req.bucket.is_some()
+            && let Some(region) = self.other_region(&resp, &self.region)
+        {
+            return self.send_in(&region, req, None);
+        }
+        Ok(resp)
+    }
+
+    /// Sends a request whose 2xx body goes into `sink`; a wrong-region answer (`x-amz-bucket-region` with 301
+    /// or 400) is tried once more there (nothing was written for the refused attempt).
+    pub fn send_into(&self, req: &S3Request, sink: &mut dyn Write) -> Result<Response> {
+        let resp = self.send_in(&self.region, req, Some(&mut *sink))?;
+        match resp.header("x-amz-bucket-region").map(str::to_owned) {
+            Some(region) if matches!(resp.status, 301 | 400) && region != self.region => {
+                self.send_in(&region, req, Some(sink))
+            }
+            _ => Ok(resp),
+        }
+    }
+
+    /// Sends a request and requires a 2xx answer; `what` names the call in the error (`PutObject s3://b/k`).
+    pub fn call(&self, req: &S3Request, what: &str) -> Result<Response> {
+        check(self.send(req)?, what)
+    }
+
+    /// Every bucket of the account (all pages).
+    pub fn list_buckets(&self) -> Result<Vec<BucketInfo>> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let resp = self.call(&list_buckets::request(token.as_deref()), "ListBuckets")?;
+            let (page, next) = list_buckets::parse(&resp.body)?;
+            all.extend(page);
+            match next {
+                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// Creates a bucket in this client's region (LocationConstraint sent outside us-east-1).
+    pub fn create_bucket(&self, bucket: &str) -> Result<()> {
+        let what = format!("CreateBucket {bucket}");
+        let resp = self.send(&create_bucket::request(bucket, &self.region))?;
+        if resp.is_success() {
+            return Ok(());
+        }
+        let code = service_error::code(&resp);
+        let what = match code.as_str() {
+            "BucketAlreadyOwnedByYou" => format!("{what}: you already own it"),
+            _ => what,
+        };
+        let e = service_error::error("S3", &what, &resp);
+        Err(match create_bucket::hint(&code) {
+            Some(h) => e.with_hint(h),
+            None => e,
+        })
+    }
+
+    /// One page of ListObjectsV2 under `prefix`, grouped by `delimiter` if given.
+    pub fn list_objects_page(
+        &self,
+        bucket: &str,
+        prefix: &str,
+        delimiter: Option<&str>,
+        token: Option<&str>,
+    ) -> Result<ObjectPage> {
+        let req = list_objects::request(bucket, prefix, delimiter, token);
+        let resp = self.call(&req, &format!("ListObjectsV2 s3://{bucket}/{prefix}"))?;
+        list_objects::parse(&resp.body)
+    }
+
+    /// Every object (and common prefix) under `prefix`, all pages.
+    pub fn list_objects(&self, bucket: &str, prefix: &str, delimiter: Option<&str>) -> Result<ObjectPage> {
+        let mut all = ObjectPage::default();
+        let mut token: Option<String> = None;
+        loop {
+            let page = self.list_objects_page(bucket, prefix, delimiter, token.as_deref())?;
+            all.objects.extend(page.objects);
+            all.prefixes.extend(page.prefixes);
+            match page.next {
+                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    /// A presigned GET URL for an object, valid for `expires_in` from now.
+    pub fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> Result<String> {
+        let (endpoint, path) = locate(bucket, key, &self.region, self.endpoint.as_ref(), self.style);
+        let signer = self.signer(&self.region)?;
+        let at = self.sender.skew.signing_time((self.sender.clock)());
+        Ok(presign::get_url(&signer, &endpoint, &path, at, expires_in))
+    }
+}
+
+/// A 2xx answer, or the service's error with `what` in front. A 301 names the bucket's region.
+pub fn check(resp: Response, what: &str) -> Result<Response> {
+    if resp.is_success() {
+        return Ok(resp);
+    }
+    let mut facts = service_error::of_response("S3", &resp);
+    if resp.status == 301
+        && let Some(r) = resp.header("x-amz-bucket-region")
+    {
+        facts.message = format!("the bucket is in {r}; {}", facts.message)
+            .trim_end_matches([' ', ';'])
+            .to_owned();
+    }
+    Err(Error::service(what, facts).with_attempts(resp.attempts))
+}

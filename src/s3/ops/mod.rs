@@ -1,0 +1,9 @@
+//! One file per S3 operation, as rusty-s3 has an action per operation: a pure function that builds the
+//! request value and one that reads the answer.
+
+pub mod create_bucket;
+pub mod get_object;
+pub mod list_buckets;
+pub mod list_objects;
+pub mod multipart;
+pub mod put_object;

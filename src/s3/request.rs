@@ -1,0 +1,81 @@
+//! One S3 request as a value, before it is addressed and signed: what an operation asks for. Each operation
+//! builds one with a pure function; the client addresses, signs and sends it.
+
+use crate::codec::percent;
+use crate::transport::request::Body;
+
+/// What an S3 operation sends.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct S3Request {
+    /// `GET`, `PUT`, `POST`, `DELETE`.
+    pub method: &'static str,
+    /// The bucket; `None` for the service itself (ListBuckets).
+    pub bucket: Option<String>,
+    /// The key, not yet encoded; empty for the bucket itself.
+    pub key: String,
+    /// The query, percent-encoded, without `?`.
+    pub query: String,
+    /// Headers beyond `Host` and the signature's.
+    pub headers: Vec<(&'static str, String)>,
+    /// The body.
+    pub body: Body,
+    /// The hex SHA-256 of the body when it was hashed beforehand (a file); otherwise an in-memory body is
+    /// hashed when signing and a file body goes `UNSIGNED-PAYLOAD`.
+    pub payload_hash: Option<String>,
+    /// Whether an answer that names another region is tried once more there (not for parts of an upload,
+    /// whose region is already known).
+    pub follow_region: bool,
+}
+
+impl S3Request {
+    /// A request to `bucket` (and `key`), with no query, headers or body, following region redirects.
+    pub fn new(method: &'static str, bucket: Option<&str>, key: &str) -> Self {
+        S3Request {
+            method,
+            bucket: bucket.map(str::to_owned),
+            key: key.to_owned(),
+            query: String::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            payload_hash: None,
+            follow_region: true,
+        }
+    }
+
+    /// The same request with the query `key=value` pairs, values percent-encoded, in the order given.
+    pub fn query(mut self, pairs: &[(&str, &str)]) -> Self {
+        self.query = pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", percent::encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        self
+    }
+
+    /// The same request with a header added.
+    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.headers.push((name, value.into()));
+        self
+    }
+
+    /// The same request with a body.
+    pub fn body(mut self, body: Body) -> Self {
+        self.body = body;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_encoded_in_order() {
+        let r = S3Request::new("GET", Some("b"), "").query(&[
+            ("list-type", "2"),
+            ("continuation-token", "a/b c"),
+            ("uploads", ""),
+        ]);
+        assert_eq!(r.query, "list-type=2&continuation-token=a%2Fb%20c&uploads=");
+    }
+}

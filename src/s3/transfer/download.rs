@@ -1,0 +1,45 @@
+//! Downloading an object: streamed into a sink and checked (the byte count, and the SHA-256 S3 returns for a
+//! whole single-part object), or into a file under a temporary name beside the destination, renamed into
+//! place only when complete and checked.
+
+use crate::error::{ErrorKind, Result};
+use crate::fs::PendingFile;
+use crate::s3::client::{S3, check};
+use crate::s3::ops::get_object;
+use crate::s3::transfer::hash::HashingWriter;
+use std::io::Write;
+use std::path::Path;
+
+impl S3<'_> {
+    /// Downloads an object into `sink`, checking its SHA-256 when S3 returns one for the whole object;
+    /// `progress` gets the bytes written so far; returns the bytes written.
+    pub fn get_object(
+        &self,
+        bucket: &str,
+        key: &str,
+        sink: &mut dyn Write,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64> {
+        let what = format!("GetObject s3://{bucket}/{key}");
+        let mut hw = HashingWriter::new(sink, progress);
+        let resp = check(self.send_into(&get_object::request(bucket, key), &mut hw)?, &what)?;
+        let written = hw.written();
+        get_object::verify(&resp, &what, &hw.digest(), written)?;
+        Ok(written)
+    }
+}
+
+/// Downloads an object to `dest`: into a temporary file beside it, renamed only when complete and checked.
+pub fn download_to_file(
+    s3: &S3<'_>,
+    bucket: &str,
+    key: &str,
+    dest: &Path,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<u64> {
+    let display = dest.display().to_string();
+    let mut pending = PendingFile::beside(dest, &display, 0o666, ErrorKind::Transfer)?;
+    let n = s3.get_object(bucket, key, pending.file(), progress)?;
+    pending.commit()?;
+    Ok(n)
+}

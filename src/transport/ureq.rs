@@ -1,0 +1,395 @@
+//! The one [`Transport`] over a ureq agent: the only file that names ureq.
+//!
+//! Status codes come back as data, never as errors, so that a service's error body is always read. TLS is
+//! always verified: Mozilla's roots built in, or the PEM bundle of `AWS_CA_BUNDLE` / `ca_bundle` instead (as
+//! the AWS CLI does; the bytes are read by `config::env` and given here). `HTTPS_PROXY`/`HTTP_PROXY` and
+//! `NO_PROXY` are honoured. With a trace sink, every request and response is traced, secrets redacted.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::transport::Transport;
+use crate::transport::endpoint::Endpoint;
+use crate::transport::request::{Body, Request, Response};
+use crate::transport::trace::{self, TraceSink};
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// A PEM bundle of CA certificates, as read from its file.
+#[derive(Clone)]
+pub struct CaBundle {
+    /// The file it came from, as shown to the user.
+    pub path: String,
+    /// Its bytes.
+    pub pem: Vec<u8>,
+}
+
+impl std::fmt::Debug for CaBundle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "CaBundle({}, {} bytes)", self.path, self.pem.len())
+    }
+}
+
+/// How to reach the network.
+#[derive(Clone, Default)]
+pub struct HttpConfig {
+    /// A PEM bundle whose certificates replace the built-in roots.
+    pub ca_bundle: Option<CaBundle>,
+    /// `HTTPS_PROXY` (or `https_proxy`).
+    pub https_proxy: Option<String>,
+    /// `HTTP_PROXY` (or `http_proxy`).
+    pub http_proxy: Option<String>,
+    /// `NO_PROXY` (or `no_proxy`): hosts reached directly.
+    pub no_proxy: Option<String>,
+    /// Time to connect (default 60 s, as the AWS CLI).
+    pub connect_timeout: Option<Duration>,
+    /// Time to wait for each read (default 60 s, as the AWS CLI).
+    pub read_timeout: Option<Duration>,
+    /// Time for a whole request and its answer (default: none).
+    pub total_timeout: Option<Duration>,
+    /// Where requests and responses are traced, secrets redacted (`--debug`).
+    pub trace: Option<TraceSink>,
+    /// Set by a signal handler: transfers in progress stop with an error.
+    pub stop: Option<Arc<AtomicBool>>,
+}
+
+impl std::fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("ca_bundle", &self.ca_bundle)
+            .field("https_proxy", &self.https_proxy.as_ref().map(|_| "set"))
+            .field("http_proxy", &self.http_proxy.as_ref().map(|_| "set"))
+            .field("no_proxy", &self.no_proxy)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("total_timeout", &self.total_timeout)
+            .field("trace", &self.trace.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Largest response body read into memory (S3 and STS answers are small; objects are streamed elsewhere).
+const MAX_BODY: u64 = 64 << 20;
+
+/// A reader that fails as soon as `stop` is set: a transfer interrupted by a signal ends promptly.
+struct Interruptible<R> {
+    inner: R,
+    stop: Option<Arc<AtomicBool>>,
+}
+
+impl<R: Read> Read for Interruptible<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::Interrupted,
+                "interrupted",
+            ));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// The ureq-backed transport.
+pub struct UreqTransport {
+    direct: ureq::Agent,
+    https_proxied: Option<ureq::Agent>,
+    http_proxied: Option<ureq::Agent>,
+    no_proxy: Vec<String>,
+    trace: Option<TraceSink>,
+    stop: Option<Arc<AtomicBool>>,
+}
+
+impl std::fmt::Debug for UreqTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UreqTransport")
+            .field("trace", &self.trace.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+fn net_error(e: ureq::Error, url: &str, https: bool) -> Error {
+    // rustls reports what it refuses (a certificate it cannot verify, first of all) as an I/O error of kind
+    // InvalidData on the TLS stream.
+    let tls = matches!(&e, ureq::Error::Tls(_))
+        || (https && matches!(&e, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData));
+    let what = match &e {
+        _ if tls => "TLS error",
+        ureq::Error::Timeout(_) => "timed out",
+        ureq::Error::HostNotFound => "host not found",
+        ureq::Error::ConnectionFailed => "connection failed",
+        ureq::Error::Io(_) => "connection error",
+        ureq::Error::BodyExceedsLimit(_) => "response too large",
+        _ => "request failed",
+    };
+    let hint = match &e {
+        _ if tls => {
+            Some("for a private CA, set AWS_CA_BUNDLE or ca_bundle to its PEM file (TLS is always verified)")
+        }
+        ureq::Error::HostNotFound | ureq::Error::ConnectionFailed | ureq::Error::Io(_) => {
+            Some("check the endpoint, the network, and HTTPS_PROXY / NO_PROXY")
+        }
+        _ => None,
+    };
+    let kind = match &e {
+        // A certificate that does not verify is a matter of configuration, and no retry changes it.
+        _ if tls => ErrorKind::Config,
+        // Our own reader stops a transfer when a signal came: that is an interruption, not a network fault.
+        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::Interrupted => ErrorKind::Interrupted,
+        _ => ErrorKind::Network,
+    };
+    let err = Error::new(kind, format!("{url}: {what}: {e}")).with_source(e);
+    match hint {
+        Some(h) => err.with_hint(h),
+        None => err,
+    }
+}
+
+/// Whether `host` matches a `NO_PROXY` list (`*`, exact names, `.suffix` or `suffix` of subdomains).
+pub fn no_proxy_matches(host: &str, entries: &[String]) -> bool {
+    let host = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    entries.iter().any(|e| {
+        let e = e
+            .trim()
+            .trim_start_matches("*.")
+            .trim_start_matches('.')
+            .to_ascii_lowercase();
+        !e.is_empty() && (e == "*" || host == e || host.ends_with(&format!(".{e}")))
+    })
+}
+
+/// The roots TLS trusts: the built-in ones, or the bundle's certificates instead.
+fn root_certs(bundle: Option<&CaBundle>) -> Result<ureq::tls::RootCerts> {
+    let Some(bundle) = bundle else {
+        return Ok(ureq::tls::RootCerts::WebPki);
+    };
+    let certs: Vec<_> = ureq::tls::parse_pem(&bundle.pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if certs.is_empty() {
+        return Err(
+            Error::config(format!("the CA bundle {} holds no PEM certificate", bundle.path))
+                .with_hint("it must contain -----BEGIN CERTIFICATE----- blocks"),
+        );
+    }
+    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+}
+
+impl UreqTransport {
+    /// A transport with the given settings.
+    pub fn new(cfg: &HttpConfig) -> Result<Self> {
+        let roots = root_certs(cfg.ca_bundle.as_ref())?;
+        let agent = |proxy: Option<ureq::Proxy>| {
+            let config = ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .max_redirects(0)
+                .user_agent(format!("awl/{}", env!("CARGO_PKG_VERSION")))
+                .proxy(proxy)
+                .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots.clone()).build())
+                .timeout_connect(Some(cfg.connect_timeout.unwrap_or(Duration::from_secs(60))))
+                .timeout_per_read(Some(cfg.read_timeout.unwrap_or(Duration::from_secs(60))))
+                .timeout_global(cfg.total_timeout)
+                .build();
+            ureq::Agent::new_with_config(config)
+        };
+        let proxied = |url: &Option<String>| -> Result<Option<ureq::Agent>> {
+            match url {
+                None => Ok(None),
+                Some(u) => {
+                    let proxy = ureq::Proxy::new(u).map_err(|e| {
+                        Error::config(format!("proxy URL {u:?} is not valid: {e}")).with_source(e)
+                    })?;
+                    Ok(Some(agent(Some(proxy))))
+                }
+            }
+        };
+        Ok(UreqTransport {
+            direct: agent(None),
+            https_proxied: proxied(&cfg.https_proxy)?,
+            http_proxied: proxied(&cfg.http_proxy)?,
+            no_proxy: cfg
+                .no_proxy
+                .as_deref()
+                .map(|s| s.split(',').map(str::to_owned).collect())
+                .unwrap_or_default(),
+            trace: cfg.trace.clone(),
+            stop: cfg.stop.clone(),
+        })
+    }
+
+    fn agent_for(&self, endpoint: &Endpoint) -> &ureq::Agent {
+        let proxied = if endpoint.https {
+            &self.https_proxied
+        } else {
+            &self.http_proxied
+        };
+        match proxied {
+            Some(a) if !no_proxy_matches(&endpoint.host, &self.no_proxy) => a,
+            _ => &self.direct,
+        }
+    }
+
+    fn trace_response(&self, resp: &Response, url: &str) {
+        if let Some(t) = &self.trace {
+            t(&trace::response(resp, url));
+        }
+    }
+}
+
+/// A response whose status and headers are read and whose body is not yet.
+type Exchange = (u16, Vec<(String, String)>, ureq::http::Response<ureq::Body>);
+
+fn file_error(path: &std::path::Path, e: std::io::Error) -> Error {
+    Error::transfer(format!("cannot read {}: {e}", path.display())).with_source(e)
+}
+
+impl UreqTransport {
+    /// Sends the request and returns the status, the headers, and the body still to read.
+    fn exchange(&self, req: &Request) -> Result<Exchange> {
+        if let Some(t) = &self.trace {
+            t(&trace::request(req));
+        }
+        let url = req.url();
+        let mut builder = ureq::http::Request::builder().method(req.method).uri(&url);
+        let is_file = matches!(req.body, Body::File { .. });
+        for (n, v) in &req.headers {
+            // ureq sets Host from the URL; a file body's length is set below, once.
+            let skip =
+                n.eq_ignore_ascii_case("host") || (is_file && n.eq_ignore_ascii_case("content-length"));
+            if !skip {
+                builder = builder.header(n.as_str(), v.as_str());
+            }
+        }
+        let build_err = |e: ureq::http::Error| {
+            Error::new(ErrorKind::Other, format!("cannot build a request for {url}: {e}")).with_source(e)
+        };
+        let agent = self.agent_for(&req.endpoint);
+        let resp = match &req.body {
+            Body::File { path, offset, len } => {
+                let mut file = std::fs::File::open(path).map_err(|e| file_error(path, e))?;
+                file.seek(SeekFrom::Start(*offset))
+                    .map_err(|e| file_error(path, e))?;
+                let reader = Interruptible {
+                    inner: file.take(*len),
+                    stop: self.stop.clone(),
+                };
+                let built = builder
+                    .header("content-length", len.to_string())
+                    .body(ureq::SendBody::from_owned_reader(reader))
+                    .map_err(build_err)?;
+                agent.run(built)
+            }
+            body => agent.run(builder.body(body.bytes().to_vec()).map_err(build_err)?),
+        }
+        .map_err(|e| net_error(e, &url, req.endpoint.https))?;
+        let status = resp.status().as_u16();
+        let headers = resp
+            .headers()
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_ascii_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        Ok((status, headers, resp))
+    }
+
+    fn finish(
+        &self,
+        status: u16,
+        headers: Vec<(String, String)>,
+        mut resp: ureq::http::Response<ureq::Body>,
+        url: &str,
+    ) -> Result<Response> {
+        let mut body = Vec::new();
+        resp.body_mut()
+            .as_reader()
+            .take(MAX_BODY)
+            .read_to_end(&mut body)
+            .map_err(|e| {
+                Error::new(
+                    ErrorKind::Network,
+                    format!("{url}: reading the response failed: {e}"),
+                )
+                .with_source(e)
+            })?;
+        let resp = Response {
+            status,
+            headers,
+            body,
+            attempts: 1,
+        };
+        self.trace_response(&resp, url);
+        Ok(resp)
+    }
+}
+
+impl Transport for UreqTransport {
+    fn send(&self, req: &Request) -> Result<Response> {
+        let (status, headers, resp) = self.exchange(req)?;
+        self.finish(status, headers, resp, &req.url())
+    }
+
+    fn download(&self, req: &Request, sink: &mut dyn Write) -> Result<Response> {
+        let (status, headers, mut resp) = self.exchange(req)?;
+        if !(200..300).contains(&status) {
+            return self.finish(status, headers, resp, &req.url());
+        }
+        let mut reader = Interruptible {
+            inner: resp.body_mut().as_reader(),
+            stop: self.stop.clone(),
+        };
+        std::io::copy(&mut reader, sink).map_err(|e| {
+            let kind = if e.kind() == std::io::ErrorKind::Interrupted {
+                ErrorKind::Interrupted
+            } else {
+                ErrorKind::Transfer
+            };
+            Error::new(kind, format!("{}: download failed: {e}", req.url())).with_source(e)
+        })?;
+        let resp = Response {
+            status,
+            headers,
+            body: Vec::new(),
+            attempts: 1,
+        };
+        self.trace_response(&resp, &req.url());
+        Ok(resp)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_proxy_rules() {
+        let list: Vec<String> = ["localhost", ".internal", "*.corp.example", "10.0.0.1"]
+            .map(String::from)
+            .to_vec();
+        assert!(no_proxy_matches("localhost", &list));
+        assert!(no_proxy_matches("s3.internal", &list) && no_proxy_matches("internal", &list));
+        assert!(no_proxy_matches("a.corp.example", &list));
+        assert!(!no_proxy_matches("sts.amazonaws.com", &list));
+        assert!(no_proxy_matches("anything", &["*".to_owned()]));
+    }
+
+    #[test]
+    fn a_bundle_without_certificates_is_a_config_error() {
+        let Err(e) = root_certs(Some(&CaBundle {
+            path: "/etc/ca.pem".into(),
+            pem: b"not a certificate".to_vec(),
+        })) else {
+            panic!("a bundle without certificates is refused");
+        };
+        assert_eq!(e.exit_code(), 253);
+        assert!(e.to_string().contains("/etc/ca.pem holds no PEM certificate"));
+    }
+}
