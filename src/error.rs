@@ -220,6 +220,14 @@ impl Error {
         self
     }
 
+    /// Adds a hint if there is one.
+    pub fn with_hint_if(self, hint: Option<impl Into<String>>) -> Self {
+        match hint {
+            Some(h) => self.with_hint(h),
+            None => self,
+        }
+    }
+
     /// Keeps the underlying cause, reachable through `source()`.
     pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
         self.source = Some(Arc::new(source));

@@ -162,11 +162,7 @@ fn strip_comment(line: &str, needs_whitespace: bool) -> (&str, bool) {
 /// An error of the literal pass, on line `n`, with a hint where the fix is not obvious. Messages never quote a
 /// property line: in the credentials file it may hold a secret key.
 fn error(problem: ParseProblem, n: usize, message: impl Into<String>, hint: Option<&str>) -> Error {
-    let e = Error::parse(problem, n, message);
-    match hint {
-        Some(h) => e.with_hint(h),
-        None => e,
-    }
+    Error::parse(problem, n, message).with_hint_if(hint)
 }
 
 const NO_SECTION_HINT: &str = "the file must start with a section header such as [default]";

@@ -129,11 +129,7 @@ pub fn container_configured(env: &Env) -> bool {
 }
 
 fn problem(p: ProfileProblem, message: impl Into<String>, hint: Option<String>) -> Error {
-    let e = Error::profile(p, message);
-    match hint {
-        Some(h) => e.with_hint(h),
-        None => e,
-    }
+    Error::profile(p, message).with_hint_if(hint)
 }
 
 fn secret_setting(s: Setting) -> Setting<Secret> {

@@ -89,11 +89,7 @@ fn env_setting(env: &Env, name: &'static str) -> Option<Setting> {
 }
 
 fn invalid(message: String, hint: Option<&str>) -> Error {
-    let e = Error::profile(ProfileProblem::InvalidSetting, message);
-    match hint {
-        Some(h) => e.with_hint(h),
-        None => e,
-    }
+    Error::profile(ProfileProblem::InvalidSetting, message).with_hint_if(hint)
 }
 
 /// `s3 = addressing_style = ...` of a profile.

@@ -236,11 +236,7 @@ impl<'a> S3<'a> {
             "BucketAlreadyOwnedByYou" => format!("{what}: you already own it"),
             _ => what,
         };
-        let e = service_error::error("S3", &what, &resp);
-        Err(match create_bucket::hint(&code) {
-            Some(h) => e.with_hint(h),
-            None => e,
-        })
+        Err(service_error::error("S3", &what, &resp).with_hint_if(create_bucket::hint(&code)))
     }
 
     /// One page of ListObjectsV2 under `prefix`, grouped by `delimiter` if given.

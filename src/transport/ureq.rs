@@ -137,11 +137,9 @@ fn net_error(e: ureq::Error, url: &str, https: bool) -> Error {
         ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::Interrupted => ErrorKind::Interrupted,
         _ => ErrorKind::Network,
     };
-    let err = Error::new(kind, format!("{url}: {what}: {e}")).with_source(e);
-    match hint {
-        Some(h) => err.with_hint(h),
-        None => err,
-    }
+    Error::new(kind, format!("{url}: {what}: {e}"))
+        .with_source(e)
+        .with_hint_if(hint)
 }
 
 /// Whether `host` matches a `NO_PROXY` list (`*`, exact names, `.suffix` or `suffix` of subdomains).
