@@ -29,7 +29,11 @@ pub enum ErrorKind {
     /// No answer came: the connection could not be made, broke off or timed out before a response was read
     /// (exit 255). The one kind that retries repeat.
     Network,
-    /// Anything else: local I/O, a program that cannot run (exit 255).
+    /// The program `awl exec` was to run does not exist (exit 127, as a shell says it).
+    CommandNotFound,
+    /// The program `awl exec` was to run cannot be run (exit 126, as a shell says it).
+    CommandNotExecutable,
+    /// Anything else: local I/O (exit 255).
     Other,
 }
 
@@ -42,6 +46,8 @@ impl ErrorKind {
             ErrorKind::Service => 254,
             ErrorKind::Transfer => 1,
             ErrorKind::Interrupted => 130,
+            ErrorKind::CommandNotFound => 127,
+            ErrorKind::CommandNotExecutable => 126,
             ErrorKind::Data | ErrorKind::Network | ErrorKind::Other => 255,
         }
     }

@@ -1,38 +1,53 @@
-//! Every file awl writes goes through here, so that no reader ever sees one half-written: a [`PendingFile`]
-//! under a temporary name beside its target (a random name, created exclusively, never an existing file),
-//! flushed to disk, then renamed over the target; removed if the write does not complete.
+//! Every file awl writes goes through here, and every file it reads as configuration, so that neither can be
+//! steered by the place awl runs in.
 //!
-//! [`write_file`] (config files, the credential cache) writes mode 0600 and follows a target that is a
-//! symbolic link (dotfile repositories do this), replacing the link's final target; a dangling link or a
-//! loop is an error.
+//! Writes: a [`PendingFile`] under a random temporary name beside its target, created exclusively and never
+//! through a link (`O_CREAT|O_EXCL|O_NOFOLLOW`), registered with the run's interruption so that a signal
+//! removes it, flushed, then renamed over the target. [`write_file`] (the config files) follows a target that
+//! is a link to a regular file (dotfile repositories do this) and replaces the file it names;
+//! [`replace_file`] (the credential cache) replaces a link itself, never writing through it; a download into
+//! a device or a FIFO writes in place ([`Download`]), as the AWS CLI does.
+//!
+//! Reads: [`read_regular`] opens without blocking (a FIFO cannot hang it), reads only a regular file, and
+//! stops at a size cap (`/dev/zero` cannot fill memory).
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::interrupt::{Interrupt, Registration};
 use std::fs::{self, DirBuilder, File, OpenOptions};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// The file the write must replace: `path` itself, or the final target of the links it names.
-fn write_target(path: &Path, display: &str) -> Result<PathBuf> {
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(path.to_owned()),
-        Err(e) => Err(Error::config(format!("{display}: cannot inspect: {e}")).with_source(e)),
-        Ok(meta) if !meta.file_type().is_symlink() => Ok(path.to_owned()),
-        Ok(_) => fs::canonicalize(path).map_err(|e| {
-            let to = fs::read_link(path)
-                .map(|t| t.display().to_string())
-                .unwrap_or_default();
-            let what = if e.raw_os_error() == Some(40) {
-                "links in a loop".to_owned()
-            } else {
-                format!("which does not exist ({e})")
-            };
-            Error::config(format!("{display} is a symbolic link to {to}, {what}"))
-                .with_hint("fix or remove the link, then run the command again")
-                .with_source(e)
-        }),
-    }
-}
+/// `open(2)` flags std has no names for. Their values differ between architectures; a test opens a link and a
+/// FIFO with them, so a wrong value fails the build's tests.
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "aarch64",
+        target_arch = "arm",
+        target_arch = "powerpc",
+        target_arch = "powerpc64"
+    )
+))]
+const O_NOFOLLOW: i32 = 0o100_000;
+#[cfg(all(
+    target_os = "linux",
+    any(
+        target_arch = "x86_64",
+        target_arch = "x86",
+        target_arch = "riscv64",
+        target_arch = "s390x",
+        target_arch = "loongarch64"
+    )
+))]
+const O_NOFOLLOW: i32 = 0o400_000;
+#[cfg(target_os = "linux")]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(target_os = "macos")]
+const O_NOFOLLOW: i32 = 0x100;
+#[cfg(target_os = "macos")]
+const O_NONBLOCK: i32 = 0x4;
 
 /// 16 hex digits that another user cannot guess: from the kernel's random source, or, where that cannot be
 /// read (a bare chroot), a hash of the clock, the process id and a stack address.
@@ -52,6 +67,18 @@ fn unguessable() -> String {
     hex::encode(bytes)
 }
 
+/// How a file is written: its mode, the kind of its errors, and the interruption that removes it if a signal
+/// comes first.
+#[derive(Clone, Copy, Debug)]
+pub struct Rules<'a> {
+    /// The mode of a new file (before the umask).
+    pub mode: u32,
+    /// The kind of the errors (configuration for the AWS files, transfer for downloads).
+    pub kind: ErrorKind,
+    /// The run's interruption, if any.
+    pub interrupt: Option<&'a Arc<Interrupt>>,
+}
+
 /// A file being written under a temporary name in its target's folder. [`commit`](Self::commit) flushes it and
 /// renames it over the target; dropped uncommitted, it is removed.
 #[derive(Debug)]
@@ -62,12 +89,14 @@ pub struct PendingFile {
     display: String,
     kind: ErrorKind,
     committed: bool,
+    // Dropped after the file is removed or renamed: until then a signal removes it.
+    _registration: Option<Registration>,
 }
 
 impl PendingFile {
-    /// A new, empty temporary file with `mode` beside `target` (a file, not a link to follow); `display` is
-    /// the target as the user knows it, and errors are of `kind`.
-    pub fn beside(target: &Path, display: &str, mode: u32, kind: ErrorKind) -> Result<Self> {
+    /// A new, empty temporary file beside `target` (which is not followed if it is a link: the rename replaces
+    /// the link); `display` is the target as the user knows it.
+    pub fn beside(target: &Path, display: &str, rules: &Rules<'_>) -> Result<Self> {
         let dir = target
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
@@ -77,19 +106,28 @@ impl PendingFile {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let tmp = dir.join(format!(".{name}.awl-{}.tmp", unguessable()));
+        // Registered before it exists, so that no moment leaves it unknown to a signal.
+        let registration = match rules.interrupt {
+            Some(i) => Some(i.register_file(tmp.clone()).ok_or_else(|| {
+                Error::interrupted(format!("{display}: not written: the run is being interrupted"))
+            })?),
+            None => None,
+        };
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
-            .mode(mode)
+            .custom_flags(O_NOFOLLOW)
+            .mode(rules.mode)
             .open(&tmp)
-            .map_err(|e| fail(kind, display, "create a temporary file beside it", e))?;
+            .map_err(|e| fail(rules.kind, display, "create a temporary file beside it", e))?;
         Ok(PendingFile {
             file,
             tmp,
             target: target.to_owned(),
             display: display.to_owned(),
-            kind,
+            kind: rules.kind,
             committed: false,
+            _registration: registration,
         })
     }
 
@@ -122,7 +160,7 @@ impl Drop for PendingFile {
 }
 
 fn fail(kind: ErrorKind, display: &str, what: &str, e: io::Error) -> Error {
-    let err = Error::new(kind, format!("{display}: cannot {what}: {e}")).with_source(e);
+    let err = Error::io(kind, format_args!("{display}: cannot {what}"), e);
     if kind == ErrorKind::Config {
         err.with_hint("check that you own the folder and can write to it")
     } else {
@@ -130,27 +168,219 @@ fn fail(kind: ErrorKind, display: &str, what: &str, e: io::Error) -> Error {
     }
 }
 
-/// Replaces the file at `path` with `contents`, atomically, mode 0600; creates its folder (0700) if missing.
-/// `display` is the path as the user knows it, for messages.
-pub fn write_file(path: &Path, display: &str, contents: &[u8]) -> Result<()> {
-    let target = write_target(path, display)?;
-    let dir = target
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    if !dir.exists() {
-        DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .map_err(|e| fail(ErrorKind::Config, display, "create its folder", e))?;
+/// What a file type is, for messages: `a FIFO`, `a directory`, ...
+fn type_name(t: fs::FileType) -> &'static str {
+    if t.is_dir() {
+        "a directory"
+    } else if t.is_fifo() {
+        "a FIFO"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else if t.is_symlink() {
+        "a symbolic link"
+    } else {
+        "not a regular file"
     }
-    let mut pending = PendingFile::beside(&target, display, 0o600, ErrorKind::Config)?;
+}
+
+/// The file the write must replace: `path` itself, or the final target of the links it names, which must be
+/// a regular file (a link to a device is not written through).
+fn write_target(path: &Path, display: &str) -> Result<PathBuf> {
+    let target = match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(path.to_owned()),
+        Err(e) => return Err(Error::config(format!("{display}: cannot inspect: {e}")).with_source(e)),
+        Ok(meta) if !meta.file_type().is_symlink() => path.to_owned(),
+        Ok(_) => fs::canonicalize(path).map_err(|e| {
+            let to = fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            let what = if e.raw_os_error() == Some(40) {
+                "links in a loop".to_owned()
+            } else {
+                format!("which does not exist ({e})")
+            };
+            Error::config(format!("{display} is a symbolic link to {to}, {what}"))
+                .with_hint("fix or remove the link, then run the command again")
+                .with_source(e)
+        })?,
+    };
+    match fs::metadata(&target) {
+        Ok(m) if !m.is_file() => Err(Error::config(format!(
+            "{display} is {}, not a file awl will replace",
+            type_name(m.file_type())
+        ))
+        .with_hint("point it at a regular file")),
+        _ => Ok(target),
+    }
+}
+
+fn create_dir(dir: &Path, mode: u32, display: &str, kind: ErrorKind) -> Result<()> {
+    if dir.as_os_str().is_empty() || dir.exists() {
+        return Ok(());
+    }
+    DirBuilder::new()
+        .recursive(true)
+        .mode(mode)
+        .create(dir)
+        .map_err(|e| fail(kind, display, "create its folder", e))
+}
+
+fn write_new(target: &Path, display: &str, contents: &[u8]) -> Result<()> {
+    let rules = Rules {
+        mode: 0o600,
+        kind: ErrorKind::Config,
+        interrupt: None,
+    };
+    create_dir(
+        target.parent().unwrap_or(Path::new("")),
+        0o700,
+        display,
+        rules.kind,
+    )?;
+    let mut pending = PendingFile::beside(target, display, &rules)?;
     pending
         .file()
         .write_all(contents)
         .map_err(|e| fail(ErrorKind::Config, display, "write", e))?;
     pending.commit()
+}
+
+/// Replaces the file at `path` with `contents`, atomically, mode 0600, following a link to the regular file
+/// it names; creates its folder (0700) if missing. `display` is the path as the user knows it.
+pub fn write_file(path: &Path, display: &str, contents: &[u8]) -> Result<()> {
+    write_new(&write_target(path, display)?, display, contents)
+}
+
+/// Replaces the file at `path` with `contents`, atomically, mode 0600, replacing a link itself rather than
+/// writing through it; creates its folder (0700) if missing.
+pub fn replace_file(path: &Path, display: &str, contents: &[u8]) -> Result<()> {
+    write_new(path, display, contents)
+}
+
+/// Where a download goes.
+#[derive(Debug)]
+pub enum Download {
+    /// A regular file (or none yet, or a link, which is replaced): a temporary file renamed into place.
+    Replace(PendingFile),
+    /// A device or FIFO (`/dev/null`, a pipe to another program): written in place, as the AWS CLI does.
+    InPlace(File),
+}
+
+impl Download {
+    /// Opens the destination of a download; its folder is created if missing (as the AWS CLI does).
+    pub fn open(dest: &Path, display: &str, interrupt: Option<&Arc<Interrupt>>) -> Result<Self> {
+        let kind = ErrorKind::Transfer;
+        match fs::metadata(dest) {
+            Ok(m)
+                if m.file_type().is_char_device()
+                    || m.file_type().is_block_device()
+                    || m.file_type().is_fifo() =>
+            {
+                let file = OpenOptions::new()
+                    .write(true)
+                    .open(dest)
+                    .map_err(|e| fail(kind, display, "open it", e))?;
+                Ok(Download::InPlace(file))
+            }
+            Ok(m) if !m.is_file() => Err(Error::transfer(format!(
+                "{display} is {}; awl writes a download into a file, a device or a FIFO",
+                type_name(m.file_type())
+            ))),
+            _ => {
+                create_dir(dest.parent().unwrap_or(Path::new("")), 0o777, display, kind)?;
+                let rules = Rules {
+                    mode: 0o666,
+                    kind,
+                    interrupt,
+                };
+                Ok(Download::Replace(PendingFile::beside(dest, display, &rules)?))
+            }
+        }
+    }
+
+    /// The file to write to.
+    pub fn file(&mut self) -> &mut File {
+        match self {
+            Download::Replace(p) => p.file(),
+            Download::InPlace(f) => f,
+        }
+    }
+
+    /// Finishes the download: renamed into place, or flushed where it is.
+    pub fn commit(self) -> Result<()> {
+        match self {
+            Download::Replace(p) => p.commit(),
+            Download::InPlace(mut f) => f
+                .flush()
+                .map_err(|e| Error::io(ErrorKind::Transfer, "cannot write the download", e)),
+        }
+    }
+}
+
+/// Whether [`read_regular`] follows a link.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Links {
+    /// Follow it (the config files may be links into a dotfile repository).
+    Follow,
+    /// Refuse it (a credential cache entry is a plain file).
+    Refuse,
+}
+
+/// Why [`read_regular`] gave nothing.
+#[derive(Debug)]
+pub enum ReadProblem {
+    /// There is no such file.
+    Missing,
+    /// The path names something else: `a FIFO`, `a directory`, `a symbolic link` (when refused), ...
+    NotRegular(&'static str),
+    /// Larger than the cap (the cap is given).
+    TooLarge(u64),
+    /// It could not be read.
+    Io(io::Error),
+}
+
+impl std::fmt::Display for ReadProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadProblem::Missing => f.write_str("no such file"),
+            ReadProblem::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            ReadProblem::TooLarge(cap) => write!(f, "it is larger than {} MiB", cap >> 20),
+            ReadProblem::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Reads a regular file of at most `cap` bytes, without blocking at the open (on a FIFO, say).
+pub fn read_regular(path: &Path, cap: u64, links: Links) -> std::result::Result<Vec<u8>, ReadProblem> {
+    let flags = match links {
+        Links::Follow => O_NONBLOCK,
+        Links::Refuse => O_NONBLOCK | O_NOFOLLOW,
+    };
+    let file = match OpenOptions::new().read(true).custom_flags(flags).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(ReadProblem::Missing),
+        // ELOOP: the last part is a link and links are refused.
+        Err(e) if links == Links::Refuse && e.raw_os_error() == Some(40) => {
+            return Err(ReadProblem::NotRegular("a symbolic link"));
+        }
+        Err(e) => return Err(ReadProblem::Io(e)),
+    };
+    let meta = file.metadata().map_err(ReadProblem::Io)?;
+    if !meta.is_file() {
+        return Err(ReadProblem::NotRegular(type_name(meta.file_type())));
+    }
+    let mut bytes = Vec::with_capacity(meta.len().min(cap) as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadProblem::Io)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadProblem::TooLarge(cap));
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]

@@ -11,7 +11,8 @@
 //! | [`transport`] | the network: request/response values, the [`Transport`](transport::Transport) seam, ureq, retries, clock skew |
 //! | [`sign`] | SigV4, pure, and applying it to a request |
 //! | [`config`] | the environment and `~/.aws` files read, merged with provenance, chains planned, settings resolved |
-//! | [`fs`] | every file awl writes: temporary names, renamed into place |
+//! | [`fs`] | every file awl writes: temporary names, renamed into place; files read safely |
+//! | [`interrupt`] | what a signal must undo (temporary files, uploads, the terminal), and the thread that does it |
 //! | [`codec`] | pure readers and writers: INI, XML, JSON, dates, percent, base64, redaction |
 //! | [`identity`], [`secret`], [`error`] | the credentials value, strings that never print, the one error type |
 //!
@@ -28,6 +29,7 @@ pub mod config;
 pub mod error;
 pub mod fs;
 pub mod identity;
+pub mod interrupt;
 pub mod providers;
 pub mod s3;
 pub mod secret;

@@ -7,8 +7,12 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args = std::env::args_os().skip(1).collect();
-    match awl::cli::run(args) {
+    // What a signal must undo, owned here and passed down; its thread starts only when a command needs it.
+    let interrupt = awl::interrupt::Interrupt::new();
+    match awl::cli::run(args, &interrupt) {
         Ok(code) => ExitCode::from(code),
+        // A signal cut the run short: its thread has said so and ends the process with 128 + its number.
+        Err(_) if interrupt.stopped() => ExitCode::from(interrupt.exit_code_after_signal().unwrap_or(130)),
         Err(e) => {
             let mut err = std::io::stderr().lock();
             // Nothing more can be done if stderr itself is gone.

@@ -7,6 +7,7 @@ use crate::config::profiles::{Profiles, Setting, Source};
 use crate::config::resolve::{Flags, Resolved};
 use crate::error::Result;
 use crate::identity::Credentials;
+use crate::interrupt::Interrupt;
 use crate::providers::cache;
 use crate::providers::chain::{ChainContext, refresher, resolve_chain};
 use crate::providers::imds::{self, Imds};
@@ -20,7 +21,6 @@ use crate::transport::skew::ClockSkew;
 use crate::transport::trace::TraceSink;
 use crate::transport::ureq::{CaBundle, HttpConfig, UreqTransport};
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime};
 
 /// How a session talks to the network, beyond what the profile and the environment say.
@@ -28,8 +28,8 @@ use std::time::{Duration, SystemTime};
 pub struct SessionOptions {
     /// Where requests and responses are traced, secrets redacted (`--debug`).
     pub trace: Option<TraceSink>,
-    /// Set by a signal handler: transfers in progress stop.
-    pub stop: Option<Arc<AtomicBool>>,
+    /// What a signal undoes: transfers in progress stop, temporary files are removed, uploads aborted.
+    pub interrupt: Option<Arc<Interrupt>>,
     /// Time to connect (`--cli-connect-timeout`; default 60 s).
     pub connect_timeout: Option<Duration>,
     /// Time to wait for data (`--cli-read-timeout`; default 60 s).
@@ -90,7 +90,7 @@ pub struct Session {
     /// Warnings for the user: how the files would be read by the AWS CLI, a cache that cannot be written.
     pub warnings: Vec<String>,
     transports: Transports,
-    stop: Option<Arc<AtomicBool>>,
+    interrupt: Option<Arc<Interrupt>>,
     skew: ClockSkew,
     jitter: Jitter,
 }
@@ -124,7 +124,7 @@ pub fn http_config(env: &Env, resolved: &Resolved, options: &SessionOptions) -> 
         read_timeout: options.read_timeout,
         total_timeout: None,
         trace: options.trace.clone(),
-        stop: options.stop.clone(),
+        stop: options.interrupt.as_ref().map(|i| i.stop_flag()),
     })
 }
 
@@ -151,7 +151,7 @@ impl Session {
             resolved,
             warnings,
             transports,
-            stop: options.stop.clone(),
+            interrupt: options.interrupt.clone(),
             skew: ClockSkew::default(),
             jitter: Jitter::default(),
         })
@@ -187,14 +187,17 @@ impl Session {
             Some(s) => Some(Endpoint::parse(&s.value)?),
             None => None,
         };
-        let s3 = S3::new(
+        let mut s3 = S3::new(
             self.sender(),
             creds,
             region,
             endpoint,
             r.addressing_style.value,
-            self.stop.clone(),
+            None,
         );
+        if let Some(i) = &self.interrupt {
+            s3 = s3.with_interrupt(i.clone(), self.transports.network.clone());
+        }
         // Instance, container and process credentials can be fetched again if a transfer outlasts them.
         let refresh = r.chain.as_ref().ok().and_then(|chain| {
             refresher(

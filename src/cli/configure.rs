@@ -1,13 +1,15 @@
 //! `awl configure list` and `awl configure` on the terminal.
 
 use crate::cli::args::{Args, Globals, Output};
-use crate::cli::context::{flags, load};
-use crate::cli::terminal::print_out;
+use crate::cli::context::{Ctx, flags, load};
+use crate::cli::terminal::{print_out, prompt_secret};
 use crate::config::configure;
 use crate::config::resolve::select_profile;
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
 use crate::fs;
+use crate::interrupt::Interrupt;
 use std::io::{self, BufRead, IsTerminal};
+use std::sync::Arc;
 
 /// An `awl configure` command.
 #[derive(Debug, PartialEq, Eq)]
@@ -33,10 +35,10 @@ impl ConfigureCommand {
 }
 
 /// Runs an `awl configure` command.
-pub(crate) fn run(globals: &Globals, command: &ConfigureCommand) -> Result<()> {
+pub(crate) fn run(ctx: &Ctx<'_>, command: &ConfigureCommand) -> Result<()> {
     match command {
-        ConfigureCommand::Interactive => interactive(globals),
-        ConfigureCommand::List => list(globals),
+        ConfigureCommand::Interactive => interactive(ctx),
+        ConfigureCommand::List => list(ctx.globals),
     }
 }
 
@@ -64,32 +66,44 @@ fn list(globals: &Globals) -> Result<()> {
 
 /// Asks one question of `awl configure` on the terminal: the answer is read from stdin, a secret without echo
 /// when stdin is a terminal.
-fn ask(q: &configure::Question) -> Result<String> {
+/// The end of input before every question was answered: nothing is written.
+fn ended(q: &configure::Question) -> Error {
+    Error::usage(format!(
+        "the input ended before '{}' was answered; nothing was written",
+        q.label
+    ))
+    .with_hint("answer every question (an empty line keeps the current value)")
+}
+
+fn ask(q: &configure::Question, interrupt: &Arc<Interrupt>) -> Result<String> {
     let prompt = format!("{} [{}]: ", q.label, q.shown);
     let stdin = io::stdin();
     if q.secret && stdin.is_terminal() {
-        return rpassword::prompt_password(&prompt)
-            .map_err(|e| Error::new(ErrorKind::Other, "cannot read from the terminal").with_source(e));
+        return prompt_secret(&prompt, interrupt)?.ok_or_else(|| ended(q));
     }
     print_out(&prompt)?;
     let mut line = String::new();
-    stdin
+    let n = stdin
         .lock()
         .read_line(&mut line)
         .map_err(|e| Error::new(ErrorKind::Other, "cannot read standard input").with_source(e))?;
+    if n == 0 {
+        print_out("\n")?;
+        return Err(ended(q));
+    }
     Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
-fn interactive(globals: &Globals) -> Result<()> {
+fn interactive(ctx: &Ctx<'_>) -> Result<()> {
     let l = load()?;
-    let profile = select_profile(globals.profile.as_deref(), &l.env).value;
+    let profile = select_profile(ctx.globals.profile.as_deref(), &l.env).value;
     let changes = configure::interactive(
         &profile,
         &l.config,
         &l.credentials,
         &l.config.text,
         &l.credentials.text,
-        &mut |q| ask(q),
+        &mut |q| ask(q, ctx.interrupt),
     )?;
     if let Some(text) = changes.credentials {
         fs::write_file(&l.credentials.path, &l.credentials.display, text.as_bytes())?;

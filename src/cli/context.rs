@@ -7,14 +7,21 @@ use crate::cli::terminal::{mfa_prompt, warn};
 use crate::config::env::{self, Env, LoadedFile};
 use crate::config::profiles::Profiles;
 use crate::config::resolve::Flags;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::identity::Credentials;
+use crate::interrupt::Interrupt;
 use crate::session::{Session, SessionOptions, Transports};
 use crate::transport::trace::TraceSink;
 use std::io::Write;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::{Duration, SystemTime};
+
+/// What every command runs with: the global options and the run's interruption.
+#[derive(Debug)]
+pub(crate) struct Ctx<'a> {
+    pub(crate) globals: &'a Globals,
+    pub(crate) interrupt: &'a Arc<Interrupt>,
+}
 
 /// The service a command talks to: `--endpoint-url` goes to that service only.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,24 +67,15 @@ fn stderr_trace() -> TraceSink {
     })
 }
 
-/// SIGINT and SIGTERM set a flag instead of killing awl, so that a transfer can clean up.
-pub(crate) fn stop_on_signals() -> Result<Arc<AtomicBool>> {
-    let flag = Arc::new(AtomicBool::new(false));
-    for sig in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        signal_hook::flag::register(sig, flag.clone())
-            .map_err(|e| Error::new(ErrorKind::Other, "cannot handle signals").with_source(e))?;
-    }
-    Ok(flag)
-}
-
-/// Opens a session for a command of `service`, with transfers stopped by `stop`, runs `f` with it, and then
-/// says once, whatever the outcome, if awl corrected for a clock that is off.
+/// Opens a session for a command of `service` (signals armed: from here on the first one ends awl cleanly),
+/// runs `f` with it, and then says once, whatever the outcome, if awl corrected for a clock that is off.
 pub(crate) fn with_session<T>(
-    globals: &Globals,
+    ctx: &Ctx<'_>,
     service: Service,
-    stop: Option<Arc<AtomicBool>>,
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<T> {
+    let globals = ctx.globals;
+    ctx.interrupt.arm()?;
     let mut fl = flags(globals);
     if service != Service::S3 {
         fl.endpoint_url = None;
@@ -93,7 +91,7 @@ pub(crate) fn with_session<T>(
     };
     let options = SessionOptions {
         trace: globals.debug.then(stderr_trace),
-        stop,
+        interrupt: Some(ctx.interrupt.clone()),
         connect_timeout: seconds(globals.connect_timeout),
         read_timeout: seconds(globals.read_timeout),
     };
@@ -107,10 +105,13 @@ pub(crate) fn with_session<T>(
 }
 
 /// The profile's credentials, with MFA as the command line allows.
-pub(crate) fn session_credentials(session: &mut Session, globals: &Globals) -> Result<Credentials> {
-    let mut given = globals.mfa_code.clone();
+pub(crate) fn session_credentials(session: &mut Session, ctx: &Ctx<'_>) -> Result<Credentials> {
+    let mut given = ctx.globals.mfa_code.clone();
     let before = session.warnings.len();
-    let result = session.credentials(&mut |serial| mfa_prompt(&mut given, serial), SystemTime::now());
+    let result = session.credentials(
+        &mut |serial| mfa_prompt(&mut given, serial, ctx.interrupt),
+        SystemTime::now(),
+    );
     warn(&session.warnings[before..]);
     result
 }

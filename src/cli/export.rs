@@ -3,8 +3,8 @@
 //! `awl credential-process` (Version 1 JSON, for another tool's `credential_process`). One MFA prompt and the
 //! shared cache serve them all.
 
-use crate::cli::args::{Args, Globals, Output};
-use crate::cli::context::{Service, session_credentials, with_session};
+use crate::cli::args::{Args, Output};
+use crate::cli::context::{Ctx, Service, session_credentials, with_session};
 use crate::cli::terminal::{json_out, print_out};
 use crate::codec::json::Value;
 use crate::codec::time::UtcDateTime;
@@ -12,9 +12,6 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::identity::Credentials;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 /// A command that hands the profile's credentials to another program.
 #[derive(Debug, PartialEq, Eq)]
@@ -59,18 +56,18 @@ impl ExportCommand {
 }
 
 /// Runs an export command; returns the exit code (the program's, for `exec`).
-pub(crate) fn run(globals: &Globals, command: &ExportCommand) -> Result<u8> {
+pub(crate) fn run(ctx: &Ctx<'_>, command: &ExportCommand) -> Result<u8> {
     match command {
-        ExportCommand::Env => env(globals),
-        ExportCommand::Exec { program, args } => exec(globals, program, args),
-        ExportCommand::CredentialProcess => credential_process(globals),
+        ExportCommand::Env => env(ctx),
+        ExportCommand::Exec { program, args } => exec(ctx, program, args),
+        ExportCommand::CredentialProcess => credential_process(ctx),
     }
 }
 
 /// The credentials and region of the selected profile.
-fn resolve(globals: &Globals) -> Result<(Credentials, Option<String>)> {
-    with_session(globals, Service::Sts, None, |session| {
-        let creds = session_credentials(session, globals)?;
+fn resolve(ctx: &Ctx<'_>) -> Result<(Credentials, Option<String>)> {
+    with_session(ctx, Service::Sts, |session| {
+        let creds = session_credentials(session, ctx)?;
         Ok((creds, session.resolved.region.as_ref().map(|r| r.value.clone())))
     })
 }
@@ -120,9 +117,9 @@ fn credential_members(c: &Credentials) -> Vec<(&'static str, Value)> {
     members
 }
 
-fn env(globals: &Globals) -> Result<u8> {
-    let (c, region) = resolve(globals)?;
-    match globals.output {
+fn env(ctx: &Ctx<'_>) -> Result<u8> {
+    let (c, region) = resolve(ctx)?;
+    match ctx.globals.output {
         Output::Json => {
             let mut members = credential_members(&c);
             if let Some(r) = region {
@@ -141,36 +138,33 @@ fn env(globals: &Globals) -> Result<u8> {
     Ok(0)
 }
 
-fn credential_process(globals: &Globals) -> Result<u8> {
-    if globals.profile.is_none() {
+fn credential_process(ctx: &Ctx<'_>) -> Result<u8> {
+    if ctx.globals.profile.is_none() {
         return Err(Error::usage("'awl credential-process' needs --profile")
             .with_hint("credential_process = awl credential-process --profile NAME"));
     }
-    let (c, _) = resolve(globals)?;
+    let (c, _) = resolve(ctx)?;
     let mut members = vec![("Version", Value::Number("1".into()))];
     members.extend(credential_members(&c));
     json_out(&Value::object(members))?;
     Ok(0)
 }
 
-/// The signals awl passes on to the program it runs.
-const FORWARDED: &[(i32, &str)] = &[
-    (signal_hook::consts::SIGTERM, "TERM"),
-    (signal_hook::consts::SIGHUP, "HUP"),
-    (signal_hook::consts::SIGQUIT, "QUIT"),
-    (signal_hook::consts::SIGINT, "INT"),
-];
-
-/// Sends a signal to a process by name, with the system's `kill` (no unsafe code of ours).
-fn send_signal(pid: u32, name: &str) -> bool {
-    Command::new("kill")
-        .args(["-s", name, &pid.to_string()])
-        .status()
-        .is_ok_and(|s| s.success())
+/// Why the program could not be started, with the exit code a shell gives: 127 when there is no such program,
+/// 126 when it cannot be run.
+fn spawn_error(program: &str, e: std::io::Error) -> Error {
+    let kind = match e.kind() {
+        std::io::ErrorKind::NotFound => ErrorKind::CommandNotFound,
+        std::io::ErrorKind::PermissionDenied => ErrorKind::CommandNotExecutable,
+        _ => ErrorKind::Other,
+    };
+    Error::new(kind, format!("cannot run {program:?}: {e}"))
+        .with_hint("check the command's name and PATH")
+        .with_source(e)
 }
 
-fn exec(globals: &Globals, program: &str, cmd_args: &[String]) -> Result<u8> {
-    let (c, region) = resolve(globals)?;
+fn exec(ctx: &Ctx<'_>, program: &str, cmd_args: &[String]) -> Result<u8> {
+    let (c, region) = resolve(ctx)?;
     let mut command = Command::new(program);
     command.args(cmd_args);
     for name in [
@@ -185,41 +179,14 @@ fn exec(globals: &Globals, program: &str, cmd_args: &[String]) -> Result<u8> {
     for (n, v) in variables(&c, region.as_deref()) {
         command.env(n, v);
     }
+    let mut child = command.spawn().map_err(|e| spawn_error(program, e))?;
     // While the program runs, signals to awl are passed on to it instead of ending awl.
-    let flags: Vec<(Arc<AtomicBool>, &str, i32)> = FORWARDED
-        .iter()
-        .map(|&(sig, name)| {
-            let flag = Arc::new(AtomicBool::new(false));
-            signal_hook::flag::register(sig, flag.clone())
-                .map_err(|e| Error::new(ErrorKind::Other, "cannot handle signals").with_source(e))?;
-            Ok((flag, name, sig))
-        })
-        .collect::<Result<_>>()?;
-    let mut child = command.spawn().map_err(|e| {
-        Error::new(ErrorKind::Other, format!("cannot run {program:?}: {e}"))
-            .with_hint("check the command's name and PATH")
-            .with_source(e)
-    })?;
     let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
-    let status = loop {
-        if let Some(status) = child.try_wait().map_err(|e| {
-            Error::new(ErrorKind::Other, format!("waiting for {program:?}: {e}")).with_source(e)
-        })? {
-            break status;
-        }
-        for (flag, name, sig) in &flags {
-            if flag.swap(false, Ordering::Relaxed) {
-                // On a terminal, Ctrl-C already reached the program (same process group).
-                if *sig == signal_hook::consts::SIGINT && interactive {
-                    continue;
-                }
-                if !send_signal(child.id(), name) && *sig != signal_hook::consts::SIGINT {
-                    let _ = child.kill();
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    ctx.interrupt.forward_to(Some((child.id(), interactive)));
+    let status = child.wait();
+    ctx.interrupt.forward_to(None);
+    let status = status
+        .map_err(|e| Error::new(ErrorKind::Other, format!("waiting for {program:?}: {e}")).with_source(e))?;
     // A program ended by a signal exits as a shell reports it: 128 + the signal number.
     Ok(match (status.code(), status.signal()) {
         (Some(code), _) => u8::try_from(code).unwrap_or(255),

@@ -16,22 +16,32 @@ pub mod sts;
 mod terminal;
 
 use crate::cli::command::{Command, Invocation, parse};
+use crate::cli::context::Ctx;
 use crate::cli::terminal::print_out;
 use crate::error::Result;
+use crate::interrupt::Interrupt;
 use std::ffi::OsString;
+use std::sync::Arc;
 
-/// Runs the command line `args` (without the program name); returns the exit code.
-pub fn run(args: Vec<OsString>) -> Result<u8> {
+/// Runs the command line `args` (without the program name), with `interrupt` for what a signal must undo;
+/// returns the exit code.
+pub fn run(args: Vec<OsString>, interrupt: &Arc<Interrupt>) -> Result<u8> {
     let done = |r: Result<()>| r.map(|()| 0);
     match parse(args)? {
         Invocation::Version => done(print_out(&format!("awl {}\n", env!("CARGO_PKG_VERSION")))),
         Invocation::Help(words) => done(print_out(&help::help_text(&words))),
-        Invocation::Command { globals, command } => match &command {
-            Command::S3(c) => done(s3::run(&globals, c)),
-            Command::Sts(c) => done(sts::run(&globals, c)),
-            Command::Configure(c) => done(configure::run(&globals, c)),
-            Command::Export(c) => export::run(&globals, c),
-            Command::Completion(shell) => done(completion::run(*shell)),
-        },
+        Invocation::Command { globals, command } => {
+            let ctx = Ctx {
+                globals: &globals,
+                interrupt,
+            };
+            match &command {
+                Command::S3(c) => done(s3::run(&ctx, c)),
+                Command::Sts(c) => done(sts::run(&ctx, c)),
+                Command::Configure(c) => done(configure::run(&ctx, c)),
+                Command::Export(c) => export::run(&ctx, c),
+                Command::Completion(shell) => done(completion::run(*shell)),
+            }
+        }
     }
 }

@@ -2,8 +2,8 @@
 //! their runs: text output, a progress line on a terminal, exit 1 when a transfer fails and 130 when
 //! interrupted (a multipart upload is then aborted).
 
-use crate::cli::args::{Args, Globals, Output};
-use crate::cli::context::{Service, session_credentials, stop_on_signals, with_session};
+use crate::cli::args::{Args, Output};
+use crate::cli::context::{Ctx, Service, session_credentials, with_session};
 use crate::cli::terminal::{Progress, json_out, print_out};
 use crate::codec::json::Value;
 use crate::codec::time::{UtcDateTime, parse_rfc3339};
@@ -15,8 +15,6 @@ use crate::s3::transfer::content_type;
 use crate::s3::transfer::download::download_to_file;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
 use std::time::Duration;
 
 /// An `awl s3` command.
@@ -206,39 +204,33 @@ impl CpCommand {
 }
 
 /// Runs `f` with S3 for the session's profile.
-fn with_s3<T>(
-    globals: &Globals,
-    stop: Option<Arc<AtomicBool>>,
-    f: impl FnOnce(&S3<'_>) -> Result<T>,
-) -> Result<T> {
-    with_session(globals, Service::S3, stop, |session| {
-        let creds = session_credentials(session, globals)?;
+fn with_s3<T>(ctx: &Ctx<'_>, f: impl FnOnce(&S3<'_>) -> Result<T>) -> Result<T> {
+    with_session(ctx, Service::S3, |session| {
+        let creds = session_credentials(session, ctx)?;
         f(&session.s3(creds)?)
     })
 }
 
 /// Runs an `awl s3` command.
-pub(crate) fn run(globals: &Globals, command: &S3Command) -> Result<()> {
+pub(crate) fn run(ctx: &Ctx<'_>, command: &S3Command) -> Result<()> {
     match command {
         S3Command::Ls {
             target: None,
             recursive: _,
-        } => with_s3(globals, None, |s3| list_buckets(globals, s3)),
+        } => with_s3(ctx, |s3| list_buckets(ctx, s3)),
         S3Command::Ls {
             target: Some((bucket, prefix)),
             recursive,
-        } => with_s3(globals, None, |s3| {
-            list_objects(globals, s3, bucket, prefix, *recursive)
-        }),
-        S3Command::Mb { bucket, exists_ok } => with_s3(globals, None, |s3| match s3.create_bucket(bucket) {
+        } => with_s3(ctx, |s3| list_objects(ctx, s3, bucket, prefix, *recursive)),
+        S3Command::Mb { bucket, exists_ok } => with_s3(ctx, |s3| match s3.create_bucket(bucket) {
             Ok(()) => print_out(&format!("make_bucket: {bucket}\n")),
             Err(e) if *exists_ok && e.service_code() == Some("BucketAlreadyOwnedByYou") => {
                 print_out(&format!("make_bucket: {bucket} (you already own it)\n"))
             }
             Err(e) => Err(e),
         }),
-        S3Command::Cp(cp) => copy(globals, cp),
-        S3Command::Presign { bucket, key, expires } => with_s3(globals, None, |s3| {
+        S3Command::Cp(cp) => copy(ctx, cp),
+        S3Command::Presign { bucket, key, expires } => with_s3(ctx, |s3| {
             print_out(&format!("{}\n", s3.presign_get(bucket, key, *expires)?))
         }),
     }
@@ -257,9 +249,9 @@ pub fn listing_date(text: &str) -> String {
         .unwrap_or_else(|_| text.to_owned())
 }
 
-fn list_buckets(globals: &Globals, s3: &S3<'_>) -> Result<()> {
+fn list_buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
     let buckets = s3.list_buckets()?;
-    match globals.output {
+    match ctx.globals.output {
         Output::Json => json_out(&Value::Array(
             buckets
                 .into_iter()
@@ -280,9 +272,9 @@ fn list_buckets(globals: &Globals, s3: &S3<'_>) -> Result<()> {
     }
 }
 
-fn list_objects(globals: &Globals, s3: &S3<'_>, bucket: &str, prefix: &str, recursive: bool) -> Result<()> {
+fn list_objects(ctx: &Ctx<'_>, s3: &S3<'_>, bucket: &str, prefix: &str, recursive: bool) -> Result<()> {
     let page = s3.list_objects(bucket, prefix, (!recursive).then_some("/"))?;
-    if globals.output == Output::Json {
+    if ctx.globals.output == Output::Json {
         return json_out(&Value::object([
             (
                 "Contents",
@@ -326,11 +318,11 @@ fn list_objects(globals: &Globals, s3: &S3<'_>, bucket: &str, prefix: &str, recu
     print_out(&out)
 }
 
-fn copy(globals: &Globals, cp: &CpCommand) -> Result<()> {
+fn copy(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<()> {
     if cp.dst.starts_with("s3://") {
-        upload(globals, cp)
+        upload(ctx, cp)
     } else {
-        download(globals, &cp.src, &cp.dst, cp.quiet)
+        download(ctx, &cp.src, &cp.dst, cp.quiet)
     }
 }
 
@@ -344,7 +336,7 @@ fn transfer_error(what: String, e: Error) -> Error {
     e.context(what).with_kind(kind)
 }
 
-fn upload(globals: &Globals, cp: &CpCommand) -> Result<()> {
+fn upload(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<()> {
     let src = Path::new(&cp.src);
     let (bucket, mut key) = parse_s3_url(&cp.dst)?;
     let name = src
@@ -365,10 +357,9 @@ fn upload(globals: &Globals, cp: &CpCommand) -> Result<()> {
         .as_deref()
         .unwrap_or_else(|| content_type::guess(src))
         .to_owned();
-    let stop = stop_on_signals()?;
     let progress = Progress::new(Some(meta.len()), cp.quiet);
     let shown = format!("{} to s3://{bucket}/{key}", src.display());
-    let result = with_s3(globals, Some(stop), |s3| {
+    let result = with_s3(ctx, |s3| {
         s3.upload(src, &bucket, &key, &content_type, &cp.transfer, &|done| {
             progress.update(done)
         })
@@ -381,14 +372,13 @@ fn upload(globals: &Globals, cp: &CpCommand) -> Result<()> {
     Ok(())
 }
 
-fn download(globals: &Globals, src: &str, dst: &str, quiet: bool) -> Result<()> {
+fn download(ctx: &Ctx<'_>, src: &str, dst: &str, quiet: bool) -> Result<()> {
     let (bucket, key) = parse_s3_url(src)?;
     if key.is_empty() || key.ends_with('/') {
         return Err(Error::usage(format!("{src} names no object")).with_hint("write it as s3://bucket/key"));
     }
-    let stop = stop_on_signals()?;
     if dst == "-" {
-        return with_s3(globals, Some(stop), |s3| {
+        return with_s3(ctx, |s3| {
             let mut out = io::stdout().lock();
             s3.get_object(&bucket, &key, &mut out, &|_| {})?;
             out.flush().map_err(|e| {
@@ -404,7 +394,7 @@ fn download(globals: &Globals, src: &str, dst: &str, quiet: bool) -> Result<()> 
     let shown = format!("{src} to {}", dest.display());
     // The size is not known before the answer: the line shows what has come so far and the rate.
     let progress = Progress::new(None, quiet);
-    let result = with_s3(globals, Some(stop), |s3| {
+    let result = with_s3(ctx, |s3| {
         download_to_file(s3, &bucket, &key, &dest, &|done| progress.update(done))
     });
     progress.finish();

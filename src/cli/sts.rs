@@ -1,6 +1,7 @@
 //! `awl sts get-caller-identity` and `awl sts assume-role`.
 
 use crate::cli::args::{Args, Globals, Output};
+use crate::cli::context::Ctx;
 use crate::cli::context::{Service, session_credentials, with_session};
 use crate::cli::terminal::{json_out, print_out};
 use crate::codec::json::Value;
@@ -65,9 +66,10 @@ impl StsCommand {
 }
 
 /// Runs an `awl sts` command.
-pub(crate) fn run(globals: &Globals, command: &StsCommand) -> Result<()> {
-    with_session(globals, Service::Sts, None, |session| {
-        let creds = session_credentials(session, globals)?;
+pub(crate) fn run(ctx: &Ctx<'_>, command: &StsCommand) -> Result<()> {
+    let globals = ctx.globals;
+    with_session(ctx, Service::Sts, |session| {
+        let creds = session_credentials(session, ctx)?;
         let sts = session.sts(globals.endpoint_url.as_deref())?;
         match command {
             StsCommand::GetCallerIdentity => {

@@ -3,9 +3,12 @@
 
 use crate::codec::json::{self, Value};
 use crate::error::{Error, ErrorKind, Result};
+use crate::interrupt::Interrupt;
 use crate::secret::Secret;
+use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
-use std::sync::Mutex;
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Writes to stdout; a closed pipe (`awl ... | head`) is not an error.
@@ -33,23 +36,72 @@ pub(crate) fn warn(warnings: &[String]) {
     }
 }
 
+/// The terminal's settings as `stty -g` prints them, to put back after a prompt that a signal cut short.
+fn terminal_state() -> Option<String> {
+    let tty = File::open("/dev/tty").ok()?;
+    let out = Command::new("stty")
+        .arg("-g")
+        .stdin(tty)
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let state = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !state.is_empty()).then_some(state)
+}
+
+/// Puts the terminal's settings back (echo on) and ends the prompt's line.
+fn restore_terminal(state: &str) {
+    if let Ok(tty) = File::open("/dev/tty") {
+        let _ = Command::new("stty")
+            .arg(state)
+            .stdin(tty)
+            .stderr(Stdio::null())
+            .status();
+    }
+    if let Ok(mut tty) = OpenOptions::new().write(true).open("/dev/tty") {
+        let _ = tty.write_all(b"\n");
+    }
+}
+
+/// Reads a secret on the terminal without echo. Should a signal come meanwhile, its thread restores the
+/// terminal: rpassword does so only when it returns, which a signal prevents. `None` at the end of input
+/// (Ctrl-D).
+pub(crate) fn prompt_secret(prompt: &str, interrupt: &Arc<Interrupt>) -> Result<Option<String>> {
+    interrupt.arm()?;
+    let _restore = terminal_state()
+        .and_then(|state| interrupt.register_action(Box::new(move || restore_terminal(&state))));
+    match rpassword::prompt_password(prompt) {
+        Ok(answer) => Ok(Some(answer)),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            // The line Ctrl-D left open.
+            let _ = writeln!(io::stderr());
+            Ok(None)
+        }
+        Err(e) => Err(Error::new(ErrorKind::Other, "cannot read from the terminal").with_source(e)),
+    }
+}
+
 /// Gets the MFA code for a device: `--mfa-code` once, else a prompt without echo when stdin is a terminal,
 /// else an error (never a hang waiting for input that cannot come).
-pub(crate) fn mfa_prompt(given: &mut Option<Secret>, serial: &str) -> Result<Secret> {
+pub(crate) fn mfa_prompt(
+    given: &mut Option<Secret>,
+    serial: &str,
+    interrupt: &Arc<Interrupt>,
+) -> Result<Secret> {
     if let Some(code) = given.take() {
         return Ok(code);
     }
+    let needed = |why: &str| {
+        Error::config(format!("an MFA code is needed for {serial}, and {why}"))
+            .with_hint("pass --mfa-code CODE, or run awl in a terminal")
+    };
     if !io::stdin().is_terminal() {
-        return Err(Error::config(format!(
-            "an MFA code is needed for {serial}, and there is no terminal to ask on"
-        ))
-        .with_hint("pass --mfa-code CODE, or run awl in a terminal"));
+        return Err(needed("there is no terminal to ask on"));
     }
-    rpassword::prompt_password(format!("Enter MFA code for {serial}: "))
-        .map(|c| Secret::new(c.trim()))
-        .map_err(|e| {
-            Error::new(ErrorKind::Other, "cannot read the MFA code from the terminal").with_source(e)
-        })
+    match prompt_secret(&format!("Enter MFA code for {serial}: "), interrupt)? {
+        Some(code) => Ok(Secret::new(code.trim())),
+        None => Err(needed("none was typed (end of input)")),
+    }
 }
 
 /// Progress on stderr, when it is a terminal and not `--quiet`: done/total, rate, time left.

@@ -8,10 +8,11 @@
 
 use crate::codec::ini::{self, FileKind, IniFile};
 use crate::error::{Error, Result};
+use crate::fs::{self, Links, ReadProblem};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// A snapshot of environment variables.
 #[derive(Clone, Default)]
@@ -140,15 +141,32 @@ pub fn display_path(path: &str, home: Option<&str>) -> String {
     }
 }
 
+/// The largest config file, credentials file or CA bundle read (far beyond any real one).
+pub const MAX_FILE: u64 = 16 << 20;
+/// The largest token file read (tokens are a few KB).
+pub const MAX_TOKEN: u64 = 1 << 20;
+
+/// A file that awl needs, read: a regular file of at most `cap` bytes. `what` names it in errors (`the token
+/// file /run/t`); `hint` says what it must be.
+fn read_needed(path: &str, cap: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
+    fs::read_regular(Path::new(path), cap, Links::Follow).map_err(|p| {
+        let e = Error::config(format!("cannot read {what}: {p}")).with_hint(hint);
+        match p {
+            ReadProblem::Io(io) => e.with_source(io),
+            _ => e,
+        }
+    })
+}
+
 /// Reads a token file (`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`): its text, trimmed.
 pub fn read_token_file(path: &str) -> Result<String> {
-    std::fs::read_to_string(path)
-        .map(|t| t.trim().to_owned())
-        .map_err(|e| {
-            Error::config(format!("cannot read the token file {path}: {e}"))
-                .with_hint("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE must name a readable file")
-                .with_source(e)
-        })
+    let bytes = read_needed(
+        path,
+        MAX_TOKEN,
+        &format!("the token file {path}"),
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE must name a readable file",
+    )?;
+    Ok(String::from_utf8_lossy(&bytes).trim().to_owned())
 }
 
 /// One of the two files, read and parsed.
@@ -179,7 +197,7 @@ impl fmt::Debug for LoadedFile {
 
 /// Reads and parses one file; a missing file is empty, an unreadable or malformed one an error naming it.
 pub fn load_file(path: &str, display: String, kind: FileKind) -> Result<LoadedFile> {
-    let text = match std::fs::read(path) {
+    let text = match fs::read_regular(Path::new(path), MAX_FILE, Links::Follow) {
         Ok(bytes) => Some(String::from_utf8(bytes).map_err(|e| {
             Error::config(format!(
                 "{display}: not UTF-8 text (byte {})",
@@ -187,8 +205,8 @@ pub fn load_file(path: &str, display: String, kind: FileKind) -> Result<LoadedFi
             ))
             .with_hint("the AWS files are UTF-8 text; save it as UTF-8")
         })?),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-        Err(e) => {
+        Err(ReadProblem::Missing) => None,
+        Err(ReadProblem::Io(e)) => {
             let hint = if e.kind() == io::ErrorKind::PermissionDenied {
                 "check the file's owner and mode (ls -l); it should be readable by you"
             } else {
@@ -197,6 +215,10 @@ pub fn load_file(path: &str, display: String, kind: FileKind) -> Result<LoadedFi
             return Err(Error::config(format!("{display}: cannot read: {e}"))
                 .with_hint(hint)
                 .with_source(e));
+        }
+        Err(p) => {
+            return Err(Error::config(format!("{display}: cannot read: {p}"))
+                .with_hint("AWS_CONFIG_FILE and AWS_SHARED_CREDENTIALS_FILE must name regular files"));
         }
     };
     let exists = text.is_some();
@@ -226,11 +248,12 @@ pub fn file_warnings(config: &LoadedFile, credentials: &LoadedFile) -> Vec<Strin
 
 /// Reads a CA bundle (`AWS_CA_BUNDLE`, `ca_bundle`): its bytes, for the transport to parse.
 pub fn read_ca_bundle(path: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| {
-        Error::config(format!("cannot read the CA bundle {path}: {e}"))
-            .with_hint("AWS_CA_BUNDLE / ca_bundle must name a readable PEM file")
-            .with_source(e)
-    })
+    read_needed(
+        path,
+        MAX_FILE,
+        &format!("the CA bundle {path}"),
+        "AWS_CA_BUNDLE / ca_bundle must name a readable PEM file",
+    )
 }
 
 /// Both files, from where the environment says they are.

@@ -127,14 +127,16 @@ pub fn is_fresh(c: &Credentials, now: SystemTime) -> bool {
 
 /// The cached credentials for `key` in `dir`, if present, well-formed and fresh at `now`.
 pub fn load(dir: &Path, key: &CacheKey<'_>, now: SystemTime) -> Option<Credentials> {
-    let text = std::fs::read_to_string(dir.join(key.file_name())).ok()?;
-    parse_entry(&text).filter(|c| is_fresh(c, now))
+    // A link, a FIFO or anything over 1 MiB is not a cache entry of ours: ignored (and replaced).
+    let bytes = fs::read_regular(&dir.join(key.file_name()), 1 << 20, fs::Links::Refuse).ok()?;
+    parse_entry(&String::from_utf8(bytes).ok()?).filter(|c| is_fresh(c, now))
 }
 
 /// Writes the entry for `key`, atomically and mode 0600.
 pub fn store(dir: &Path, key: &CacheKey<'_>, assumed: &AssumedRole) -> Result<()> {
     let path = dir.join(key.file_name());
-    fs::write_file(&path, &path.display().to_string(), entry_json(assumed).as_bytes())
+    // A link in the cache folder is replaced, never written through (it could name any file of the user's).
+    fs::replace_file(&path, &path.display().to_string(), entry_json(assumed).as_bytes())
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 use crate::config::resolve::AddressingStyle;
 use crate::error::{Error, Result};
 use crate::identity::{Credentials, Refresh};
+use crate::interrupt::{Interrupt, Registration};
 use crate::s3::address::{aws_endpoint, locate};
 use crate::s3::ops::create_bucket;
 use crate::s3::ops::list_buckets::{self, BucketInfo};
@@ -14,6 +15,7 @@ use crate::s3::presign;
 use crate::s3::request::S3Request;
 use crate::sign::apply;
 use crate::sign::sigv4::{Payload, Settings, Signer, UNSIGNED_PAYLOAD, sha256_hex};
+use crate::transport::Transport;
 use crate::transport::endpoint::Endpoint;
 use crate::transport::request::{Body, Request, Response};
 use crate::transport::retry::Sender;
@@ -37,6 +39,40 @@ pub struct S3<'a> {
     endpoint: Option<Endpoint>,
     style: AddressingStyle,
     stop: Option<Arc<AtomicBool>>,
+    /// What a signal undoes, and the transport its abort requests go through.
+    interrupt: Option<(Arc<Interrupt>, Arc<dyn Transport>)>,
+}
+
+/// A request addressed and ready to sign: where it goes, its payload hash, and the signer of its region.
+struct Prepared<'r> {
+    req: &'r S3Request,
+    endpoint: Endpoint,
+    path: String,
+    hash: String,
+    signer: Arc<Signer>,
+}
+
+impl Prepared<'_> {
+    /// The transport request, signed at `at`.
+    fn build(&self, at: SystemTime) -> Request {
+        let req = self.req;
+        let mut r = Request::new(req.method, &self.endpoint, self.path.clone(), req.query.clone());
+        for (n, v) in &req.headers {
+            r = r.header(n, v.clone());
+        }
+        if !req.body.is_empty() || req.method == "PUT" || req.method == "POST" {
+            r = r.header("content-length", req.body.len().to_string());
+        }
+        r.body = req.body.clone();
+        apply::sign(
+            &mut r,
+            &self.signer,
+            &Settings::s3(),
+            Payload::Sha256Hex(&self.hash),
+            at,
+        );
+        r
+    }
 }
 
 impl std::fmt::Debug for S3<'_> {
@@ -68,7 +104,55 @@ impl<'a> S3<'a> {
             endpoint,
             style,
             stop,
+            interrupt: None,
         }
+    }
+
+    /// The same client, registering what a signal must undo (multipart uploads to abort, through
+    /// `transport`) with `interrupt`, and stopping transfers on its flag.
+    pub fn with_interrupt(mut self, interrupt: Arc<Interrupt>, transport: Arc<dyn Transport>) -> Self {
+        self.stop = Some(interrupt.stop_flag());
+        self.interrupt = Some((interrupt, transport));
+        self
+    }
+
+    /// The run's interruption, if the client has one.
+    pub fn interrupt(&self) -> Option<&Arc<Interrupt>> {
+        self.interrupt.as_ref().map(|(i, _)| i)
+    }
+
+    /// Registers `req` (signed now, and valid for S3's 15 minutes) to be sent if a signal cuts the run short;
+    /// `None` without an interruption or once it has begun.
+    pub fn send_on_interrupt(&self, req: &S3Request) -> Result<Option<Registration>> {
+        let Some((interrupt, _)) = &self.interrupt else {
+            return Ok(None);
+        };
+        Ok(interrupt.register_action(self.interrupt_action(req)?))
+    }
+
+    /// Signs `req` again for a registration (an upload that outlasts its first signature).
+    pub fn renew_on_interrupt(&self, registration: &Registration, req: &S3Request) -> Result<()> {
+        registration.replace(self.interrupt_action(req)?);
+        Ok(())
+    }
+
+    fn interrupt_action(&self, req: &S3Request) -> Result<crate::interrupt::Action> {
+        let transport = match &self.interrupt {
+            Some((_, t)) => t.clone(),
+            None => {
+                return Err(Error::new(
+                    crate::error::ErrorKind::Other,
+                    "no interruption to register with",
+                ));
+            }
+        };
+        let signed = self
+            .prepare(&self.region, req)?
+            .build(self.sender.skew.signing_time((self.sender.clock)()));
+        Ok(Box::new(move || {
+            // Best effort: the process is ending; a part left behind is what this tries to prevent.
+            let _ = transport.send(&signed);
+        }))
     }
 
     /// The same client, fetching its credentials again with `refresh` when they come within 5 minutes of
@@ -126,8 +210,8 @@ impl<'a> S3<'a> {
         Ok(s)
     }
 
-    /// Addresses, signs (for `region`) and sends one request; a 2xx body goes into `sink` when one is given.
-    fn send_in(&self, region: &str, req: &S3Request, sink: Option<&mut dyn Write>) -> Result<Response> {
+    /// Addresses `req` for `region`, hashes its in-memory body, and takes the region's signer.
+    fn prepare<'r>(&self, region: &str, req: &'r S3Request) -> Result<Prepared<'r>> {
         let (endpoint, path) = match &req.bucket {
             Some(b) => locate(b, &req.key, region, self.endpoint.as_ref(), self.style),
             None => (
@@ -140,20 +224,20 @@ impl<'a> S3<'a> {
             (Body::File { .. }, None) => UNSIGNED_PAYLOAD.to_owned(),
             (b, None) => sha256_hex(b.bytes()),
         };
-        let signer = self.signer(region)?;
+        Ok(Prepared {
+            req,
+            endpoint,
+            path,
+            hash,
+            signer: self.signer(region)?,
+        })
+    }
+
+    /// Addresses, signs (for `region`) and sends one request; a 2xx body goes into `sink` when one is given.
+    fn send_in(&self, region: &str, req: &S3Request, sink: Option<&mut dyn Write>) -> Result<Response> {
+        let prepared = self.prepare(region, req)?;
         // Each attempt is built and signed anew, at its own (skew-corrected) time.
-        let build = |at: SystemTime| {
-            let mut r = Request::new(req.method, &endpoint, path.clone(), req.query.clone());
-            for (n, v) in &req.headers {
-                r = r.header(n, v.clone());
-            }
-            if !req.body.is_empty() || req.method == "PUT" || req.method == "POST" {
-                r = r.header("content-length", req.body.len().to_string());
-            }
-            r.body = req.body.clone();
-            apply::sign(&mut r, &signer, &Settings::s3(), Payload::Sha256Hex(&hash), at);
-            r
-        };
+        let build = |at: SystemTime| prepared.build(at);
         match sink {
             Some(s) => self.sender.download(&build, s),
             None => self.sender.send(&build),

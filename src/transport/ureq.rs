@@ -71,7 +71,25 @@ impl std::fmt::Debug for HttpConfig {
 /// Largest response body read into memory (S3 and STS answers are small; objects are streamed elsewhere).
 const MAX_BODY: u64 = 64 << 20;
 
-/// A reader that fails as soon as `stop` is set: a transfer interrupted by a signal ends promptly.
+/// Why an [`Interruptible`] reader stopped: a signal set the stop flag.
+#[derive(Debug)]
+struct Stopped;
+
+impl std::fmt::Display for Stopped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("interrupted")
+    }
+}
+
+impl std::error::Error for Stopped {}
+
+/// Whether an I/O error is an [`Interruptible`] reader's stop (decided on its type, not its text).
+fn is_stopped(e: &std::io::Error) -> bool {
+    e.get_ref().is_some_and(|inner| inner.is::<Stopped>())
+}
+
+/// A reader that fails as soon as `stop` is set: a transfer interrupted by a signal ends promptly. Its error
+/// is not `ErrorKind::Interrupted`, which `io::copy` and ureq would retry for ever.
 struct Interruptible<R> {
     inner: R,
     stop: Option<Arc<AtomicBool>>,
@@ -80,10 +98,7 @@ struct Interruptible<R> {
 impl<R: Read> Read for Interruptible<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::Interrupted,
-                "interrupted",
-            ));
+            return Err(std::io::Error::other(Stopped));
         }
         self.inner.read(buf)
     }
@@ -134,7 +149,7 @@ fn net_error(e: ureq::Error, url: &str, https: bool) -> Error {
         // A certificate that does not verify is a matter of configuration, and no retry changes it.
         _ if tls => ErrorKind::Config,
         // Our own reader stops a transfer when a signal came: that is an interruption, not a network fault.
-        ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::Interrupted => ErrorKind::Interrupted,
+        ureq::Error::Io(io) if is_stopped(io) => ErrorKind::Interrupted,
         _ => ErrorKind::Network,
     };
     Error::new(kind, format!("{url}: {what}: {e}"))
@@ -345,7 +360,7 @@ impl Transport for UreqTransport {
             stop: self.stop.clone(),
         };
         std::io::copy(&mut reader, sink).map_err(|e| {
-            let kind = if e.kind() == std::io::ErrorKind::Interrupted {
+            let kind = if is_stopped(&e) {
                 ErrorKind::Interrupted
             } else {
                 ErrorKind::Transfer
@@ -377,6 +392,18 @@ mod tests {
         assert!(no_proxy_matches("a.corp.example", &list));
         assert!(!no_proxy_matches("sts.amazonaws.com", &list));
         assert!(no_proxy_matches("anything", &["*".to_owned()]));
+    }
+
+    #[test]
+    fn a_stopped_read_ends_a_copy_at_once() {
+        let stop = Arc::new(AtomicBool::new(true));
+        let mut r = Interruptible {
+            inner: std::io::repeat(0),
+            stop: Some(stop),
+        };
+        // io::copy retries ErrorKind::Interrupted for ever; this must return.
+        let e = std::io::copy(&mut r, &mut std::io::sink()).expect_err("stopped");
+        assert!(is_stopped(&e));
     }
 
     #[test]

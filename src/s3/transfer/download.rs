@@ -1,9 +1,9 @@
 //! Downloading an object: streamed into a sink and checked (the byte count, and the SHA-256 S3 returns for a
 //! whole single-part object), or into a file under a temporary name beside the destination, renamed into
-//! place only when complete and checked.
+//! place only when complete and checked (a device or FIFO destination is written in place).
 
-use crate::error::{ErrorKind, Result};
-use crate::fs::PendingFile;
+use crate::error::Result;
+use crate::fs::Download;
 use crate::s3::client::{S3, check};
 use crate::s3::ops::get_object;
 use crate::s3::transfer::hash::HashingWriter;
@@ -29,7 +29,8 @@ impl S3<'_> {
     }
 }
 
-/// Downloads an object to `dest`: into a temporary file beside it, renamed only when complete and checked.
+/// Downloads an object to `dest`: into a temporary file beside it, renamed only when complete and checked; a
+/// device or FIFO is written in place.
 pub fn download_to_file(
     s3: &S3<'_>,
     bucket: &str,
@@ -38,8 +39,8 @@ pub fn download_to_file(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
     let display = dest.display().to_string();
-    let mut pending = PendingFile::beside(dest, &display, 0o666, ErrorKind::Transfer)?;
-    let n = s3.get_object(bucket, key, pending.file(), progress)?;
-    pending.commit()?;
+    let mut out = Download::open(dest, &display, s3.interrupt())?;
+    let n = s3.get_object(bucket, key, out.file(), progress)?;
+    out.commit()?;
     Ok(n)
 }

@@ -107,7 +107,16 @@ impl FileUpload<'_, '_> {
             key: self.key,
             id: &id,
         };
-        let result = self.parts(&up, cfg).and_then(|parts| {
+        // If a signal ends the run, its thread aborts the upload with this request, signed again as parts
+        // complete so that it stays within S3's 15 minutes.
+        let abort = multipart::abort(&up);
+        let on_interrupt = self.s3.send_on_interrupt(&abort)?;
+        let renew = || {
+            if let Some(r) = &on_interrupt {
+                let _ = self.s3.renew_on_interrupt(r, &abort);
+            }
+        };
+        let result = self.parts(&up, cfg, &renew).and_then(|parts| {
             let what = format!("CompleteMultipartUpload {where_}");
             let resp = self.s3.call(&multipart::complete(&up, &parts), &what)?;
             // A 200 answer may still carry an error in its body.
@@ -119,13 +128,20 @@ impl FileUpload<'_, '_> {
         if result.is_err() {
             // Abort even when interrupted, so no parts stay billed (with the usual retries); the first error is
             // what is reported.
-            let _ = self.s3.send(&multipart::abort(&up));
+            let _ = self.s3.send(&abort);
         }
+        drop(on_interrupt);
         result
     }
 
-    /// Uploads every part, `cfg.max_concurrency` at a time; the parts done, in order.
-    fn parts(&self, up: &Upload<'_>, cfg: &TransferConfig) -> Result<Vec<PartDone>> {
+    /// Uploads every part, `cfg.max_concurrency` at a time, calling `part_done` after each; the parts done,
+    /// in order.
+    fn parts(
+        &self,
+        up: &Upload<'_>,
+        cfg: &TransferConfig,
+        part_done: &(dyn Fn() + Sync),
+    ) -> Result<Vec<PartDone>> {
         let part = part_size(self.size, cfg.part_size);
         let count = self.size.div_ceil(part).max(1);
         let next = AtomicUsize::new(0);
@@ -153,6 +169,7 @@ impl FileUpload<'_, '_> {
                                 parts.lock().unwrap_or_else(|p| p.into_inner()).push(p);
                                 let done = done_bytes.fetch_add(range.len, Ordering::Relaxed) + range.len;
                                 (self.progress)(done);
+                                part_done();
                             }
                             Err(e) => {
                                 failed.store(true, Ordering::Relaxed);
