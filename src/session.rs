@@ -4,7 +4,7 @@
 
 use crate::config::env::{self, Env, LoadedFile, Platform};
 use crate::config::profiles::{Profiles, Setting, Source};
-use crate::config::resolve::{Flags, Resolved};
+use crate::config::resolve::{Flags, Resolved, valid_region};
 use crate::error::Result;
 use crate::identity::Credentials;
 use crate::interrupt::Interrupt;
@@ -260,7 +260,7 @@ impl Session {
             let imds = Imds::new(local_http.as_ref(), imds_endpoint.as_deref())?;
             let creds = imds.credentials()?;
             if let Ok(region) = imds.region()
-                && !region.is_empty()
+                && valid_region(&region)
             {
                 self.resolved.region = Some(Setting {
                     value: region,

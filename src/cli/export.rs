@@ -94,6 +94,21 @@ fn variables(c: &Credentials, region: Option<&str>) -> Vec<(&'static str, String
     v
 }
 
+/// Variables a program would take credentials or a profile from: where the credentials do not set them, `exec`
+/// removes them and `env` unsets them, so stale ones (an earlier role's session token, say) never mix in.
+const STALE: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+    "AWS_CREDENTIAL_EXPIRATION",
+];
+
+/// The `STALE` variables that `set` does not set.
+fn stale<'a>(set: &'a [(&'static str, String)]) -> impl Iterator<Item = &'static str> + 'a {
+    STALE.iter().copied().filter(|n| !set.iter().any(|(s, _)| s == n))
+}
+
 /// A value quoted for sh: inside single quotes, with `'` written as `'\''`.
 pub fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
@@ -128,10 +143,11 @@ fn env(ctx: &Ctx<'_>) -> Result<u8> {
             json_out(&Value::object(members))?;
         }
         _ => {
-            let lines: String = variables(&c, region.as_deref())
-                .iter()
-                .map(|(n, v)| format!("export {n}={}\n", sh_quote(v)))
-                .collect();
+            let vars = variables(&c, region.as_deref());
+            let mut lines: String = stale(&vars).map(|n| format!("unset {n}\n")).collect();
+            for (n, v) in &vars {
+                lines.push_str(&format!("export {n}={}\n", sh_quote(v)));
+            }
             print_out(&lines)?;
         }
     }
@@ -167,16 +183,11 @@ fn exec(ctx: &Ctx<'_>, program: &str, cmd_args: &[String]) -> Result<u8> {
     let (c, region) = resolve(ctx)?;
     let mut command = Command::new(program);
     command.args(cmd_args);
-    for name in [
-        "AWS_PROFILE",
-        "AWS_DEFAULT_PROFILE",
-        "AWS_SESSION_TOKEN",
-        "AWS_SECURITY_TOKEN",
-        "AWS_CREDENTIAL_EXPIRATION",
-    ] {
+    let vars = variables(&c, region.as_deref());
+    for name in stale(&vars) {
         command.env_remove(name);
     }
-    for (n, v) in variables(&c, region.as_deref()) {
+    for (n, v) in vars {
         command.env(n, v);
     }
     let mut child = command.spawn().map_err(|e| spawn_error(program, e))?;

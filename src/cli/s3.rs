@@ -89,6 +89,19 @@ fn byte_size(name: &str, value: Option<&str>, default: u64) -> Result<u64> {
         })
 }
 
+/// A value that goes into a request header: no control characters (a line break would add headers of its
+/// own), refused before any request.
+fn header_value(option: &str, value: &str) -> Result<()> {
+    if value.chars().any(|c| c.is_control() && c != '\t') {
+        return Err(Error::usage(format!(
+            "{option} {:?} holds a control character, which cannot go into a header",
+            crate::codec::redact::sanitize(value, 80)
+        ))
+        .with_hint(format!("write {option} as plain text, such as text/plain")));
+    }
+    Ok(())
+}
+
 /// The one `s3://` target of `ls`/`mb`: at most one, and nothing else.
 fn one_target(args: &Args) -> Result<Option<&str>> {
     let mut target = None;
@@ -148,6 +161,13 @@ impl S3Command {
                 })?,
         };
         let (bucket, key) = parse_s3_url(url)?;
+        // A URL without a key would let whoever holds it list the whole bucket.
+        if key.is_empty() {
+            return Err(Error::usage(format!(
+                "{url} names no object; 'awl s3 presign' signs one object"
+            ))
+            .with_hint("write it as s3://bucket/key"));
+        }
         Ok(S3Command::Presign {
             bucket,
             key,
@@ -193,10 +213,17 @@ impl CpCommand {
             (false, false) => return Err(args.usage("one of the two must be an s3:// URL")),
             _ => {}
         }
+        if src == "-" {
+            return Err(args.usage("'awl s3 cp' cannot read from standard input ('-') yet; give a file"));
+        }
+        let content_type = args.value("--content-type").map(str::to_owned);
+        if let Some(v) = &content_type {
+            header_value("--content-type", v)?;
+        }
         Ok(CpCommand {
             src: src.clone(),
             dst: dst.clone(),
-            content_type: args.value("--content-type").map(str::to_owned),
+            content_type,
             transfer,
             quiet: args.flag("--quiet"),
         })
@@ -349,8 +376,12 @@ fn upload(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<()> {
     let meta = std::fs::metadata(src)
         .map_err(|e| Error::new(ErrorKind::Usage, format!("cannot read {}: {e}", src.display())))?;
     if !meta.is_file() {
-        return Err(Error::usage(format!("{} is not a file", src.display()))
-            .with_hint("awl s3 cp copies one file; for a folder, run it per file"));
+        let hint = if meta.is_dir() {
+            "awl s3 cp copies one file; for a folder, run it per file"
+        } else {
+            "awl s3 cp uploads regular files (not a FIFO, device or socket); copy the data to a file first"
+        };
+        return Err(Error::usage(format!("{} is not a file", src.display())).with_hint(hint));
     }
     let content_type = cp
         .content_type

@@ -132,12 +132,15 @@ impl IniFile {
 /// A section header as written, before the file's naming rules apply.
 struct RawSection {
     header: String,
+    /// Whether spaces stand inside the brackets (`[ default ]`).
+    spaced: bool,
     line: usize,
     properties: Vec<Property>,
 }
 
-/// Whether a name may be a profile or property name: letters, digits and `_ - / . % @ : +`.
-fn valid_identifier(name: &str) -> bool {
+/// Whether a name may be a profile or property name: letters, digits and `_ - / . % @ : +`. Only such a
+/// profile name reads back as written.
+pub fn valid_identifier(name: &str) -> bool {
     !name.is_empty()
         && name
             .chars()
@@ -214,9 +217,16 @@ fn section_header(line: &str, n: usize) -> Result<RawSection> {
     };
     Ok(RawSection {
         header: trim(inner).to_owned(),
+        spaced: trim(inner) != inner,
         line: n,
         properties: Vec::new(),
     })
+}
+
+/// A header as shown in a warning: control characters escaped, cut to 60 characters (a file may hold any
+/// text, and a warning is printed on the terminal).
+fn shown(header: &str) -> String {
+    crate::codec::redact::sanitize(header, 60)
 }
 
 /// An indented line: a continuation of the previous property's value (a sub-property in a block).
@@ -339,20 +349,23 @@ fn classify(header: &str, kind: FileKind) -> Header<'_> {
                 Header::Services(name)
             } else {
                 Header::Ignored(format!(
-                    "section [{header}] ignored: in the config file a profile is written [profile {header}]"
+                    "section [{h}] ignored: in the config file a profile is written [profile {h}]",
+                    h = shown(header)
                 ))
             }
         }
         FileKind::Credentials => {
             if after_prefix(header, "profile").is_some() {
                 Header::Ignored(format!(
-                    "section [{header}] ignored: in the credentials file a profile is written [name], without 'profile'"
+                    "section [{}] ignored: in the credentials file a profile is written [name], without 'profile'",
+                    shown(header)
                 ))
             } else if after_prefix(header, "sso-session").is_some()
                 || after_prefix(header, "services").is_some()
             {
                 Header::Ignored(format!(
-                    "section [{header}] ignored: it belongs in the config file"
+                    "section [{}] ignored: it belongs in the config file",
+                    shown(header)
                 ))
             } else {
                 Header::Profile(header)
@@ -368,7 +381,8 @@ fn merge_into(list: &mut Vec<Section>, name: &str, raw: &RawSection, warnings: &
                 line: raw.line,
                 message: format!(
                     "[{}] appears again (first on line {}): awl merges the two, the AWS CLI refuses the whole file",
-                    raw.header, list[i].line
+                    shown(&raw.header),
+                    list[i].line
                 ),
             });
             &mut list[i]
@@ -434,6 +448,16 @@ pub fn parse(text: &str, kind: FileKind) -> Result<IniFile> {
             matches!(classify(&s.header, kind), Header::Profile("default")) && s.header != "default"
         });
     for section in &raw {
+        if section.spaced {
+            file.warnings.push(Warning {
+                line: section.line,
+                message: format!(
+                    "the AWS CLI reads this header as a section named with the spaces, so it ignores it; write \
+                     [{}]",
+                    shown(&section.header)
+                ),
+            });
+        }
         if section.header == "DEFAULT" {
             file.warnings.push(Warning {
                 line: section.line,
@@ -447,7 +471,7 @@ pub fn parse(text: &str, kind: FileKind) -> Result<IniFile> {
                 line: section.line,
                 message: format!(
                     "profile [{}] ignored: a profile name has only letters, digits and _-/.%@:+",
-                    section.header
+                    shown(&section.header)
                 ),
             }),
             Header::Profile("default") if prefixed_default && section.header == "default" => {
@@ -610,6 +634,19 @@ mod tests {
         has(4, "[DEFAULT]");
         has(6, "[default] ignored");
         has(10, "appears again");
+        let spaced = config("[ default ] ; comment\nregion = x\n[profile \u{1b}[2J]\n");
+        let w = &spaced.warnings;
+        assert!(
+            w.iter()
+                .any(|w| w.line == 1 && w.message.contains("write [default]")),
+            "{w:?}"
+        );
+        assert!(w.iter().all(|w| !w.message.contains('\u{1b}')), "{w:?}");
+        let long = config(&format!("[{}]\n", "x".repeat(5 << 20)));
+        assert!(
+            long.warnings.iter().all(|w| w.message.len() < 300),
+            "a long name is cut"
+        );
         assert_eq!(
             f.profile("a")
                 .and_then(|p| p.get("region"))

@@ -3,6 +3,7 @@
 //! that is printed. Nothing here does I/O or reads the clock.
 
 pub mod base64;
+pub mod der;
 pub mod ini;
 pub mod json;
 pub mod percent;

@@ -109,6 +109,23 @@ pub fn body(text: &str) -> String {
     params(&out)
 }
 
+/// A URL safe to print: user information (`user:password@`) becomes `***@`, and control characters are
+/// escaped. Endpoint and proxy URLs can carry passwords.
+pub fn url(text: &str) -> String {
+    let shown = match text.find("://") {
+        Some(i) => {
+            let rest = &text[i + 3..];
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{}://***@{}", &text[..i], &rest[at + 1..]),
+                None => text.to_owned(),
+            }
+        }
+        None => text.to_owned(),
+    };
+    sanitize(&shown, 300)
+}
+
 /// Server-provided text made safe for a terminal: control characters (escape sequences included) become
 /// `\u{..}` escapes, and it is cut to `max` characters.
 pub fn sanitize(text: &str, max: usize) -> String {
@@ -174,6 +191,14 @@ mod tests {
         for n in ["AccessKeyId", "aws_access_key_id", "region", "Expiration"] {
             assert!(!is_secret_name(n), "{n}");
         }
+    }
+
+    #[test]
+    fn urls_lose_their_user_information() {
+        assert_eq!(url("http://user:pa55@host:9000/x?y"), "http://***@host:9000/x?y");
+        assert_eq!(url("https://a@b@host"), "https://***@host");
+        assert_eq!(url("http://host/p@x"), "http://host/p@x");
+        assert_eq!(url("not a url"), "not a url");
     }
 
     #[test]

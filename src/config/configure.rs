@@ -8,7 +8,7 @@ use crate::config::chain::{Base, Chain, NamedSource, RoleHop};
 use crate::config::env::LoadedFile;
 use crate::config::profiles::{Setting, Source};
 use crate::config::resolve::{AddressingStyle, Resolved, StsEndpoints};
-use crate::error::{ProfileProblem, Result};
+use crate::error::{Error, ProfileProblem, Result};
 use crate::secret::Secret;
 
 /// One line of the listing: a name (indented for the parts of the chain), a value and its source.
@@ -43,6 +43,14 @@ fn row(depth: usize, name: &str, value: impl Into<String>, source: impl ToString
         name: name.to_owned(),
         value: value.into(),
         source: source.to_string(),
+    }
+}
+
+/// A row of a URL setting: its user information (a password) never shown.
+fn url_row(depth: usize, name: &str, s: Option<&Setting>, unset: &str) -> Row {
+    match s {
+        Some(s) => row(depth, name, crate::codec::redact::url(&s.value), &s.source),
+        None => row(depth, name, unset, Source::Default),
     }
 }
 
@@ -184,13 +192,13 @@ fn hop_rows(rows: &mut Vec<Row>, n: usize, hop: &RoleHop) {
 /// The settings' rows: region, endpoints, CA bundle, addressing, STS endpoints, output.
 fn setting_rows(rows: &mut Vec<Row>, r: &Resolved) {
     rows.push(opt_row(0, "region", r.region.as_ref(), "<not set>"));
-    rows.push(opt_row(
+    rows.push(url_row(
         0,
         "endpoint_url (s3)",
         r.s3_endpoint.as_ref(),
         "<AWS endpoint for the region>",
     ));
-    rows.push(opt_row(
+    rows.push(url_row(
         0,
         "endpoint_url (sts)",
         r.sts_endpoint.as_ref(),
@@ -293,6 +301,14 @@ pub fn interactive(
     credentials_text: &str,
     ask: &mut dyn FnMut(&Question) -> Result<String>,
 ) -> Result<Changes> {
+    // A name the files cannot hold would be written under a header no reader parses back.
+    if !ini::valid_identifier(profile) {
+        return Err(Error::usage(format!(
+            "profile name {:?} cannot be written: a profile name has only letters, digits and _-/.%@:+",
+            crate::codec::redact::sanitize(profile, 60)
+        ))
+        .with_hint("choose a name such as dev or prod-eu"));
+    }
     let current = |f: &LoadedFile, key: &str| -> Option<String> {
         f.ini
             .profile(profile)
@@ -343,7 +359,9 @@ pub fn interactive(
             FileKind::Credentials => (&mut new_credentials, credentials_text),
         };
         let text = slot.take().unwrap_or_else(|| base.to_owned());
-        *slot = Some(ini::set_property(&text, kind, profile, key, answer));
+        let text = ini::set_property(&text, kind, profile, key, answer);
+        reads_back(&text, kind, profile, key, answer, label)?;
+        *slot = Some(text);
     }
     Ok(Changes {
         config: new_config,
@@ -351,9 +369,63 @@ pub fn interactive(
     })
 }
 
+/// Checks that `text` gives `key = answer` in `profile` when read (a value with ` #` or ` ;` would lose its
+/// end to a comment).
+fn reads_back(text: &str, kind: FileKind, profile: &str, key: &str, answer: &str, label: &str) -> Result<()> {
+    let read = ini::parse(text, kind).ok().and_then(|f| {
+        f.profile(profile)
+            .and_then(|p| p.get(key))
+            .map(|p| p.value.clone())
+    });
+    if read.as_deref() == Some(answer) {
+        return Ok(());
+    }
+    Err(Error::usage(format!(
+        "the answer to '{label}' cannot be written so that it reads back the same; nothing was written"
+    ))
+    .with_hint("a value cannot hold ' #' or ' ;' (they start a comment)"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn empty() -> LoadedFile {
+        LoadedFile {
+            path: "/nowhere".into(),
+            display: "~/.aws/x".into(),
+            exists: false,
+            text: String::new(),
+            ini: ini::IniFile::default(),
+        }
+    }
+
+    #[test]
+    fn only_what_reads_back_is_written() {
+        let (c, k) = (empty(), empty());
+        for bad in ["test ;x", "a\n[default]", "a b", ""] {
+            let e = interactive(bad, &c, &k, "", "", &mut |_| Ok("x".into())).expect_err(bad);
+            assert_eq!(e.exit_code(), 252, "{bad:?}");
+        }
+        let e = interactive("dev", &c, &k, "", "", &mut |q| {
+            Ok(if q.label == "Default region name" {
+                "eu-west-1 #x".into()
+            } else {
+                String::new()
+            })
+        })
+        .expect_err("a comment in a value");
+        assert!(e.message().contains("reads back"), "{e}");
+        let ok = interactive("dev", &c, &k, "", "", &mut |q| {
+            Ok(if q.label == "Default region name" {
+                "eu-west-1".into()
+            } else {
+                String::new()
+            })
+        })
+        .expect("writes");
+        assert_eq!(ok.config.as_deref(), Some("[profile dev]\nregion = eu-west-1\n"));
+    }
 
     #[test]
     fn masks_all_but_the_last_four() {

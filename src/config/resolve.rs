@@ -83,6 +83,19 @@ pub fn select_profile(flag: Option<&str>, env: &Env) -> Setting {
     }
 }
 
+/// Whether `region` can be a region name, as botocore checks it before it becomes part of a host name:
+/// letters, digits and `-`, at most 63, not all digits, not starting or ending with `-`
+/// (`^(?![0-9]+$)(?!-)[a-zA-Z0-9-]{,63}(?<!-)$`), and not empty.
+pub fn valid_region(region: &str) -> bool {
+    let b = region.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+        && !b.iter().all(u8::is_ascii_digit)
+        && b[0] != b'-'
+        && b[b.len() - 1] != b'-'
+}
+
 fn env_setting(env: &Env, name: &'static str) -> Option<Setting> {
     env.get(name)
         .map(|v| Setting::new(v.to_owned(), Source::Env(name)))
@@ -178,6 +191,21 @@ impl Profiles {
             .or_else(|| env_setting(env, "AWS_REGION"))
             .or_else(|| env_setting(env, "AWS_DEFAULT_REGION"))
             .or_else(|| props.get("region").cloned());
+        // A region becomes part of host names: checked where it enters.
+        if let Some(r) = region.as_ref().filter(|r| !valid_region(&r.value)) {
+            let e = invalid(
+                format!(
+                    "region {:?} ({}) is not a region name",
+                    crate::codec::redact::sanitize(&r.value, 80),
+                    r.source
+                ),
+                Some("a region is letters, digits and '-', such as eu-west-1"),
+            );
+            return Err(match r.source {
+                Source::Flag(_) => e.with_kind(crate::error::ErrorKind::Usage),
+                _ => e,
+            });
+        }
         Ok(Resolved {
             chain: self.chain_for(&name, props, flags, env),
             ca_bundle: env_setting(env, "AWS_CA_BUNDLE").or_else(|| props.get("ca_bundle").cloned()),
@@ -449,6 +477,44 @@ mod tests {
         ]);
         let r = p.resolve(&Flags::default(), &env).expect("resolves");
         assert_eq!((r.s3_endpoint, r.sts_endpoint), (None, None));
+    }
+
+    #[test]
+    fn regions_are_checked_as_botocore_checks_them() {
+        for ok in ["us-east-1", "ap-southeast-2", "local", "a", "US-EAST-1"] {
+            assert!(valid_region(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "evil.example.net#",
+            "a/b",
+            "a?b",
+            "-x",
+            "x-",
+            "123",
+            "a b",
+            &"x".repeat(64),
+        ] {
+            assert!(!valid_region(bad), "{bad}");
+        }
+        let p = profiles("[default]\nregion = evil.example.net#\n", "");
+        let e = p
+            .resolve(&Flags::default(), &Env::default())
+            .expect_err("bad region");
+        assert_eq!(
+            (e.exit_code(), e.profile_problem()),
+            (253, Some(ProfileProblem::InvalidSetting))
+        );
+        let flags = Flags {
+            region: Some("x/y"),
+            ..Flags::default()
+        };
+        assert_eq!(
+            p.resolve(&flags, &Env::default())
+                .map(|_| ())
+                .map_err(|e| e.exit_code()),
+            Err(252)
+        );
     }
 
     #[test]

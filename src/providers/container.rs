@@ -35,7 +35,8 @@ pub fn url(env: &Env) -> Result<String> {
     let e = Endpoint::parse(full)?;
     if !e.https && !allowed_http_host(&e.host) {
         return Err(Error::config(format!(
-            "AWS_CONTAINER_CREDENTIALS_FULL_URI {full} is plain HTTP to a host that is not local"
+            "AWS_CONTAINER_CREDENTIALS_FULL_URI {} is plain HTTP to a host that is not local",
+            crate::codec::redact::url(full)
         ))
         .with_hint("use https://, or http:// to a loopback address"));
     }
@@ -46,8 +47,11 @@ pub fn url(env: &Env) -> Result<String> {
 /// `AWS_CONTAINER_AUTHORIZATION_TOKEN` or the file `_TOKEN_FILE` names).
 pub fn credentials(transport: &dyn Transport, url: &str, token: Option<&str>) -> Result<Credentials> {
     let fail = |what: String| {
-        Error::config(format!("container credentials at {url}: {what}"))
-            .with_hint("check AWS_CONTAINER_CREDENTIALS_* and the task's or pod's role")
+        Error::config(format!(
+            "container credentials at {}: {what}",
+            crate::codec::redact::url(url)
+        ))
+        .with_hint("check AWS_CONTAINER_CREDENTIALS_* and the task's or pod's role")
     };
     let after_scheme = url
         .find("://")

@@ -81,7 +81,11 @@ impl<'a> Imds<'a> {
     }
 
     fn fail(&self, what: &str) -> Error {
-        Error::config(format!("instance metadata at {}: {what}", self.url)).with_hint(
+        Error::config(format!(
+            "instance metadata at {}: {what}",
+            crate::codec::redact::url(&self.url)
+        ))
+        .with_hint(
             "not on EC2? give the profile keys or a role; set AWS_EC2_METADATA_DISABLED=true to skip this",
         )
     }

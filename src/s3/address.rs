@@ -15,7 +15,23 @@ pub fn parse_s3_url(url: &str) -> Result<(String, String)> {
     if bucket.is_empty() {
         return Err(Error::usage(format!("{url:?} names no bucket")).with_hint("write it as s3://bucket/key"));
     }
+    if !valid_bucket(bucket) {
+        return Err(Error::usage(format!(
+            "{:?} is not a bucket name",
+            crate::codec::redact::sanitize(bucket, 80)
+        ))
+        .with_hint("a bucket name is letters, digits, '.', '-' and '_', at most 255"));
+    }
     Ok((bucket.to_owned(), key.to_owned()))
+}
+
+/// Whether a bucket name is one S3 or an S3-compatible store can have, as botocore checks it
+/// (`^[a-zA-Z0-9.\-_]{1,255}$`): nothing that could change a host, path or query.
+pub fn valid_bucket(bucket: &str) -> bool {
+    (1..=255).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'-' | b'_'))
 }
 
 /// Whether a bucket name can be a DNS label of a virtual-hosted URL (lower case, digits, `-`; 3 to 63; no
@@ -56,7 +72,13 @@ pub fn locate(
 ) -> (Endpoint, String) {
     let base = endpoint.cloned().unwrap_or_else(|| aws_endpoint(region));
     let virtual_host = match style {
-        AddressingStyle::Virtual => true,
+        // Forced, but only for a name that can be part of a host name (else path-style, as botocore does).
+        AddressingStyle::Virtual => {
+            !bucket.is_empty()
+                && bucket
+                    .bytes()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'.' | b'-'))
+        }
         AddressingStyle::Path => false,
         AddressingStyle::Auto => endpoint.is_none() && dns_compatible(bucket),
     };
@@ -118,5 +140,17 @@ mod tests {
         assert_eq!(parse_s3_url("s3://b/k/l").ok(), Some(("b".into(), "k/l".into())));
         assert_eq!(parse_s3_url("s3://b").ok(), Some(("b".into(), String::new())));
         assert!(parse_s3_url("b/k").is_err() && parse_s3_url("s3:///k").is_err());
+        for bad in [
+            "s3://a@evil.com/k",
+            "s3://a#b/k",
+            "s3://a?b",
+            "s3://a b",
+            "s3://a:1/k",
+        ] {
+            assert_eq!(parse_s3_url(bad).map_err(|e| e.exit_code()), Err(252), "{bad}");
+        }
+        assert!(parse_s3_url("s3://Legacy_Bucket.1/k").is_ok());
+        let (e, p) = locate("Up_per", "k", "us-east-1", None, AddressingStyle::Virtual);
+        assert_eq!((e.host.as_str(), p.as_str()), ("s3.amazonaws.com", "/Up_per/k"));
     }
 }

@@ -3,7 +3,7 @@
 //! wrong-region answer tried once more in the bucket's region. The simple operations (ListBuckets,
 //! CreateBucket, ListObjectsV2, presigned URLs) are here; transfers of files are beside it.
 
-use crate::config::resolve::AddressingStyle;
+use crate::config::resolve::{AddressingStyle, valid_region};
 use crate::error::{Error, Result};
 use crate::identity::{Credentials, Refresh};
 use crate::interrupt::{Interrupt, Registration};
@@ -259,7 +259,8 @@ impl<'a> S3<'a> {
             .then_some(facts.region)
             .flatten()
         });
-        region.filter(|r| r != asked)
+        // A region from an answer becomes part of a host name: only a valid one is followed.
+        region.filter(|r| r != asked && valid_region(r))
     }
 
     /// Sends a request, whatever the answer's status; on a wrong-region answer (301, PermanentRedirect,
@@ -281,7 +282,9 @@ impl<'a> S3<'a> {
     pub fn send_into(&self, req: &S3Request, sink: &mut dyn Write) -> Result<Response> {
         let resp = self.send_in(&self.region, req, Some(&mut *sink))?;
         match resp.header("x-amz-bucket-region").map(str::to_owned) {
-            Some(region) if matches!(resp.status, 301 | 400) && region != self.region => {
+            Some(region)
+                if matches!(resp.status, 301 | 400) && region != self.region && valid_region(&region) =>
+            {
                 self.send_in(&region, req, Some(sink))
             }
             _ => Ok(resp),
@@ -302,8 +305,8 @@ impl<'a> S3<'a> {
             let (page, next) = list_buckets::parse(&resp.body)?;
             all.extend(page);
             match next {
-                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-                _ => return Ok(all),
+                None => return Ok(all),
+                Some(t) => token = Some(next_token(token.as_deref(), t, "ListBuckets")?),
             }
         }
     }
@@ -345,8 +348,11 @@ impl<'a> S3<'a> {
             all.objects.extend(page.objects);
             all.prefixes.extend(page.prefixes);
             match page.next {
-                Some(t) if Some(&t) != token.as_ref() => token = Some(t),
-                _ => return Ok(all),
+                None => return Ok(all),
+                Some(t) => {
+                    let what = format!("ListObjectsV2 s3://{bucket}/{prefix}");
+                    token = Some(next_token(token.as_deref(), t, &what)?);
+                }
             }
         }
     }
@@ -358,6 +364,18 @@ impl<'a> S3<'a> {
         let at = self.sender.skew.signing_time((self.sender.clock)());
         Ok(presign::get_url(&signer, &endpoint, &path, at, expires_in))
     }
+}
+
+/// The token of the next page, unless the server sent the one just used again: following it would loop or
+/// list the same page twice, so the listing stops with an error (as the AWS CLI does).
+fn next_token(previous: Option<&str>, next: String, what: &str) -> Result<String> {
+    if previous == Some(next.as_str()) {
+        return Err(Error::data(format!(
+            "{what}: the server sent the same continuation token twice; the listing is incomplete"
+        ))
+        .with_hint("the server's pagination is broken; report it to its operator"));
+    }
+    Ok(next)
 }
 
 /// A 2xx answer, or the service's error with `what` in front. A 301 names the bucket's region.

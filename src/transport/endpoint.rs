@@ -1,6 +1,7 @@
 //! Where a service is reached: scheme, host, port and base path, read from an endpoint URL as the AWS tools
 //! take them (`--endpoint-url`, `AWS_ENDPOINT_URL*`, `endpoint_url`).
 
+use crate::codec::redact;
 use crate::error::{Error, Result};
 
 /// `http` or `https`, a host, an optional port, and a base path: where a service is reached.
@@ -20,7 +21,7 @@ impl Endpoint {
     /// Reads an endpoint URL such as `https://s3.eu-west-1.amazonaws.com` or `http://127.0.0.1:9000`.
     pub fn parse(url: &str) -> Result<Self> {
         let bad = |why: &str| {
-            Error::config(format!("endpoint URL {url:?} {why}"))
+            Error::config(format!("endpoint URL {:?} {why}", redact::url(url)))
                 .with_hint("write it as http://HOST[:PORT] or https://HOST[:PORT]")
         };
         let (https, rest) = if let Some(r) = url.strip_prefix("https://") {

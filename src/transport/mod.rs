@@ -10,6 +10,7 @@ pub mod request;
 pub mod retry;
 pub mod service_error;
 pub mod skew;
+pub mod tls;
 pub mod trace;
 pub mod ureq;
 

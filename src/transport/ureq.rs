@@ -9,11 +9,15 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::transport::Transport;
 use crate::transport::endpoint::Endpoint;
 use crate::transport::request::{Body, Request, Response};
+use crate::transport::tls::BundleTls;
 use crate::transport::trace::{self, TraceSink};
+use rustls::pki_types::CertificateDer;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{ConnectProxyConnector, ConnectionDetails, Connector, TcpConnector};
 
 /// A PEM bundle of CA certificates, as read from its file.
 #[derive(Clone)]
@@ -122,11 +126,11 @@ impl std::fmt::Debug for UreqTransport {
     }
 }
 
-fn net_error(e: ureq::Error, url: &str, https: bool) -> Error {
-    // rustls reports what it refuses (a certificate it cannot verify, first of all) as an I/O error of kind
-    // InvalidData on the TLS stream.
-    let tls = matches!(&e, ureq::Error::Tls(_))
-        || (https && matches!(&e, ureq::Error::Io(io) if io.kind() == std::io::ErrorKind::InvalidData));
+fn net_error(e: ureq::Error, url: &str) -> Error {
+    // rustls reports what it refuses (a certificate it cannot verify, first of all) as its own error, or as an
+    // I/O error that carries it.
+    let tls = matches!(&e, ureq::Error::Tls(_) | ureq::Error::Rustls(_))
+        || matches!(&e, ureq::Error::Io(io) if io.get_ref().is_some_and(|i| i.is::<rustls::Error>()));
     let what = match &e {
         _ if tls => "TLS error",
         ureq::Error::Timeout(_) => "timed out",
@@ -173,14 +177,11 @@ pub fn no_proxy_matches(host: &str, entries: &[String]) -> bool {
     })
 }
 
-/// The roots TLS trusts: the built-in ones, or the bundle's certificates instead.
-fn root_certs(bundle: Option<&CaBundle>) -> Result<ureq::tls::RootCerts> {
-    let Some(bundle) = bundle else {
-        return Ok(ureq::tls::RootCerts::WebPki);
-    };
-    let certs: Vec<_> = ureq::tls::parse_pem(&bundle.pem)
+/// TLS with the bundle's certificates instead of the built-in roots.
+fn bundle_tls(bundle: &CaBundle) -> Result<BundleTls> {
+    let certs: Vec<CertificateDer<'static>> = ureq::tls::parse_pem(&bundle.pem)
         .filter_map(|item| match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
+            Ok(ureq::tls::PemItem::Certificate(c)) => Some(CertificateDer::from(c.der().to_vec())),
             _ => None,
         })
         .collect();
@@ -190,32 +191,62 @@ fn root_certs(bundle: Option<&CaBundle>) -> Result<ureq::tls::RootCerts> {
                 .with_hint("it must contain -----BEGIN CERTIFICATE----- blocks"),
         );
     }
-    Ok(ureq::tls::RootCerts::new_with_certs(&certs))
+    BundleTls::new(certs, &bundle.path)
+}
+
+/// The one [`BundleTls`] of a transport, shared by its agents.
+#[derive(Debug)]
+struct SharedTls(Arc<BundleTls>);
+
+impl<In: ureq::unversioned::transport::Transport> Connector<In> for SharedTls {
+    type Out = <BundleTls as Connector<In>>::Out;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        self.0.connect(details, chained)
+    }
 }
 
 impl UreqTransport {
     /// A transport with the given settings.
     pub fn new(cfg: &HttpConfig) -> Result<Self> {
-        let roots = root_certs(cfg.ca_bundle.as_ref())?;
+        let tls = cfg.ca_bundle.as_ref().map(bundle_tls).transpose()?.map(Arc::new);
         let agent = |proxy: Option<ureq::Proxy>| {
             let config = ureq::Agent::config_builder()
                 .http_status_as_error(false)
                 .max_redirects(0)
                 .user_agent(format!("awl/{}", env!("CARGO_PKG_VERSION")))
                 .proxy(proxy)
-                .tls_config(ureq::tls::TlsConfig::builder().root_certs(roots.clone()).build())
                 .timeout_connect(Some(cfg.connect_timeout.unwrap_or(Duration::from_secs(60))))
                 .timeout_per_read(Some(cfg.read_timeout.unwrap_or(Duration::from_secs(60))))
                 .timeout_global(cfg.total_timeout)
                 .build();
-            ureq::Agent::new_with_config(config)
+            match &tls {
+                // The built-in roots: ureq's own chain.
+                None => ureq::Agent::new_with_config(config),
+                // ureq's TCP and proxy steps, then TLS with the bundle's verifier.
+                Some(tls) => ureq::Agent::with_parts(
+                    config,
+                    ().chain(ConnectProxyConnector::default())
+                        .chain(TcpConnector::default())
+                        .chain(SharedTls(tls.clone())),
+                    DefaultResolver::default(),
+                ),
+            }
         };
         let proxied = |url: &Option<String>| -> Result<Option<ureq::Agent>> {
             match url {
                 None => Ok(None),
                 Some(u) => {
                     let proxy = ureq::Proxy::new(u).map_err(|e| {
-                        Error::config(format!("proxy URL {u:?} is not valid: {e}")).with_source(e)
+                        Error::config(format!(
+                            "proxy URL {:?} is not valid",
+                            crate::codec::redact::url(u)
+                        ))
+                        .with_source(e)
                     })?;
                     Ok(Some(agent(Some(proxy))))
                 }
@@ -299,7 +330,7 @@ impl UreqTransport {
             }
             body => agent.run(builder.body(body.bytes().to_vec()).map_err(build_err)?),
         }
-        .map_err(|e| net_error(e, &url, req.endpoint.https))?;
+        .map_err(|e| net_error(e, &url))?;
         let status = resp.status().as_u16();
         let headers = resp
             .headers()
@@ -408,10 +439,10 @@ mod tests {
 
     #[test]
     fn a_bundle_without_certificates_is_a_config_error() {
-        let Err(e) = root_certs(Some(&CaBundle {
+        let Err(e) = bundle_tls(&CaBundle {
             path: "/etc/ca.pem".into(),
             pem: b"not a certificate".to_vec(),
-        })) else {
+        }) else {
             panic!("a bundle without certificates is refused");
         };
         assert_eq!(e.exit_code(), 253);
