@@ -84,7 +84,7 @@ bench-sign: musl-toolchain
 
 # Each fuzz target for FUZZ_SECONDS (cargo-fuzz is installed under target/tools when missing).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ini json xml args dates
+FUZZ_TARGETS := ini json xml args dates endpoint process percent headers
 CARGO_FUZZ   := target/tools/bin/cargo-fuzz
 fuzz: $(CARGO_FUZZ)
 	@for t in $(FUZZ_TARGETS); do \

@@ -210,12 +210,10 @@ impl Interrupt {
         self.done.notify_all();
     }
 
-    /// If a signal cut the run short, waits until its undoing is over (the signal thread then ends the
-    /// process) and returns the exit code it ends with; `None` without a signal.
+    /// Waits until the undoing of a signal is over (the signal thread then ends the process), at most twice
+    /// the deadline, and returns the exit code it ends with; `None` if no signal came meanwhile. For an
+    /// interruption that the rest of awl saw first (a prompt's Ctrl-C, say) or a stop already under way.
     pub fn exit_code_after_signal(&self) -> Option<u8> {
-        if !self.stopped() {
-            return None;
-        }
         let mut sig = self.signalled.lock().unwrap_or_else(|p| p.into_inner());
         let start = Instant::now();
         while sig.is_none() && start.elapsed() < DEADLINE * 2 {

@@ -196,16 +196,7 @@ fn a_self_signed_certificate_in_the_bundle_is_accepted_for_its_name_as_the_aws_c
     let (elsewhere, elsewhere_key) = self_signed(&dir, "elsewhere", "DNS:s3.example.net");
     let (_front, url) = tls_front(&cert, &key, m.addr.port());
     let (_front2, url2) = tls_front(&elsewhere, &elsewhere_key, m.addr.port());
-    let home = temp_dir("home");
-    std::fs::create_dir_all(home.join(".aws")).expect(".aws");
-    std::fs::write(
-        home.join(".aws/credentials"),
-        format!(
-            "[default]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
-            m.key_id, m.secret
-        ),
-    )
-    .expect("credentials");
+    let home = common::servers::home_with_moto_keys(m);
     let run = |url: &str, bundle: &Path| {
         awl_in(
             &home,

@@ -77,6 +77,10 @@ pub(crate) fn prompt_secret(prompt: &str, interrupt: &Arc<Interrupt>) -> Result<
             let _ = writeln!(io::stderr());
             Ok(None)
         }
+        // Ctrl-C: rpassword has sent awl SIGINT, whose thread restores the terminal and ends the run.
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+            Err(Error::interrupted("the prompt was interrupted").with_source(e))
+        }
         Err(e) => Err(Error::new(ErrorKind::Other, "cannot read from the terminal").with_source(e)),
     }
 }

@@ -387,9 +387,13 @@ pub fn check(resp: Response, what: &str) -> Result<Response> {
     if resp.status == 301
         && let Some(r) = resp.header("x-amz-bucket-region")
     {
-        facts.message = format!("the bucket is in {r}; {}", facts.message)
-            .trim_end_matches([' ', ';'])
-            .to_owned();
+        facts.message = format!(
+            "the bucket is in {}; {}",
+            crate::codec::redact::sanitize(r, 80),
+            facts.message
+        )
+        .trim_end_matches([' ', ';'])
+        .to_owned();
     }
     Err(Error::service(what, facts).with_attempts(resp.attempts))
 }

@@ -4,6 +4,25 @@
 use crate::codec::redact;
 use crate::error::{Error, Result};
 
+/// Whether `host` is a host name or IPv4 address (letters, digits, `-`, `.`, `_`) or a bracketed IPv6 address:
+/// nothing else may reach the `Host` header or the URL.
+fn valid_host(host: &str) -> bool {
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(v6) => {
+            !v6.is_empty()
+                && v6
+                    .bytes()
+                    .all(|c| c.is_ascii_hexdigit() || c == b':' || c == b'.')
+        }
+        None => {
+            !host.is_empty()
+                && host
+                    .bytes()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'.' | b'_'))
+        }
+    }
+}
+
 /// `http` or `https`, a host, an optional port, and a base path: where a service is reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Endpoint {
@@ -47,7 +66,7 @@ impl Endpoint {
             }
             _ => (authority, None),
         };
-        if host.is_empty() || host.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        if !valid_host(host) {
             return Err(bad("has no valid host"));
         }
         let default_port = if https { 443 } else { 80 };
@@ -108,6 +127,11 @@ mod tests {
             "http://a:b",
             "http://u:p@h",
             "http://h/?q",
+            "http://:05:80",
+            "http://a:b:80",
+            "http://[::1",
+            "http://h%2f:80",
+            "http://[zz]:1",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
         }

@@ -31,8 +31,14 @@ pub fn request(req: &Request) -> String {
 pub fn response(resp: &Response, url: &str) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "< {}", resp.status);
+    // A server's header names and values may hold anything, terminal escapes included.
     for (n, v) in &resp.headers {
-        let _ = writeln!(out, "< {n}: {}", redact::header(n, v));
+        let _ = writeln!(
+            out,
+            "< {}: {}",
+            redact::sanitize(n, 200),
+            redact::sanitize(&redact::header(n, v), 2000)
+        );
     }
     // An instance metadata session token is the whole body of its answer.
     if url.ends_with("/latest/api/token") && !resp.body.is_empty() {
@@ -78,5 +84,12 @@ mod tests {
             ..resp
         };
         assert!(!response(&token, "http://169.254.169.254/latest/api/token").contains("IMDSTOKEN"));
+        let hostile = Response {
+            status: 200,
+            headers: vec![("x-evil".into(), "a\u{1b}[2Jb".into())],
+            body: Vec::new(),
+            attempts: 1,
+        };
+        assert!(!response(&hostile, "http://h/").contains('\u{1b}'));
     }
 }

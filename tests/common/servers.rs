@@ -133,6 +133,8 @@ pub(crate) enum Action {
     Stall,
     /// Forward, but pass on only the first half of the answer's bytes, then close (cut mid-body).
     Truncate,
+    /// Forward, passing the answer on at this many bytes a second (a slow link, for a transfer in progress).
+    Throttle(usize),
 }
 
 /// What the proxy does with requests whose head or body contains `needle`.
@@ -244,6 +246,7 @@ impl Proxy {
         };
         let mut delay = Duration::ZERO;
         let mut truncate = false;
+        let mut rate = None;
         match action {
             Some(Action::Answer(status, body, headers)) => {
                 write!(
@@ -261,6 +264,7 @@ impl Proxy {
             }
             Some(Action::Slow(d)) => delay = d,
             Some(Action::Truncate) => truncate = true,
+            Some(Action::Throttle(r)) => rate = Some(r),
             None => {}
         }
         {
@@ -268,7 +272,7 @@ impl Proxy {
             f.0 += 1;
             f.1 = f.1.max(f.0);
         }
-        let result = Self::forward(&req, upstream, &mut client, delay, truncate);
+        let result = Self::forward(&req, upstream, &mut client, (delay, truncate, rate));
         in_flight.lock().expect("in flight").0 -= 1;
         result
     }
@@ -277,8 +281,7 @@ impl Proxy {
         req: &Recorded,
         upstream: SocketAddr,
         client: &mut TcpStream,
-        delay: Duration,
-        truncate: bool,
+        (delay, truncate, rate): (Duration, bool, Option<usize>),
     ) -> std::io::Result<()> {
         if !delay.is_zero() {
             std::thread::sleep(delay);
@@ -298,7 +301,16 @@ impl Proxy {
         if truncate {
             answer.truncate(answer.len() / 2);
         }
-        client.write_all(&answer)?;
+        match rate {
+            // A tenth of the rate every 100 ms.
+            Some(r) => {
+                for chunk in answer.chunks((r / 10).max(1)) {
+                    client.write_all(chunk)?;
+                    std::thread::sleep(Duration::from_millis(100));
+                }
+            }
+            None => client.write_all(&answer)?,
+        }
         client.shutdown(Shutdown::Both)
     }
 
