@@ -436,6 +436,50 @@ mod tests {
     }
 
     #[test]
+    fn the_open_flags_refuse_links_and_never_block_on_a_fifo() {
+        let dir = scratch("flags");
+        fs::write(dir.join("file"), "x").expect("file");
+        symlink(dir.join("file"), dir.join("link")).expect("link");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(dir.join("fifo"))
+                .status()
+                .is_ok_and(|s| s.success())
+        );
+        // O_NOFOLLOW: the link is refused, and followed only when asked.
+        assert!(matches!(
+            read_regular(&dir.join("link"), 10, Links::Refuse),
+            Err(ReadProblem::NotRegular("a symbolic link"))
+        ));
+        assert_eq!(
+            read_regular(&dir.join("link"), 10, Links::Follow).ok(),
+            Some(b"x".to_vec())
+        );
+        // O_NONBLOCK: a FIFO without a writer is reported at once (a wrong value would hang here).
+        assert!(matches!(
+            read_regular(&dir.join("fifo"), 10, Links::Follow),
+            Err(ReadProblem::NotRegular("a FIFO"))
+        ));
+        assert!(matches!(
+            read_regular(&dir.join("file"), 0, Links::Follow),
+            Err(ReadProblem::TooLarge(0))
+        ));
+        assert!(matches!(
+            read_regular(&dir.join("none"), 10, Links::Follow),
+            Err(ReadProblem::Missing)
+        ));
+        // O_EXCL|O_NOFOLLOW: a pending file is never created through what is already there.
+        let rules = Rules {
+            mode: 0o600,
+            kind: ErrorKind::Config,
+            interrupt: None,
+        };
+        let p = PendingFile::beside(&dir.join("target"), "target", &rules).expect("pending");
+        assert!(p.tmp.file_name().is_some_and(|n| n.to_string_lossy().len() > 20));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
     fn a_dangling_link_or_a_loop_is_an_error() {
         let dir = scratch("bad");
         symlink(dir.join("nowhere"), dir.join("dangling")).expect("link");
