@@ -7,6 +7,7 @@
 //! from `SEED_MFA_CODE` for scripts. Profiles, region and endpoints come from `~/.aws` and the environment,
 //! exactly as for the `awl` command.
 
+use awl::s3::ops::options::ObjectOptions;
 use awl::s3::transfer::config::TransferConfig;
 use awl::s3::transfer::content_type;
 use awl::secret::Secret;
@@ -49,11 +50,14 @@ fn main() -> Result<(), awl::Error> {
         println!("created {BUCKET}");
     }
 
+    let opts = ObjectOptions {
+        content_type: Some(content_type::guess(&file).to_string()),
+        ..ObjectOptions::default()
+    };
     s3.upload(
         &file,
-        BUCKET,
-        "book.txt",
-        content_type::guess(&file),
+        (BUCKET, "book.txt"),
+        &opts,
         &TransferConfig::default(),
         &|_| {},
     )?;

@@ -272,7 +272,7 @@ impl<'a> StsClient<'a> {
         let resp = self.sender.send(&|at| {
             let mut req = Request::new("POST", &self.endpoint, "/", "")
                 .header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
-            req.body = Body::Bytes(body.clone().into_bytes());
+            req.body = Body::from_bytes(body.clone().into_bytes());
             apply::sign_body(&mut req, &signer, &Settings::default(), at);
             req
         })?;

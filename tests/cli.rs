@@ -49,7 +49,7 @@ fn help_for_a_command_shows_its_usage() {
         assert_eq!(out.status.code(), Some(0), "{args:?}");
         let page = text(&out.stdout);
         assert!(
-            page.contains("usage: awl s3 cp FILE s3://bucket/key"),
+            page.contains("usage: awl s3 cp FILE|- s3://bucket/key"),
             "{args:?}:\n{page}"
         );
     }
@@ -65,7 +65,7 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
     ),
     (
         &["s3"],
-        "awl: error: 's3' needs a subcommand; expected one of: ls, mb, cp, presign",
+        "awl: error: 's3' needs a subcommand; expected one of: ls, mb, rb, cp, mv, sync, rm, presign",
     ),
     (
         &["sts", "whoami"],
@@ -94,8 +94,25 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
         "awl: error: 'awl s3 cp' has no option '--bogus'",
     ),
     (
-        &["s3", "cp", "s3://a/b", "s3://c/d"],
-        "awl: error: copying from S3 to S3 is not supported yet",
+        &["s3", "sync", "a"],
+        "awl: error: 'awl s3 sync' takes a source and a destination",
+    ),
+    (
+        &["s3", "sync", "a", "b"],
+        "awl: error: one of the two must be an s3:// URL",
+    ),
+    (&["s3", "rm", "s3://b"], "awl: error: s3://b names no object"),
+    (
+        &["s3", "rb", "s3://b/k"],
+        "awl: error: s3://b/k names a key; 'awl s3 rb' takes s3://bucket",
+    ),
+    (
+        &["s3", "mv", "-", "s3://b/k"],
+        "awl: error: standard input ('-') can only be copied, as one object",
+    ),
+    (
+        &["s3", "cp", "s3://b/k", "s3://c/", "--exclude"],
+        "awl: error: --exclude needs a value",
     ),
     (&["s3", "cp", "/", "s3://b/k"], "awl: error: / is not a file"),
     (&["s3", "mb"], "awl: error: 'awl s3 mb' needs s3://bucket"),

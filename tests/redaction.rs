@@ -94,7 +94,7 @@ fn parsed_files_requests_and_documents_hide_secrets_too() {
         "authorization",
         "AWS4-HMAC-SHA256 Credential=AKID/x, SignedHeaders=host, Signature=deadbeefcafe",
     );
-    req.body = Body::Bytes(format!("Action=AssumeRole&TokenCode={MFA}").into_bytes());
+    req.body = Body::from_bytes(format!("Action=AssumeRole&TokenCode={MFA}").into_bytes());
     assert_clean(
         "http::Request",
         &format!("{req:?}"),

@@ -72,6 +72,20 @@ impl Args {
         self.options.iter().any(|(n, _)| *n == name)
     }
 
+    /// Every value of the repeatable option `name`, in order.
+    pub fn values(&self, name: &str) -> Vec<&str> {
+        self.options
+            .iter()
+            .filter(|(n, _)| *n == name)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
+    }
+
+    /// The options given, in order (repeatable ones each time), for rules whose order matters.
+    pub fn given(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
+        self.options.iter().map(|(n, v)| (*n, v.as_deref()))
+    }
+
     /// The value of the option `name`, if given.
     pub fn value(&self, name: &str) -> Option<&str> {
         self.options
@@ -268,7 +282,7 @@ pub fn leaf_args(words: Vec<&'static str>, spec: &CommandSpec, rest: Vec<String>
             return Err(args.usage(format!("'{}' has no option '{name}'", args.command())));
         };
         let value = take_value(&args, o, inline, &mut it)?;
-        if o.value.is_some() && args.options.iter().any(|(n, _)| *n == o.name) {
+        if o.value.is_some() && !o.repeat && args.options.iter().any(|(n, _)| *n == o.name) {
             return Err(args.usage(format!("{} is given twice", o.name)));
         }
         args.options.push((o.name, value));

@@ -53,7 +53,11 @@ fn command(args: &Args) -> Result<Command> {
     Ok(match args.words() {
         ["s3", "ls"] => Command::S3(S3Command::ls(args)?),
         ["s3", "mb"] => Command::S3(S3Command::mb(args)?),
+        ["s3", "rb"] => Command::S3(S3Command::rb(args)?),
         ["s3", "cp"] => Command::S3(S3Command::cp(args)?),
+        ["s3", "mv"] => Command::S3(S3Command::mv(args)?),
+        ["s3", "sync"] => Command::S3(S3Command::sync(args)?),
+        ["s3", "rm"] => Command::S3(S3Command::rm(args)?),
         ["s3", "presign"] => Command::S3(S3Command::presign(args)?),
         ["sts", "get-caller-identity"] => Command::Sts(StsCommand::get_caller_identity(args)?),
         ["sts", "assume-role"] => Command::Sts(StsCommand::assume_role(args)?),
@@ -163,9 +167,9 @@ mod tests {
             ),
             (
                 &["s3"][..],
-                "'s3' needs a subcommand; expected one of: ls, mb, cp, presign",
+                "'s3' needs a subcommand; expected one of: ls, mb, rb, cp, mv, sync, rm, presign",
             ),
-            (&["s3", "rm"][..], "unknown subcommand 'rm' of 's3'"),
+            (&["s3", "website"][..], "unknown subcommand 'website' of 's3'"),
             (&["--profile"][..], "--profile needs a value"),
             (
                 &["--output", "yaml", "sts", "get-caller-identity"][..],

@@ -36,7 +36,7 @@ pub fn run(args: Vec<OsString>, interrupt: &Arc<Interrupt>) -> Result<u8> {
                 interrupt,
             };
             match &command {
-                Command::S3(c) => done(s3::run(&ctx, c)),
+                Command::S3(c) => s3::run(&ctx, c),
                 Command::Sts(c) => done(sts::run(&ctx, c)),
                 Command::Configure(c) => done(configure::run(&ctx, c)),
                 Command::Export(c) => export::run(&ctx, c),

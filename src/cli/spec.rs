@@ -2,7 +2,7 @@
 //! completion scripts list. One table, so that they cannot drift apart.
 
 /// An option of a command: `--name` alone, or `--name VALUE`.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct OptionSpec {
     /// `--name`.
     pub name: &'static str,
@@ -10,6 +10,8 @@ pub struct OptionSpec {
     pub value: Option<&'static str>,
     /// One line of help.
     pub help: &'static str,
+    /// Whether it may be given more than once (`--exclude`); the values are kept in order.
+    pub repeat: bool,
 }
 
 /// One command or subcommand.
@@ -54,6 +56,7 @@ const fn flag(name: &'static str, help: &'static str) -> OptionSpec {
         name,
         value: None,
         help,
+        repeat: false,
     }
 }
 
@@ -62,14 +65,153 @@ const fn valued(name: &'static str, value: &'static str, help: &'static str) -> 
         name,
         value: Some(value),
         help,
+        repeat: false,
     }
 }
+
+const fn many(name: &'static str, value: &'static str, help: &'static str) -> OptionSpec {
+    OptionSpec {
+        name,
+        value: Some(value),
+        help,
+        repeat: true,
+    }
+}
+
+/// What `cp` and `mv` say about the output.
+const OUTPUT: [OptionSpec; 3] = [
+    flag("--quiet", "print nothing but errors"),
+    flag("--only-show-errors", "print only errors and warnings"),
+    flag("--no-progress", "show no progress line"),
+];
+
+/// The options of uploads and copies: what they set on objects, and how they go.
+const WRITE: [OptionSpec; 11] = [
+    valued(
+        "--content-type",
+        "TYPE",
+        "the object's Content-Type (default: guessed from the file's extension)",
+    ),
+    valued("--cache-control", "VALUE", "the object's Cache-Control"),
+    valued(
+        "--content-disposition",
+        "VALUE",
+        "the object's Content-Disposition",
+    ),
+    valued("--sse", "AES256|aws:kms", "server-side encryption"),
+    valued("--sse-kms-key-id", "ID", "the KMS key of --sse aws:kms"),
+    valued("--storage-class", "CLASS", "STANDARD, STANDARD_IA, GLACIER, ..."),
+    valued(
+        "--metadata",
+        "K=V,...",
+        "user metadata (replaces the source's on a copy)",
+    ),
+    valued("--acl", "ACL", "a canned ACL, such as bucket-owner-full-control"),
+    valued(
+        "--max-concurrency",
+        "N",
+        "requests in flight at once, 1 to 64 (default 10; 4 from stdin)",
+    ),
+    valued(
+        "--multipart-threshold",
+        "SIZE",
+        "files of this size and more go up in parts (default 8MiB)",
+    ),
+    valued(
+        "--multipart-chunksize",
+        "SIZE",
+        "the size of each part (default 8MiB)",
+    ),
+];
+
+/// The options of commands over many files or keys.
+const MANY: [OptionSpec; 4] = [
+    many(
+        "--exclude",
+        "PATTERN",
+        "leave out paths matching PATTERN (later filters win)",
+    ),
+    many(
+        "--include",
+        "PATTERN",
+        "take paths matching PATTERN even if excluded before",
+    ),
+    flag("--dryrun", "print what would be done, do nothing"),
+    flag(
+        "--no-follow-symlinks",
+        "skip links in local folders (they are followed by default)",
+    ),
+];
+
+const CP_OPTIONS: [OptionSpec; 20] = {
+    let mut all = [flag("", ""); 20];
+    let (mut i, mut j) = (0, 0);
+    while j < OUTPUT.len() {
+        all[i] = OUTPUT[j];
+        i += 1;
+        j += 1;
+    }
+    j = 0;
+    while j < WRITE.len() {
+        all[i] = WRITE[j];
+        i += 1;
+        j += 1;
+    }
+    j = 0;
+    while j < MANY.len() {
+        all[i] = MANY[j];
+        i += 1;
+        j += 1;
+    }
+    all[i] = flag(
+        "--recursive",
+        "copy every object under the prefix, or every file under the folder",
+    );
+    all[i + 1] = flag("--no-overwrite", "skip what the destination already has");
+    all
+};
+
+const SYNC_OPTIONS: [OptionSpec; 21] = {
+    let mut all = [flag("", ""); 21];
+    let mut i = 0;
+    while i < 18 {
+        all[i] = CP_OPTIONS[i];
+        i += 1;
+    }
+    all[18] = flag(
+        "--delete",
+        "delete what the source does not have (only after both listings completed)",
+    );
+    all[19] = flag("--size-only", "copy when sizes differ only, whatever the times");
+    all[20] = flag(
+        "--exact-timestamps",
+        "downloads: copy a same-sized object unless the times are equal",
+    );
+    all
+};
+
+const RM_OPTIONS: [OptionSpec; 6] = [
+    flag("--recursive", "delete every object under the prefix"),
+    many(
+        "--exclude",
+        "PATTERN",
+        "leave out keys matching PATTERN (later filters win)",
+    ),
+    many(
+        "--include",
+        "PATTERN",
+        "take keys matching PATTERN even if excluded before",
+    ),
+    flag("--dryrun", "print what would be deleted, delete nothing"),
+    flag("--quiet", "print nothing but errors"),
+    flag("--only-show-errors", "print only errors"),
+];
 
 /// Every command, in the order the overview lists them.
 pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "s3",
-        summary: "list, create and copy to and from S3 buckets",
+        summary: "list, make, copy, sync, move and remove buckets and objects",
         usage: "awl s3 <subcommand> [parameters]",
         details: "",
         options: &[],
@@ -78,12 +220,19 @@ pub static COMMANDS: &[CommandSpec] = &[
             leaf(
                 "ls",
                 "list your buckets, or the objects under a bucket and prefix",
-                "awl s3 ls [s3://bucket[/prefix]] [--recursive]",
-                "Examples:\n  awl s3 ls\n  awl --profile profile2 s3 ls s3://mysuperduperbucket/reports/",
-                &[flag(
-                    "--recursive",
-                    "list every object under the prefix, not folder by folder",
-                )],
+                "awl s3 ls [s3://bucket[/prefix]] [--recursive] [--human-readable] [--summarize]",
+                "Examples:\n  awl s3 ls\n  awl --profile profile2 s3 ls s3://mysuperduperbucket/reports/ --recursive --summarize",
+                &[
+                    flag(
+                        "--recursive",
+                        "list every object under the prefix, not folder by folder",
+                    ),
+                    flag("--human-readable", "sizes in KiB, MiB, GiB"),
+                    flag(
+                        "--summarize",
+                        "end with the number of objects and their total size",
+                    ),
+                ],
             ),
             leaf(
                 "mb",
@@ -93,33 +242,42 @@ pub static COMMANDS: &[CommandSpec] = &[
                 &[flag("--exists-ok", "succeed if you already own the bucket")],
             ),
             leaf(
+                "rb",
+                "remove a bucket (with --force: its objects and unfinished uploads first)",
+                "awl s3 rb s3://bucket [--force]",
+                "Example:\n  awl s3 rb s3://old-bucket --force",
+                &[flag(
+                    "--force",
+                    "delete every object and abort every unfinished upload first",
+                )],
+            ),
+            leaf(
                 "cp",
-                "copy a file to S3 or an object to a file",
-                "awl s3 cp FILE s3://bucket/key\n       awl s3 cp s3://bucket/key FILE|-",
-                "Files of 8 MiB and more go up as parallel multipart uploads.\n\nExample:\n  awl --profile profile2 s3 cp samplefile.txt s3://mysuperduperbucket/book.txt",
-                &[
-                    flag("--quiet", "print nothing but errors"),
-                    valued(
-                        "--content-type",
-                        "TYPE",
-                        "the object's Content-Type (default: guessed from the file's extension)",
-                    ),
-                    valued(
-                        "--max-concurrency",
-                        "N",
-                        "parts in flight at once, 1 to 64 (default 10)",
-                    ),
-                    valued(
-                        "--multipart-threshold",
-                        "SIZE",
-                        "files of this size and more go up in parts (default 8MiB)",
-                    ),
-                    valued(
-                        "--multipart-chunksize",
-                        "SIZE",
-                        "the size of each part (default 8MiB)",
-                    ),
-                ],
+                "copy files, objects and streams to, from and within S3",
+                "awl s3 cp FILE|- s3://bucket/key\n       awl s3 cp s3://bucket/key FILE|-\n       awl s3 cp s3://bucket/key s3://bucket/key\n       awl s3 cp --recursive FOLDER|s3://bucket/prefix FOLDER|s3://bucket/prefix",
+                "Files of 8 MiB and more go up as parallel multipart uploads; copies within S3 are done by the\nserver (in parts from the threshold up); '-' reads stdin in parts, no size needed.\n\nExamples:\n  awl --profile profile2 s3 cp samplefile.txt s3://mysuperduperbucket/book.txt\n  pg_dump db | awl s3 cp - s3://backups/db.sql --sse aws:kms\n  awl s3 cp --recursive ./site s3://www/ --exclude '*.tmp'",
+                &CP_OPTIONS,
+            ),
+            leaf(
+                "mv",
+                "move files or objects: copy, then delete the source once the copy is there",
+                "awl s3 mv SRC DST [--recursive]",
+                "Example:\n  awl s3 mv s3://inbox/report.csv s3://archive/2026/report.csv",
+                &CP_OPTIONS,
+            ),
+            leaf(
+                "sync",
+                "make a destination have what a source has, by the AWS CLI's rules",
+                "awl s3 sync FOLDER|s3://bucket/prefix FOLDER|s3://bucket/prefix [--delete] [--dryrun]",
+                "Copies what the destination lacks, what differs in size, and what is newer at the source (for\ndownloads: what the local copy has newer). Downloads keep the objects' times, so a second sync\neither way copies nothing.\n\nExamples:\n  awl s3 sync /var/backups s3://b/backups --delete\n  awl s3 sync s3://b/site ./site --exclude '*' --include '*.html'",
+                &SYNC_OPTIONS,
+            ),
+            leaf(
+                "rm",
+                "delete an object, or every object under a prefix",
+                "awl s3 rm s3://bucket/key\n       awl s3 rm s3://bucket[/prefix] --recursive",
+                "Deletes 1,000 keys a call (DeleteObjects).\n\nExample:\n  awl s3 rm s3://b/logs/ --recursive --exclude '*' --include '2025-*'",
+                &RM_OPTIONS,
             ),
             leaf(
                 "presign",

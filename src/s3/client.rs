@@ -13,6 +13,7 @@ use crate::s3::ops::list_buckets::{self, BucketInfo};
 use crate::s3::ops::list_objects::{self, ObjectPage};
 use crate::s3::presign;
 use crate::s3::request::S3Request;
+use crate::s3::slots::Slots;
 use crate::sign::apply;
 use crate::sign::sigv4::{Payload, Settings, Signer, UNSIGNED_PAYLOAD, sha256_hex};
 use crate::transport::Transport;
@@ -41,6 +42,8 @@ pub struct S3<'a> {
     stop: Option<Arc<AtomicBool>>,
     /// What a signal undoes, and the transport its abort requests go through.
     interrupt: Option<(Arc<Interrupt>, Arc<dyn Transport>)>,
+    /// The places for requests in flight, shared by every transfer of the client (files and parts alike).
+    slots: Option<Arc<Slots>>,
 }
 
 /// A request addressed and ready to sign: where it goes, its payload hash, and the signer of its region.
@@ -105,7 +108,14 @@ impl<'a> S3<'a> {
             style,
             stop,
             interrupt: None,
+            slots: None,
         }
+    }
+
+    /// The same client, with at most `n` requests in flight at once, whatever the transfers that send them.
+    pub fn with_slots(mut self, n: usize) -> Self {
+        self.slots = Some(Arc::new(Slots::new(n)));
+        self
     }
 
     /// The same client, registering what a signal must undo (multipart uploads to abort, through
@@ -236,6 +246,7 @@ impl<'a> S3<'a> {
     /// Addresses, signs (for `region`) and sends one request; a 2xx body goes into `sink` when one is given.
     fn send_in(&self, region: &str, req: &S3Request, sink: Option<&mut dyn Write>) -> Result<Response> {
         let prepared = self.prepare(region, req)?;
+        let _slot = self.slots.as_ref().map(|s| s.take());
         // Each attempt is built and signed anew, at its own (skew-corrected) time.
         let build = |at: SystemTime| prepared.build(at);
         match sink {
@@ -342,18 +353,29 @@ impl<'a> S3<'a> {
     /// Every object (and common prefix) under `prefix`, all pages.
     pub fn list_objects(&self, bucket: &str, prefix: &str, delimiter: Option<&str>) -> Result<ObjectPage> {
         let mut all = ObjectPage::default();
-        let mut token: Option<String> = None;
-        loop {
-            let page = self.list_objects_page(bucket, prefix, delimiter, token.as_deref())?;
+        for page in self.pages(bucket, prefix, delimiter) {
+            let page = page?;
             all.objects.extend(page.objects);
             all.prefixes.extend(page.prefixes);
-            match page.next {
-                None => return Ok(all),
-                Some(t) => {
-                    let what = format!("ListObjectsV2 s3://{bucket}/{prefix}");
-                    token = Some(next_token(token.as_deref(), t, &what)?);
-                }
-            }
+        }
+        Ok(all)
+    }
+
+    /// The pages of ListObjectsV2 under `prefix`, one at a time: memory holds one page, not the listing. A
+    /// repeated continuation token ends it with an error.
+    pub fn pages<'c>(
+        &'c self,
+        bucket: &'c str,
+        prefix: &'c str,
+        delimiter: Option<&'c str>,
+    ) -> Pages<'c, 'a> {
+        Pages {
+            s3: self,
+            bucket,
+            prefix,
+            delimiter,
+            token: None,
+            done: false,
         }
     }
 
@@ -363,6 +385,51 @@ impl<'a> S3<'a> {
         let signer = self.signer(&self.region)?;
         let at = self.sender.skew.signing_time((self.sender.clock)());
         Ok(presign::get_url(&signer, &endpoint, &path, at, expires_in))
+    }
+}
+
+/// The pages of a listing, as [`S3::pages`] gives them.
+#[derive(Debug)]
+pub struct Pages<'c, 'a> {
+    s3: &'c S3<'a>,
+    bucket: &'c str,
+    prefix: &'c str,
+    delimiter: Option<&'c str>,
+    token: Option<String>,
+    done: bool,
+}
+
+impl Iterator for Pages<'_, '_> {
+    type Item = Result<ObjectPage>;
+
+    fn next(&mut self) -> Option<Result<ObjectPage>> {
+        if self.done {
+            return None;
+        }
+        let page = self
+            .s3
+            .list_objects_page(self.bucket, self.prefix, self.delimiter, self.token.as_deref());
+        let page = match page {
+            Ok(p) => p,
+            Err(e) => {
+                self.done = true;
+                return Some(Err(e));
+            }
+        };
+        match page.next.clone() {
+            None => self.done = true,
+            Some(t) => {
+                let what = format!("ListObjectsV2 s3://{}/{}", self.bucket, self.prefix);
+                match next_token(self.token.as_deref(), t, &what) {
+                    Ok(t) => self.token = Some(t),
+                    Err(e) => {
+                        self.done = true;
+                        return Some(Err(e));
+                    }
+                }
+            }
+        }
+        Some(Ok(page))
     }
 }
 

@@ -3,8 +3,11 @@
 //! presigned URLs ([`presign`]), and transfers of files ([`transfer`]).
 
 pub mod address;
+pub mod bulk;
 pub mod client;
 pub mod ops;
 pub mod presign;
 pub mod request;
+pub mod slots;
+pub mod sync;
 pub mod transfer;

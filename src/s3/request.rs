@@ -15,8 +15,8 @@ pub struct S3Request {
     pub key: String,
     /// The query, percent-encoded, without `?`.
     pub query: String,
-    /// Headers beyond `Host` and the signature's.
-    pub headers: Vec<(&'static str, String)>,
+    /// Headers beyond `Host` and the signature's (names in lower case).
+    pub headers: Vec<(String, String)>,
     /// The body.
     pub body: Body,
     /// The hex SHA-256 of the body when it was hashed beforehand (a file); otherwise an in-memory body is
@@ -53,8 +53,8 @@ impl S3Request {
     }
 
     /// The same request with a header added.
-    pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
-        self.headers.push((name, value.into()));
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
         self
     }
 

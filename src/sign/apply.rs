@@ -45,7 +45,7 @@ mod tests {
     fn the_headers_added_are_the_signatures() {
         let e = Endpoint::parse("https://sts.amazonaws.com").expect("endpoint");
         let mut req = Request::new("POST", &e, "/", "");
-        req.body = Body::Bytes(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec());
+        req.body = Body::from_bytes(b"Action=GetCallerIdentity&Version=2011-06-15".to_vec());
         let signer = Signer::new(&Credentials::new("AKID", "secret"), "us-east-1", "sts");
         let at = crate::codec::time::from_unix_seconds(1_440_938_160);
         let expected = signer.sign(

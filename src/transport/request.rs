@@ -5,14 +5,16 @@
 use crate::codec::redact;
 use crate::transport::endpoint::Endpoint;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A request body.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Body {
     /// No body.
     Empty,
-    /// A body in memory.
-    Bytes(Vec<u8>),
+    /// A body in memory, shared (an attempt sent again, or a part in flight, is not copied; a `Vec` so that
+    /// making one from a part just read moves it instead of copying it).
+    Bytes(Arc<Vec<u8>>),
     /// A byte range of a file, read while sending (never held in memory whole).
     File {
         /// The file.
@@ -36,6 +38,11 @@ impl std::fmt::Debug for Body {
 }
 
 impl Body {
+    /// A body of these bytes.
+    pub fn from_bytes(bytes: Vec<u8>) -> Self {
+        Body::Bytes(Arc::new(bytes))
+    }
+
     /// The bytes of an in-memory body (empty for a file range).
     pub fn bytes(&self) -> &[u8] {
         match self {

@@ -67,7 +67,7 @@ mod tests {
                 "AWS4-HMAC-SHA256 Credential=AKID/x, Signature=abcdef",
             )
             .header("x-amz-security-token", "TOKEN");
-        req.body = Body::Bytes(b"Action=AssumeRole&TokenCode=123456".to_vec());
+        req.body = Body::from_bytes(b"Action=AssumeRole&TokenCode=123456".to_vec());
         let text = request(&req);
         assert!(text.starts_with("> POST https://sts.amazonaws.com/\n"), "{text}");
         assert!(!text.contains("abcdef") && !text.contains("TOKEN") && !text.contains("123456"));

@@ -328,7 +328,7 @@ impl UreqTransport {
                     .map_err(build_err)?;
                 agent.run(built)
             }
-            body => agent.run(builder.body(body.bytes().to_vec()).map_err(build_err)?),
+            body => agent.run(builder.body(body.bytes()).map_err(build_err)?),
         }
         .map_err(|e| net_error(e, &url))?;
         let status = resp.status().as_u16();

@@ -15,7 +15,7 @@ pub fn body(region: &str) -> Option<String> {
 
 /// The request that creates `bucket` in `region`.
 pub fn request(bucket: &str, region: &str) -> S3Request {
-    let body = body(region).map_or(Body::Empty, |b| Body::Bytes(b.into_bytes()));
+    let body = body(region).map_or(Body::Empty, |b| Body::from_bytes(b.into_bytes()));
     let mut r = S3Request::new("PUT", Some(bucket), "").body(body);
     r.follow_region = false;
     r

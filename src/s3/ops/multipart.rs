@@ -3,9 +3,9 @@
 
 use crate::codec::{base64, percent, xml};
 use crate::error::{Error, Result};
+use crate::s3::ops::options::ObjectOptions;
 use crate::s3::request::S3Request;
 use crate::transport::request::Body;
-use std::path::Path;
 
 /// A part uploaded: its number, ETag and base64 SHA-256.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,16 +14,21 @@ pub struct PartDone {
     pub number: u64,
     /// The ETag S3 returned.
     pub etag: String,
-    /// The part's SHA-256, base64.
-    pub checksum: String,
+    /// The part's SHA-256, base64, when the upload keeps one per part.
+    pub checksum: Option<String>,
 }
 
-/// CreateMultipartUpload, asking S3 to keep each part's SHA-256.
-pub fn create(bucket: &str, key: &str, content_type: &str) -> S3Request {
-    S3Request::new("POST", Some(bucket), key)
-        .query(&[("uploads", "")])
-        .header("content-type", content_type)
-        .header("x-amz-checksum-algorithm", "SHA256")
+/// CreateMultipartUpload with the object's options; `checksums` asks S3 to keep each part's SHA-256 (parts
+/// sent from here), which parts copied on the server do not carry.
+pub fn create(bucket: &str, key: &str, opts: &ObjectOptions, checksums: bool) -> S3Request {
+    let mut r = S3Request::new("POST", Some(bucket), key).query(&[("uploads", "")]);
+    for (n, v) in opts.headers() {
+        r = r.header(n, v);
+    }
+    if checksums {
+        r = r.header("x-amz-checksum-algorithm", "SHA256");
+    }
+    r
 }
 
 /// The upload id of a CreateMultipartUpload answer.
@@ -46,31 +51,38 @@ pub struct Upload<'a> {
     pub id: &'a str,
 }
 
-/// The part's coordinates in its file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PartRange {
-    /// 1-based part number.
-    pub number: u64,
-    /// Where the part starts in the file.
-    pub offset: u64,
-    /// Its length.
-    pub len: u64,
-}
-
-/// UploadPart of the byte range `part` of `path`, whose SHA-256 is `digest`.
-pub fn upload_part(up: &Upload<'_>, path: &Path, part: PartRange, digest: &[u8; 32]) -> S3Request {
+/// UploadPart `number` of `body` (a file's byte range, or a buffer), whose SHA-256 is `digest`.
+pub fn upload_part(up: &Upload<'_>, number: u64, body: Body, digest: &[u8; 32]) -> S3Request {
     let mut r = S3Request::new("PUT", Some(up.bucket), up.key)
         .header("x-amz-checksum-sha256", base64::encode(digest))
-        .body(Body::File {
-            path: path.to_owned(),
-            offset: part.offset,
-            len: part.len,
-        });
-    r.query = format!("partNumber={}&uploadId={}", part.number, percent::encode(up.id));
+        .body(body);
+    r.query = format!("partNumber={number}&uploadId={}", percent::encode(up.id));
     r.payload_hash = Some(hex::encode(digest));
     // The upload's region is known by now.
     r.follow_region = false;
     r
+}
+
+/// UploadPartCopy of the bytes `first..=last` of `src` (bucket, key), copied on the server.
+pub fn upload_part_copy(up: &Upload<'_>, src: (&str, &str), number: u64, first: u64, last: u64) -> S3Request {
+    let mut r = S3Request::new("PUT", Some(up.bucket), up.key)
+        .header(
+            "x-amz-copy-source",
+            crate::s3::ops::copy_object::source(src.0, src.1),
+        )
+        .header("x-amz-copy-source-range", format!("bytes={first}-{last}"));
+    r.query = format!("partNumber={number}&uploadId={}", percent::encode(up.id));
+    r.follow_region = false;
+    r
+}
+
+/// The ETag of an UploadPartCopy answer (`<CopyPartResult><ETag>`).
+pub fn parse_part_copy(body: &[u8]) -> Result<String> {
+    let doc = xml::parse(&String::from_utf8_lossy(body))?;
+    doc.find("ETag")
+        .map(|e| e.text.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::data("UploadPartCopy answered no ETag"))
 }
 
 fn escape(text: &str) -> String {
@@ -85,11 +97,14 @@ pub fn complete_body(parts: &[PartDone]) -> String {
     let mut out = String::from("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     for p in parts {
         out.push_str(&format!(
-            "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag><ChecksumSHA256>{}</ChecksumSHA256></Part>",
+            "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag>",
             p.number,
-            escape(&p.etag),
-            p.checksum
+            escape(&p.etag)
         ));
+        if let Some(c) = &p.checksum {
+            out.push_str(&format!("<ChecksumSHA256>{c}</ChecksumSHA256>"));
+        }
+        out.push_str("</Part>");
     }
     out.push_str("</CompleteMultipartUpload>");
     out
@@ -99,11 +114,12 @@ pub fn complete_body(parts: &[PartDone]) -> String {
 pub fn complete(up: &Upload<'_>, parts: &[PartDone]) -> S3Request {
     S3Request::new("POST", Some(up.bucket), up.key)
         .query(&[("uploadId", up.id)])
-        .body(Body::Bytes(complete_body(parts).into_bytes()))
+        .body(Body::from_bytes(complete_body(parts).into_bytes()))
 }
 
-/// Whether a 200 answer to CompleteMultipartUpload carries an error in its body (S3 may answer so).
-pub fn complete_failed(body: &[u8]) -> bool {
+/// Whether a 200 answer carries an error in its body (S3 may answer CompleteMultipartUpload and CopyObject
+/// so).
+pub fn answered_error(body: &[u8]) -> bool {
     matches!(xml::parse(&String::from_utf8_lossy(body)), Ok(doc) if doc.name == "Error")
 }
 
@@ -121,7 +137,7 @@ mod tests {
         let b = complete_body(&[PartDone {
             number: 1,
             etag: "\"e1\"".into(),
-            checksum: "c1".into(),
+            checksum: Some("c1".into()),
         }]);
         assert!(b.contains("<Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag><ChecksumSHA256>c1</ChecksumSHA256></Part>"));
     }
@@ -134,21 +150,26 @@ mod tests {
         .expect("id");
         assert_eq!(id, "a/b+c");
         assert!(parse_create(b"<InitiateMultipartUploadResult/>").is_err());
-        let part = PartRange {
-            number: 2,
-            offset: 8,
-            len: 8,
-        };
         let up = Upload {
             bucket: "b",
             key: "k",
             id: &id,
         };
-        let r = upload_part(&up, Path::new("/f"), part, &[1u8; 32]);
+        let r = upload_part(&up, 2, Body::Empty, &[1u8; 32]);
         assert_eq!(r.query, "partNumber=2&uploadId=a%2Fb%2Bc");
         assert!(!r.follow_region);
         assert_eq!(abort(&up).query, "uploadId=a%2Fb%2Bc");
-        assert!(complete_failed(b"<Error><Code>InternalError</Code></Error>"));
-        assert!(!complete_failed(b"<CompleteMultipartUploadResult/>"));
+        assert!(answered_error(b"<Error><Code>InternalError</Code></Error>"));
+        assert!(!answered_error(b"<CompleteMultipartUploadResult/>"));
+        let r = upload_part_copy(&up, ("src", "a b"), 3, 0, 9);
+        assert!(
+            r.headers
+                .contains(&("x-amz-copy-source-range".into(), "bytes=0-9".into()))
+        );
+        assert_eq!(r.query, "partNumber=3&uploadId=a%2Fb%2Bc");
+        assert_eq!(
+            parse_part_copy(b"<CopyPartResult><ETag>&quot;e&quot;</ETag></CopyPartResult>").ok(),
+            Some("\"e\"".into())
+        );
     }
 }

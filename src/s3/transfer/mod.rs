@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod content_type;
+pub mod copy;
 pub mod download;
 pub mod hash;
 pub mod upload;

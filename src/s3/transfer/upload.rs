@@ -1,41 +1,193 @@
-//! Uploading a file: one PutObject below the multipart threshold, otherwise a multipart upload with several
-//! parts in flight, aborted on any failure or interruption so that no parts stay billed.
+//! Uploading a file or a stream: one PutObject below the multipart threshold, otherwise a multipart upload
+//! with several parts in flight, aborted on any failure or interruption so that no parts stay billed.
 //!
 //! A file is never held in memory: each part (or the whole file) is hashed with SHA-256 in a first pass, then
-//! sent from the file, with the digest as `x-amz-content-sha256` and, in base64, `x-amz-checksum-sha256`.
+//! sent from the file, with the digest as `x-amz-content-sha256` and, in base64, `x-amz-checksum-sha256`. A
+//! file that changes meanwhile (size or modification time) is refused, not stored. A stream (stdin) is read
+//! part by part into memory, the part size growing as it goes so that 10,000 parts reach 5 TiB with no size
+//! given in advance; memory is the parts in flight.
 
 use crate::codec::base64;
 use crate::error::{Error, ErrorKind, Result};
+use crate::interrupt::Registration;
 use crate::s3::client::S3;
-use crate::s3::ops::multipart::{self, PartDone, PartRange, Upload};
-use crate::s3::ops::put_object;
-use crate::s3::transfer::config::{MAX_PUT, TransferConfig, part_size};
+use crate::s3::ops::multipart::{self, PartDone, Upload};
+use crate::s3::ops::options::ObjectOptions;
+use crate::s3::ops::{delete, put_object};
+use crate::s3::request::S3Request;
+use crate::s3::transfer::config::{MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
 use crate::s3::transfer::hash::hash_range;
+use crate::transport::request::Body;
+use sha2::{Digest, Sha256};
 use std::fs::File;
+use std::io::Read;
 use std::path::Path;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
-/// One file on its way to one key.
-struct FileUpload<'j, 's> {
+/// S3's largest part.
+const MAX_PART: u64 = 5 << 30;
+
+/// A multipart upload in progress: created, then completed or aborted; a signal meanwhile aborts it.
+struct Multipart<'j, 's> {
     s3: &'j S3<'s>,
-    file: File,
-    path: &'j Path,
-    size: u64,
     bucket: &'j str,
     key: &'j str,
-    progress: &'j (dyn Fn(u64) + Sync),
+    id: String,
+    abort: S3Request,
+    on_interrupt: Option<Registration>,
+}
+
+impl<'j, 's> Multipart<'j, 's> {
+    fn start(
+        s3: &'j S3<'s>,
+        target: (&'j str, &'j str),
+        opts: &ObjectOptions,
+        checksums: bool,
+    ) -> Result<Self> {
+        let (bucket, key) = target;
+        let resp = s3.call(
+            &multipart::create(bucket, key, opts, checksums),
+            &format!("CreateMultipartUpload s3://{bucket}/{key}"),
+        )?;
+        let id = multipart::parse_create(&resp.body)?;
+        let abort = multipart::abort(&Upload { bucket, key, id: &id });
+        // If a signal ends the run, its thread aborts the upload with this request, signed again as parts
+        // complete so that it stays within S3's 15 minutes.
+        let on_interrupt = s3.send_on_interrupt(&abort)?;
+        Ok(Multipart {
+            s3,
+            bucket,
+            key,
+            id,
+            abort,
+            on_interrupt,
+        })
+    }
+
+    fn upload(&self) -> Upload<'_> {
+        Upload {
+            bucket: self.bucket,
+            key: self.key,
+            id: &self.id,
+        }
+    }
+
+    /// After each part: the abort request signed again.
+    fn part_done(&self) {
+        if let Some(r) = &self.on_interrupt {
+            let _ = self.s3.renew_on_interrupt(r, &self.abort);
+        }
+    }
+
+    fn interrupted(&self) -> Error {
+        Error::interrupted(format!("upload of s3://{}/{} interrupted", self.bucket, self.key))
+    }
+
+    /// Completes the upload with `parts`, or aborts it if they failed (or `check` refuses).
+    fn finish(self, parts: Result<Vec<PartDone>>, check: impl FnOnce() -> Result<()>) -> Result<()> {
+        let result = parts.and_then(|mut parts| {
+            check()?;
+            parts.sort_by_key(|p| p.number);
+            let what = format!("CompleteMultipartUpload s3://{}/{}", self.bucket, self.key);
+            let resp = self
+                .s3
+                .call(&multipart::complete(&self.upload(), &parts), &what)?;
+            // A 200 answer may still carry an error in its body.
+            if multipart::answered_error(&resp.body) {
+                return Err(crate::transport::service_error::error("S3", &what, &resp));
+            }
+            Ok(())
+        });
+        if result.is_err() {
+            // Abort even when interrupted, so no parts stay billed (with the usual retries); the first error is
+            // what is reported.
+            let _ = self.s3.send(&self.abort);
+        }
+        result
+    }
+
+    /// One part from `body` (hashed as `digest`).
+    fn send_part(&self, number: u64, body: Body, digest: &[u8; 32]) -> Result<PartDone> {
+        if self.s3.stopped() {
+            return Err(self.interrupted());
+        }
+        let req = multipart::upload_part(&self.upload(), number, body, digest);
+        let what = format!("UploadPart {number} of s3://{}/{}", self.bucket, self.key);
+        let resp = self.s3.call(&req, &what)?;
+        let etag = resp
+            .header("etag")
+            .map(str::to_owned)
+            .ok_or_else(|| Error::data(format!("UploadPart {number} answered no ETag")))?;
+        self.part_done();
+        Ok(PartDone {
+            number,
+            etag,
+            checksum: Some(base64::encode(digest)),
+        })
+    }
+}
+
+/// Runs `work(i)` for i in `0..count` on up to `workers` threads, stopping at the first error or a signal;
+/// the results, in no particular order.
+pub(crate) fn in_parallel<T: Send>(
+    s3: &S3<'_>,
+    count: u64,
+    workers: usize,
+    work: &(dyn Fn(u64) -> Result<T> + Sync),
+) -> Result<Vec<T>> {
+    let next = AtomicUsize::new(0);
+    let failed = AtomicBool::new(false);
+    let first_error: Mutex<Option<Error>> = Mutex::new(None);
+    let done: Mutex<Vec<T>> = Mutex::new(Vec::with_capacity(count as usize));
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, 64).min(count.max(1) as usize) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed) as u64;
+                    if i >= count || failed.load(Ordering::Relaxed) || s3.stopped() {
+                        return;
+                    }
+                    match work(i) {
+                        Ok(t) => done.lock().unwrap_or_else(|p| p.into_inner()).push(t),
+                        Err(e) => {
+                            failed.store(true, Ordering::Relaxed);
+                            first_error
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .get_or_insert(e);
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    if s3.stopped() {
+        return Err(Error::interrupted("interrupted"));
+    }
+    Ok(done.into_inner().unwrap_or_else(|p| p.into_inner()))
+}
+
+/// A file's size and modification time, to tell whether it changed while it was read.
+fn identity(file: &File) -> std::io::Result<(u64, Option<SystemTime>)> {
+    let m = file.metadata()?;
+    Ok((m.len(), m.modified().ok()))
 }
 
 impl<'s> S3<'s> {
     /// Uploads a file: one PutObject below the multipart threshold, otherwise a parallel multipart upload
     /// (aborted on any failure or interruption, so no parts are left). `progress` gets the bytes done so far.
+    /// A file that changes while it is uploaded is refused (and the object it made, if any, removed).
     pub fn upload(
         &self,
         path: &Path,
-        bucket: &str,
-        key: &str,
-        content_type: &str,
+        target: (&str, &str),
+        opts: &ObjectOptions,
         cfg: &TransferConfig,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<()> {
@@ -47,18 +199,42 @@ impl<'s> S3<'s> {
             )
         };
         let file = File::open(path).map_err(read_err)?;
-        let size = file.metadata().map_err(read_err)?.len();
-        let job = FileUpload {
-            s3: self,
-            file,
-            path,
-            size,
-            bucket,
-            key,
-            progress,
+        let before = identity(&file).map_err(read_err)?;
+        let size = before.0;
+        let unchanged = || match identity(&file) {
+            Ok(now) if now == before => Ok(()),
+            _ => Err(Error::transfer(format!(
+                "{} changed while it was uploaded; nothing was stored",
+                path.display()
+            ))
+            .with_hint("upload it again once it no longer changes")),
+        };
+        let hash = |offset, len| {
+            hash_range(&file, offset, len, self.stop_flag()).map_err(|e| {
+                Error::io(
+                    ErrorKind::Transfer,
+                    format_args!("cannot read {}", path.display()),
+                    e,
+                )
+            })
+        };
+        let range = |offset, len| Body::File {
+            path: path.to_owned(),
+            offset,
+            len,
         };
         if size >= cfg.multipart_threshold {
-            return job.multipart(content_type, cfg);
+            let mp = Multipart::start(self, target, opts, true)?;
+            let part = part_size(size, cfg.part_size);
+            let count = size.div_ceil(part).max(1);
+            let done_bytes = AtomicU64::new(0);
+            let parts = in_parallel(self, count, cfg.max_concurrency, &|i| {
+                let (offset, len) = (i * part, part.min(size - i * part));
+                let p = mp.send_part(i + 1, range(offset, len), &hash(offset, len)?)?;
+                progress(done_bytes.fetch_add(len, Ordering::Relaxed) + len);
+                Ok(p)
+            });
+            return mp.finish(parts, unchanged);
         }
         if size > MAX_PUT {
             return Err(Error::usage(format!(
@@ -67,150 +243,164 @@ impl<'s> S3<'s> {
             ))
             .with_hint("leave --multipart-threshold at or below 5GiB, so big files go up in parts"));
         }
-        job.single(content_type)
-    }
-}
-
-impl FileUpload<'_, '_> {
-    fn hash(&self, offset: u64, len: u64) -> Result<[u8; 32]> {
-        hash_range(&self.file, offset, len, self.s3.stop_flag()).map_err(|e| {
-            Error::io(
-                ErrorKind::Transfer,
-                format_args!("cannot read {}", self.path.display()),
-                e,
-            )
-        })
-    }
-
-    fn interrupted(&self) -> Error {
-        Error::interrupted(format!("upload of s3://{}/{} interrupted", self.bucket, self.key))
-    }
-
-    fn single(&self, content_type: &str) -> Result<()> {
-        let digest = self.hash(0, self.size)?;
-        let req = put_object::request(self.bucket, self.key, self.path, self.size, &digest, content_type);
-        self.s3
-            .call(&req, &format!("PutObject s3://{}/{}", self.bucket, self.key))?;
-        (self.progress)(self.size);
+        let digest = hash(0, size)?;
+        let what = format!("PutObject s3://{}/{}", target.0, target.1);
+        self.call(&put_object::request(target, range(0, size), &digest, opts), &what)?;
+        if let Err(e) = unchanged() {
+            // What S3 now holds is not the file: removed rather than left looking good.
+            let _ = self.send(&delete::object(target.0, target.1));
+            return Err(e);
+        }
+        progress(size);
         Ok(())
     }
 
-    fn multipart(&self, content_type: &str, cfg: &TransferConfig) -> Result<()> {
-        let where_ = format!("s3://{}/{}", self.bucket, self.key);
-        let resp = self.s3.call(
-            &multipart::create(self.bucket, self.key, content_type),
-            &format!("CreateMultipartUpload {where_}"),
-        )?;
-        let id = multipart::parse_create(&resp.body)?;
-        let up = Upload {
-            bucket: self.bucket,
-            key: self.key,
-            id: &id,
-        };
-        // If a signal ends the run, its thread aborts the upload with this request, signed again as parts
-        // complete so that it stays within S3's 15 minutes.
-        let abort = multipart::abort(&up);
-        let on_interrupt = self.s3.send_on_interrupt(&abort)?;
-        let renew = || {
-            if let Some(r) = &on_interrupt {
-                let _ = self.s3.renew_on_interrupt(r, &abort);
-            }
-        };
-        let result = self.parts(&up, cfg, &renew).and_then(|parts| {
-            let what = format!("CompleteMultipartUpload {where_}");
-            let resp = self.s3.call(&multipart::complete(&up, &parts), &what)?;
-            // A 200 answer may still carry an error in its body.
-            if multipart::complete_failed(&resp.body) {
-                return Err(crate::transport::service_error::error("S3", &what, &resp));
-            }
-            Ok(())
-        });
-        if result.is_err() {
-            // Abort even when interrupted, so no parts stay billed (with the usual retries); the first error is
-            // what is reported.
-            let _ = self.s3.send(&abort);
-        }
-        drop(on_interrupt);
-        result
-    }
-
-    /// Uploads every part, `cfg.max_concurrency` at a time, calling `part_done` after each; the parts done,
-    /// in order.
-    fn parts(
+    /// Uploads what `reader` gives until its end (stdin): one PutObject if it ends below the multipart
+    /// threshold, otherwise a multipart upload of parts read into memory, `cfg.max_concurrency` in flight.
+    /// Returns the bytes stored.
+    pub fn upload_stream(
         &self,
-        up: &Upload<'_>,
+        reader: &mut dyn Read,
+        target: (&str, &str),
+        opts: &ObjectOptions,
         cfg: &TransferConfig,
-        part_done: &(dyn Fn() + Sync),
-    ) -> Result<Vec<PartDone>> {
-        let part = part_size(self.size, cfg.part_size);
-        let count = self.size.div_ceil(part).max(1);
-        let next = AtomicUsize::new(0);
-        let done_bytes = AtomicU64::new(0);
-        let failed = AtomicBool::new(false);
-        let first_error: Mutex<Option<Error>> = Mutex::new(None);
-        let parts: Mutex<Vec<PartDone>> = Mutex::new(Vec::with_capacity(count as usize));
-        let workers = cfg.max_concurrency.clamp(1, 64).min(count as usize);
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed) as u64;
-                        if i >= count || failed.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let offset = i * part;
-                        let range = PartRange {
-                            number: i + 1,
-                            offset,
-                            len: part.min(self.size - offset),
-                        };
-                        match self.part(up, range) {
-                            Ok(p) => {
-                                parts.lock().unwrap_or_else(|p| p.into_inner()).push(p);
-                                let done = done_bytes.fetch_add(range.len, Ordering::Relaxed) + range.len;
-                                (self.progress)(done);
-                                part_done();
-                            }
-                            Err(e) => {
-                                failed.store(true, Ordering::Relaxed);
-                                first_error
-                                    .lock()
-                                    .unwrap_or_else(|p| p.into_inner())
-                                    .get_or_insert(e);
-                                return;
-                            }
-                        }
-                    }
-                });
-            }
-        });
-        if self.s3.stopped() {
-            return Err(self.interrupted());
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<u64> {
+        let first_size = cfg.multipart_threshold.max(1);
+        let first = read_part(reader, first_size)?;
+        if (first.len() as u64) < first_size {
+            let digest: [u8; 32] = Sha256::digest(&first).into();
+            let n = first.len() as u64;
+            let what = format!("PutObject s3://{}/{}", target.0, target.1);
+            self.call(
+                &put_object::request(target, Body::from_bytes(first), &digest, opts),
+                &what,
+            )?;
+            progress(n);
+            return Ok(n);
         }
-        if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            return Err(e);
-        }
-        let mut parts = parts.into_inner().unwrap_or_else(|p| p.into_inner());
-        parts.sort_by_key(|p| p.number);
-        Ok(parts)
+        let mp = Multipart::start(self, target, opts, true)?;
+        let parts = stream_parts(&mp, reader, first, cfg, progress);
+        let total = parts.as_ref().map(|(_, n)| *n).unwrap_or(0);
+        mp.finish(parts.map(|(p, _)| p), || Ok(()))?;
+        Ok(total)
     }
+}
 
-    fn part(&self, up: &Upload<'_>, range: PartRange) -> Result<PartDone> {
-        if self.s3.stopped() {
-            return Err(self.interrupted());
+/// The size of stream part `number` (1-based): the configured size (at least 5 MiB), doubled every 1,000
+/// parts, at most 5 GiB: 10,000 parts of 8 MiB then reach about 8 TiB, past S3's 5 TiB.
+pub fn stream_part_size(number: u64, configured: u64) -> u64 {
+    let base = configured.max(MIN_PART);
+    let doublings = ((number.saturating_sub(1)) / 1000).min(20) as u32;
+    base.saturating_mul(1 << doublings).min(MAX_PART)
+}
+
+/// Reads up to `size` bytes (fewer only at the end of the stream).
+fn read_part(reader: &mut dyn Read, size: u64) -> Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(size as usize);
+    reader
+        .take(size)
+        .read_to_end(&mut buf)
+        .map_err(|e| Error::io(ErrorKind::Transfer, "cannot read standard input", e))?;
+    Ok(buf)
+}
+
+/// Sends the stream's parts: one thread reads them in turn, `cfg.max_concurrency` send them; a part is read
+/// only when a sender is free, so memory is the parts in flight and the one being read.
+fn stream_parts(
+    mp: &Multipart<'_, '_>,
+    reader: &mut dyn Read,
+    first: Vec<u8>,
+    cfg: &TransferConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<(Vec<PartDone>, u64)> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(u64, Arc<Vec<u8>>)>(0);
+    let rx = Mutex::new(rx);
+    let failed: Mutex<Option<Error>> = Mutex::new(None);
+    let parts: Mutex<Vec<PartDone>> = Mutex::new(Vec::new());
+    let done_bytes = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    let fail = |e: Error| {
+        stop.store(true, Ordering::Relaxed);
+        failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+    };
+    std::thread::scope(|scope| {
+        for _ in 0..cfg.max_concurrency.clamp(1, 64) {
+            scope.spawn(|| {
+                loop {
+                    let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                    let Ok((number, data)) = next else { return };
+                    if stop.load(Ordering::Relaxed) {
+                        continue;
+                    }
+                    let digest: [u8; 32] = Sha256::digest(data.as_slice()).into();
+                    let len = data.len() as u64;
+                    match mp.send_part(number, Body::Bytes(data), &digest) {
+                        Ok(p) => {
+                            parts.lock().unwrap_or_else(|p| p.into_inner()).push(p);
+                            progress(done_bytes.fetch_add(len, Ordering::Relaxed) + len);
+                        }
+                        Err(e) => fail(e),
+                    }
+                }
+            });
         }
-        let digest = self.hash(range.offset, range.len)?;
-        let req = multipart::upload_part(up, self.path, range, &digest);
-        let what = format!("UploadPart {} of s3://{}/{}", range.number, self.bucket, self.key);
-        let resp = self.s3.call(&req, &what)?;
-        let etag = resp
-            .header("etag")
-            .map(str::to_owned)
-            .ok_or_else(|| Error::data(format!("UploadPart {} answered no ETag", range.number)))?;
-        Ok(PartDone {
-            number: range.number,
-            etag,
-            checksum: base64::encode(&digest),
-        })
+        // The reader: this thread, the parts in order.
+        let mut part: Vec<u8> = first;
+        let mut number = 1;
+        let mut total = 0u64;
+        loop {
+            total += part.len() as u64;
+            if stop.load(Ordering::Relaxed) || mp.s3.stopped() || tx.send((number, Arc::new(part))).is_err() {
+                break;
+            }
+            if number == MAX_PARTS {
+                // A stream past 10,000 parts is refused rather than cut short.
+                let mut probe = [0u8; 1];
+                if reader.read(&mut probe).map(|n| n > 0).unwrap_or(false) {
+                    fail(Error::transfer(
+                        "the stream is larger than S3's 10,000 parts allow; nothing was stored",
+                    ));
+                }
+                break;
+            }
+            number += 1;
+            match read_part(reader, stream_part_size(number, cfg.part_size)) {
+                Ok(p) if p.is_empty() => break,
+                Ok(p) => part = p,
+                Err(e) => {
+                    fail(e);
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        done_bytes.store(total, Ordering::Relaxed);
+    });
+    if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
+    }
+    if mp.s3.stopped() {
+        return Err(mp.interrupted());
+    }
+    Ok((
+        parts.into_inner().unwrap_or_else(|p| p.into_inner()),
+        done_bytes.into_inner(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stream_parts_grow_so_that_ten_thousand_reach_five_tebibytes() {
+        assert_eq!(stream_part_size(1, 8 << 20), 8 << 20);
+        assert_eq!(stream_part_size(1000, 8 << 20), 8 << 20);
+        assert_eq!(stream_part_size(1001, 8 << 20), 16 << 20);
+        assert_eq!(stream_part_size(1, 1), MIN_PART);
+        let total: u64 = (1..=MAX_PARTS).map(|n| stream_part_size(n, 8 << 20)).sum();
+        assert!(total >= 5 << 40, "{total}");
+        assert!((1..=MAX_PARTS).all(|n| stream_part_size(n, 8 << 20) <= MAX_PART));
     }
 }

@@ -1,0 +1,116 @@
+//! `awl s3 mb` and `awl s3 rb`: make a bucket in the profile's region; remove one, with `--force` after
+//! deleting its objects and aborting its unfinished multipart uploads (so that none is left billed).
+
+use crate::cli::args::Args;
+use crate::cli::context::Ctx;
+use crate::cli::s3::flags::Say;
+use crate::cli::s3::many::Root;
+use crate::cli::s3::report::Reporter;
+use crate::cli::s3::{rm, with_s3};
+use crate::cli::terminal::print_out;
+use crate::error::{Error, Result};
+use crate::s3::address::parse_s3_url;
+use crate::s3::sync::filter::Filters;
+use std::io::Write;
+
+/// A bucket from `s3://bucket` and nothing more.
+fn bucket_only(args: &Args) -> Result<String> {
+    let mut target = None;
+    for a in &args.positionals {
+        match a.as_str() {
+            s if s.starts_with("s3://") && target.is_none() => target = Some(s),
+            other => return Err(args.usage(format!("'{}' does not take '{other}'", args.command()))),
+        }
+    }
+    let url = target.ok_or_else(|| args.usage(format!("'{}' needs s3://bucket", args.command())))?;
+    let (bucket, key) = parse_s3_url(url)?;
+    if !key.is_empty() {
+        return Err(Error::usage(format!(
+            "{url} names a key; '{}' takes s3://bucket",
+            args.command()
+        ))
+        .with_hint(format!("write s3://{bucket}")));
+    }
+    Ok(bucket)
+}
+
+/// `mb` or `rb` of a bucket.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BucketCommand {
+    /// The bucket.
+    pub bucket: String,
+    /// `mb --exists-ok`, or `rb --force`.
+    pub forced: bool,
+}
+
+impl BucketCommand {
+    /// `awl s3 mb`.
+    pub fn mb(args: &Args) -> Result<Self> {
+        Ok(BucketCommand {
+            bucket: bucket_only(args)?,
+            forced: args.flag("--exists-ok"),
+        })
+    }
+
+    /// `awl s3 rb`.
+    pub fn rb(args: &Args) -> Result<Self> {
+        Ok(BucketCommand {
+            bucket: bucket_only(args)?,
+            forced: args.flag("--force"),
+        })
+    }
+}
+
+/// Runs `mb`.
+pub(crate) fn make(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
+    let bucket = &b.bucket;
+    with_s3(ctx, None, |s3| match s3.create_bucket(bucket) {
+        Ok(()) => print_out(&format!("make_bucket: {bucket}\n")),
+        Err(e) if b.forced && e.service_code() == Some("BucketAlreadyOwnedByYou") => {
+            print_out(&format!("make_bucket: {bucket} (you already own it)\n"))
+        }
+        Err(e) => Err(e),
+    })?;
+    Ok(0)
+}
+
+/// Runs `rb`.
+pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
+    let bucket = &b.bucket;
+    with_s3(ctx, None, |s3| {
+        if b.forced {
+            // Emptied as `rm --recursive` would, then the uploads in progress aborted: S3 refuses to delete
+            // a bucket that still has either.
+            let root = Root::S3 {
+                bucket: bucket.clone(),
+                prefix: String::new(),
+            };
+            let reporter = Reporter::new(Say::All, false);
+            let failed = rm::delete_under(s3, &root, &Filters::default(), &reporter, false)?;
+            if failed > 0 {
+                return Err(Error::transfer(format!(
+                    "{failed} objects of {bucket} could not be deleted; the bucket stays"
+                )));
+            }
+            match s3.uploads_in_progress(bucket) {
+                Ok(uploads) => {
+                    for u in uploads {
+                        s3.abort_upload(bucket, &u)?;
+                    }
+                }
+                // A store without ListMultipartUploads (s3s-fs) cannot say what is in progress; S3 itself
+                // always can. The bucket is then deleted as far as the store allows, with a word about it.
+                Err(e) if e.service_code() == Some("NotImplemented") => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "warning: the server cannot list uploads in progress (NotImplemented); none were aborted"
+                    );
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        s3.delete_bucket(bucket)?;
+        print_out(&format!("remove_bucket: {bucket}\n"))
+    })?;
+    Ok(0)
+}

@@ -1,0 +1,372 @@
+//! `awl s3 cp` and `awl s3 mv`: one file, a stream (`-`) or one object, to, from or within S3; or, with
+//! `--recursive`, every file under a folder or object under a prefix, on one pool. `mv` deletes each source
+//! only once its copy is there.
+
+use crate::cli::args::Args;
+use crate::cli::context::Ctx;
+use crate::cli::s3::flags::{self, Say};
+use crate::cli::s3::many::{self, Root, entries};
+use crate::cli::s3::report::Reporter;
+use crate::cli::s3::with_s3;
+use crate::cli::terminal::{Progress, print_out};
+use crate::error::{Error, ErrorKind, Result};
+use crate::s3::address::parse_s3_url;
+use crate::s3::client::S3;
+use crate::s3::ops::options::ObjectOptions;
+use crate::s3::sync::filter::Filters;
+use crate::s3::sync::plan::{Pair, join};
+use crate::s3::sync::run::{Job, Op, Place, Runner};
+use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::content_type;
+use crate::s3::transfer::download::download_to_file;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+/// `awl s3 cp` or `awl s3 mv`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct CpCommand {
+    /// Whether the sources are deleted once copied (`mv`).
+    pub moving: bool,
+    /// The source, as given.
+    pub src: String,
+    /// The destination, as given.
+    pub dst: String,
+    /// `--recursive`.
+    pub recursive: bool,
+    /// What uploads and copies set on objects.
+    pub opts: ObjectOptions,
+    /// Multipart threshold, part size and concurrency.
+    pub transfer: TransferConfig,
+    /// `--exclude` / `--include`.
+    pub filters: Filters,
+    /// `--dryrun`.
+    pub dryrun: bool,
+    /// `--no-overwrite`.
+    pub no_overwrite: bool,
+    /// Links followed in local folders.
+    pub follow: bool,
+    /// How much is printed.
+    pub say: Say,
+}
+
+impl CpCommand {
+    /// `awl s3 cp` (`moving`: `awl s3 mv`).
+    pub fn from_args(args: &Args, moving: bool) -> Result<Self> {
+        let [src, dst] = args.positionals.as_slice() else {
+            return Err(args.usage(format!("'{}' takes a source and a destination", args.command())));
+        };
+        if !src.starts_with("s3://") && !dst.starts_with("s3://") {
+            return Err(args.usage("one of the two must be an s3:// URL"));
+        }
+        let recursive = args.flag("--recursive");
+        if src == "-" && (moving || recursive) {
+            return Err(args.usage("standard input ('-') can only be copied, as one object"));
+        }
+        if src == "-" && !dst.starts_with("s3://") {
+            return Err(args.usage("standard input ('-') goes to an s3:// URL"));
+        }
+        // A stream's parts are held in memory: fewer of them in flight by default.
+        let concurrency = if src == "-" {
+            4
+        } else {
+            TransferConfig::default().max_concurrency
+        };
+        Ok(CpCommand {
+            moving,
+            src: src.clone(),
+            dst: dst.clone(),
+            recursive,
+            opts: flags::object_options(args)?,
+            transfer: flags::transfer(args, concurrency)?,
+            filters: flags::filters(args),
+            dryrun: args.flag("--dryrun"),
+            no_overwrite: args.flag("--no-overwrite"),
+            follow: !args.flag("--no-follow-symlinks"),
+            say: Say::from_args(args),
+        })
+    }
+
+    fn op(&self, src: &Place, dst: &Place) -> Op {
+        if self.moving {
+            return Op::Move;
+        }
+        match (src, dst) {
+            (Place::Local(_), _) => Op::Upload,
+            (_, Place::Local(_)) => Op::Download,
+            _ => Op::Copy,
+        }
+    }
+}
+
+/// Runs `cp` or `mv`; the exit code.
+pub(crate) fn run(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
+    if cp.recursive {
+        return recursive(ctx, cp);
+    }
+    if cp.src == "-" {
+        return stream_up(ctx, cp);
+    }
+    if cp.dst == "-" {
+        return stream_down(ctx, cp);
+    }
+    one(ctx, cp)
+}
+
+/// A failed transfer exits 1 (the AWS CLI's code), an interrupted one 130.
+fn transfer_error(what: String, e: Error) -> Error {
+    let kind = match e.kind() {
+        ErrorKind::Interrupted => ErrorKind::Interrupted,
+        ErrorKind::Usage => ErrorKind::Usage,
+        _ => ErrorKind::Transfer,
+    };
+    e.context(what).with_kind(kind)
+}
+
+/// The name a file or object goes under when the destination is a folder or a prefix ending in `/`.
+fn basename(s: &str) -> &str {
+    s.trim_end_matches('/').rsplit('/').next().unwrap_or(s)
+}
+
+/// The source and destination of one transfer.
+fn places(cp: &CpCommand) -> Result<(Place, Place)> {
+    let src = if cp.src.starts_with("s3://") {
+        let (bucket, key) = parse_s3_url(&cp.src)?;
+        if key.is_empty() || key.ends_with('/') {
+            return Err(Error::usage(format!("{} names no object", cp.src))
+                .with_hint("write it as s3://bucket/key, or give --recursive"));
+        }
+        Place::S3 { bucket, key }
+    } else {
+        let path = PathBuf::from(&cp.src);
+        let meta = std::fs::metadata(&path)
+            .map_err(|e| Error::usage(format!("cannot read {}: {e}", path.display())))?;
+        if !meta.is_file() {
+            let hint = if meta.is_dir() {
+                "to copy a folder, give --recursive"
+            } else {
+                "awl s3 cp uploads regular files (not a FIFO, device or socket); for a stream, use '-'"
+            };
+            return Err(Error::usage(format!("{} is not a file", path.display())).with_hint(hint));
+        }
+        Place::Local(path)
+    };
+    let name = match &src {
+        Place::S3 { key, .. } => basename(key).to_owned(),
+        Place::Local(p) => p
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    };
+    let dst = if cp.dst.starts_with("s3://") {
+        let (bucket, mut key) = parse_s3_url(&cp.dst)?;
+        if key.is_empty() || key.ends_with('/') {
+            key.push_str(&name);
+        }
+        Place::S3 { bucket, key }
+    } else {
+        let mut path = PathBuf::from(&cp.dst);
+        if path.is_dir() || cp.dst.ends_with('/') {
+            path.push(&name);
+        }
+        Place::Local(path)
+    };
+    Ok((src, dst))
+}
+
+/// Whether `place` already exists (for `--no-overwrite`).
+fn exists(s3: &S3<'_>, place: &Place) -> Result<bool> {
+    match place {
+        Place::Local(p) => Ok(p.exists()),
+        Place::S3 { bucket, key } => match s3.head(bucket, key) {
+            Ok(_) => Ok(true),
+            Err(e) if e.status() == Some(404) => Ok(false),
+            Err(e) => Err(e),
+        },
+    }
+}
+
+/// One file or object.
+fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
+    let (src, dst) = places(cp)?;
+    let job = Job {
+        op: cp.op(&src, &dst),
+        src,
+        dst,
+        size: None,
+    };
+    let reporter = Reporter::new(cp.say, cp.dryrun);
+    let shown = format!("{} to {}", reporter.place(&job.src), reporter.place(&job.dst));
+    let word = job.op.word();
+    let size = match &job.src {
+        Place::Local(p) => std::fs::metadata(p).ok().map(|m| m.len()),
+        Place::S3 { .. } => None,
+    };
+    let progress = Progress::new(size, !cp.say.lines() || cp.say == Say::NoProgress || cp.dryrun);
+    let result = with_s3(ctx, None, |s3| {
+        if cp.no_overwrite && exists(s3, &job.dst)? {
+            return Ok(false);
+        }
+        if cp.dryrun {
+            return Ok(true);
+        }
+        let update = |done| progress.update(done);
+        match (&job.src, &job.dst) {
+            (Place::Local(path), Place::S3 { bucket, key }) => {
+                let mut opts = cp.opts.clone();
+                if opts.content_type.is_none() {
+                    opts.content_type = Some(content_type::guess(path).to_owned());
+                }
+                s3.upload(path, (bucket, key), &opts, &cp.transfer, &update)?;
+            }
+            (Place::S3 { bucket, key }, Place::Local(path)) => {
+                download_to_file(s3, bucket, key, path, &update)?;
+            }
+            (Place::S3 { bucket, key }, Place::S3 { bucket: b2, key: k2 }) => {
+                s3.copy((bucket, key), (b2, k2), &cp.opts, &cp.transfer, None)?;
+            }
+            (Place::Local(_), Place::Local(_)) => return Err(many::both_local("cp")),
+        }
+        if cp.moving {
+            match &job.src {
+                Place::Local(p) => std::fs::remove_file(p).map_err(|e| {
+                    Error::io(
+                        ErrorKind::Transfer,
+                        format_args!("cannot delete {}", p.display()),
+                        e,
+                    )
+                })?,
+                Place::S3 { bucket, key } => s3.delete_key(bucket, key)?,
+            }
+        }
+        Ok(true)
+    });
+    progress.finish();
+    let done = result.map_err(|e| transfer_error(format!("{word} failed: {shown}"), e))?;
+    if done && cp.say.lines() {
+        let dry = if cp.dryrun { "(dryrun) " } else { "" };
+        print_out(&format!("{dry}{word}: {shown}\n"))?;
+    }
+    Ok(0)
+}
+
+/// `cp - s3://bucket/key`: standard input, in parts.
+fn stream_up(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
+    let (bucket, key) = parse_s3_url(&cp.dst)?;
+    if key.is_empty() || key.ends_with('/') {
+        return Err(
+            Error::usage(format!("{} names no object; a stream needs a key", cp.dst))
+                .with_hint("write it as s3://bucket/key"),
+        );
+    }
+    let shown = format!("- to s3://{bucket}/{key}");
+    // A stream upload prints nothing when it succeeds, as the AWS CLI's does; a dry run says what it would do.
+    if cp.dryrun {
+        if cp.say.lines() {
+            print_out(&format!("(dryrun) upload: {shown}\n"))?;
+        }
+        return Ok(0);
+    }
+    with_s3(ctx, None, |s3| {
+        let mut stdin = io::stdin().lock();
+        s3.upload_stream(&mut stdin, (&bucket, &key), &cp.opts, &cp.transfer, &|_| {})
+    })
+    .map_err(|e| transfer_error(format!("upload failed: {shown}"), e))?;
+    Ok(0)
+}
+
+/// `cp s3://bucket/key -`: to standard output.
+fn stream_down(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
+    let (bucket, key) = parse_s3_url(&cp.src)?;
+    if key.is_empty() || key.ends_with('/') {
+        return Err(
+            Error::usage(format!("{} names no object", cp.src)).with_hint("write it as s3://bucket/key")
+        );
+    }
+    with_s3(ctx, None, |s3| {
+        let mut out = io::stdout().lock();
+        s3.get_object(&bucket, &key, &mut out, &|_| {})?;
+        out.flush()
+            .map_err(|e| Error::new(ErrorKind::Transfer, "cannot write to standard output").with_source(e))
+    })
+    .map_err(|e| transfer_error(format!("download failed: {} to -", cp.src), e))?;
+    Ok(0)
+}
+
+/// `--recursive`: every file or object under the source root, to the same key under the destination root.
+fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
+    let (src, dst) = (Root::parse(&cp.src)?, Root::parse(&cp.dst)?);
+    if !src.is_s3() && !dst.is_s3() {
+        return Err(many::both_local("cp"));
+    }
+    if let Root::Local(dir) = &src
+        && !dir.is_dir()
+    {
+        return Err(Error::usage(format!("{} is not a folder", dir.display()))
+            .with_hint("--recursive copies a folder; without it, one file"));
+    }
+    let reporter = Reporter::new(cp.say, cp.dryrun);
+    let empty = Filters::default();
+    let failed = with_s3(ctx, Some(cp.transfer.max_concurrency), |s3| {
+        let listing_failed = std::sync::atomic::AtomicBool::new(false);
+        let src_entries = entries(&src, s3, &cp.filters, cp.follow, &reporter);
+        // With --no-overwrite, what the destination has is listed too and left alone.
+        let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if cp.no_overwrite {
+            Box::new(join(src_entries, entries(&dst, s3, &empty, cp.follow, &reporter)))
+        } else {
+            Box::new(src_entries.map(|r| r.map(|e| (Some(e), None))))
+        };
+        let mut first_error = None;
+        let jobs = pairs.filter_map(|pair| {
+            let (s, d) = match pair {
+                Ok(p) => p,
+                Err(e) => {
+                    listing_failed.store(true, std::sync::atomic::Ordering::Relaxed);
+                    first_error.get_or_insert(e);
+                    return None;
+                }
+            };
+            let entry = s.filter(|_| d.is_none())?;
+            let places = src
+                .place(&entry.key)
+                .and_then(|a| Ok((a, dst.place(&entry.key)?)));
+            match places {
+                Ok((a, b)) => Some(Job {
+                    op: cp.op(&a, &b),
+                    src: a,
+                    dst: b,
+                    size: Some(entry.size),
+                }),
+                // A zero-byte folder marker is not a file: passed over without a word, as the AWS CLI does.
+                Err(_) if entry.key.ends_with('/') && entry.size == 0 => None,
+                Err(why) => {
+                    reporter.skip(&format!("{}{}", cp.src.trim_end_matches('/'), entry.key), &why);
+                    None
+                }
+            }
+        });
+        let runner = Runner {
+            s3,
+            opts: &cp.opts,
+            cfg: &cp.transfer,
+            dryrun: cp.dryrun,
+            report: &|e| reporter.event(e),
+        };
+        let outcome = runner.run(jobs, &|| true);
+        match first_error {
+            Some(e) => Err(e),
+            None => Ok(outcome.failed),
+        }
+    })?;
+    Ok(reporter.exit_code(failed))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn basenames_of_keys_and_paths() {
+        assert_eq!(basename("a/b/c.txt"), "c.txt");
+        assert_eq!(basename("c.txt"), "c.txt");
+    }
+}

@@ -1,0 +1,194 @@
+//! `awl s3 ls`: the buckets, or the objects and folders under a bucket and prefix, printed page by page as
+//! `aws s3 ls` prints them (dates in UTC), with `--human-readable` sizes and a `--summarize` total.
+
+use crate::cli::args::{Args, Output};
+use crate::cli::context::Ctx;
+use crate::cli::s3::with_s3;
+use crate::cli::terminal::{json_out, print_out};
+use crate::codec::json::Value;
+use crate::codec::time::{UtcDateTime, parse_rfc3339};
+use crate::error::Result;
+use crate::s3::address::parse_s3_url;
+use crate::s3::client::S3;
+
+/// `awl s3 ls`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct LsCommand {
+    /// The bucket and prefix, or none for the buckets.
+    pub target: Option<(String, String)>,
+    /// Every object under the prefix, not grouped by folder.
+    pub recursive: bool,
+    /// Sizes in KiB, MiB, ...
+    pub human: bool,
+    /// The total at the end.
+    pub summarize: bool,
+}
+
+impl LsCommand {
+    /// `awl s3 ls`.
+    pub fn from_args(args: &Args) -> Result<Self> {
+        let mut target = None;
+        for a in &args.positionals {
+            match a.as_str() {
+                s if s.starts_with("s3://") && target.is_none() => target = Some(parse_s3_url(s)?),
+                other => return Err(args.usage(format!("'{}' does not take '{other}'", args.command()))),
+            }
+        }
+        Ok(LsCommand {
+            target,
+            recursive: args.flag("--recursive"),
+            human: args.flag("--human-readable"),
+            summarize: args.flag("--summarize"),
+        })
+    }
+}
+
+/// The `LastModified`/`CreationDate` of a listing as `aws s3 ls` prints it (`2026-11-26 18:10:14`, in UTC).
+pub fn listing_date(text: &str) -> String {
+    parse_rfc3339(text)
+        .map(|t| {
+            let d = UtcDateTime::from_system_time(t);
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                d.year, d.month, d.day, d.hour, d.minute, d.second
+            )
+        })
+        .unwrap_or_else(|_| text.to_owned())
+}
+
+/// A size as the AWS CLI's `human_readable_size` writes it: `1 Byte`, `10 Bytes`, `1.0 KiB`, ...: the first
+/// unit in which the value rounds to less than 1024.
+pub fn human_size(bytes: u64) -> String {
+    match bytes {
+        1 => "1 Byte".to_owned(),
+        b if b < 1024 => format!("{b} Bytes"),
+        b => {
+            let units = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
+            let mut value = b as f64 / 1024.0;
+            let mut i = 0;
+            while value.round() >= 1024.0 && i + 1 < units.len() {
+                value /= 1024.0;
+                i += 1;
+            }
+            format!("{value:.1} {}", units[i])
+        }
+    }
+}
+
+/// Runs `ls`.
+pub(crate) fn run(ctx: &Ctx<'_>, ls: &LsCommand) -> Result<u8> {
+    with_s3(ctx, None, |s3| match &ls.target {
+        None => buckets(ctx, s3),
+        Some((bucket, prefix)) => objects(ctx, s3, ls, bucket, prefix),
+    })?;
+    Ok(0)
+}
+
+fn buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
+    let buckets = s3.list_buckets()?;
+    match ctx.globals.output {
+        Output::Json => json_out(&Value::Array(
+            buckets
+                .into_iter()
+                .map(|b| {
+                    Value::object([
+                        ("Name", Value::string(b.name)),
+                        ("CreationDate", Value::string(b.created)),
+                    ])
+                })
+                .collect(),
+        )),
+        _ => print_out(
+            &buckets
+                .iter()
+                .map(|b| format!("{} {}\n", listing_date(&b.created), b.name))
+                .collect::<String>(),
+        ),
+    }
+}
+
+fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &str) -> Result<()> {
+    if ctx.globals.output == Output::Json {
+        let page = s3.list_objects(bucket, prefix, (!ls.recursive).then_some("/"))?;
+        return json_out(&Value::object([
+            (
+                "Contents",
+                Value::Array(
+                    page.objects
+                        .iter()
+                        .map(|o| {
+                            Value::object([
+                                ("Key", Value::string(o.key.clone())),
+                                ("Size", Value::Number(o.size.to_string())),
+                                ("LastModified", Value::string(o.last_modified.clone())),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+            (
+                "CommonPrefixes",
+                Value::Array(page.prefixes.iter().map(|p| Value::string(p.clone())).collect()),
+            ),
+        ]));
+    }
+    // As `aws s3 ls`: names relative to the prefix's last '/', unless recursive.
+    let cut = if ls.recursive {
+        0
+    } else {
+        prefix.rfind('/').map_or(0, |i| i + 1)
+    };
+    let size = |n: u64| if ls.human { human_size(n) } else { n.to_string() };
+    let (mut count, mut total) = (0u64, 0u64);
+    for page in s3.pages(bucket, prefix, (!ls.recursive).then_some("/")) {
+        let page = page?;
+        let mut out = String::new();
+        for p in &page.prefixes {
+            out.push_str(&format!("{:>30} {}\n", "PRE", &p[cut.min(p.len())..]));
+        }
+        for o in &page.objects {
+            count += 1;
+            total += o.size;
+            let name = &o.key[cut.min(o.key.len())..];
+            out.push_str(&format!(
+                "{} {:>10} {name}\n",
+                listing_date(&o.last_modified),
+                size(o.size)
+            ));
+        }
+        print_out(&out)?;
+    }
+    if ls.summarize {
+        print_out(&format!(
+            "\n{:>15}{count}\n{:>15}{}\n",
+            "Total Objects: ",
+            "Total Size: ",
+            size(total)
+        ))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listing_dates_as_aws_s3_ls_prints_them() {
+        assert_eq!(listing_date("2026-11-26T18:10:14.000Z"), "2026-11-26 18:10:14");
+        assert_eq!(listing_date("x"), "x");
+    }
+
+    #[test]
+    fn human_sizes_as_the_aws_cli() {
+        assert_eq!(human_size(1), "1 Byte");
+        assert_eq!(human_size(10), "10 Bytes");
+        assert_eq!(human_size(1024), "1.0 KiB");
+        assert_eq!(human_size(1536), "1.5 KiB");
+        assert_eq!(human_size(1 << 20), "1.0 MiB");
+        assert_eq!(human_size((1 << 20) - 1), "1.0 MiB");
+        assert_eq!(human_size(20 << 20), "20.0 MiB");
+        assert_eq!(human_size(1_048_063), "1023.5 KiB");
+        assert_eq!(human_size(1_048_064), "1.0 MiB");
+    }
+}

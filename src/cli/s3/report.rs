@@ -1,0 +1,145 @@
+//! The lines of transfers as the AWS CLI prints them (`upload: ./a.txt to s3://b/a.txt`, `(dryrun) delete:
+//! s3://b/x`, `download failed: ...`), local paths relative to the current folder as `aws s3` shows them,
+//! and the exit code: 1 when a transfer failed, 2 when something was skipped.
+
+use crate::cli::s3::flags::Say;
+use crate::cli::terminal::print_out;
+use crate::s3::sync::run::{Event, Job, Op, Place};
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `path` made absolute against `cwd`, `.` and `..` resolved as text (as Python's `os.path.abspath`).
+fn absolute(path: &Path, cwd: &Path) -> PathBuf {
+    let joined = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        cwd.join(path)
+    };
+    let mut out = PathBuf::from("/");
+    for c in joined.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::Normal(n) => out.push(n),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A local path as `aws s3` prints it: its folder relative to `cwd`, then its name (`./a.txt`, `dir/a.txt`,
+/// `../x/a.txt`).
+pub fn relative_path(path: &Path, cwd: &Path) -> String {
+    let abs = absolute(path, cwd);
+    let cwd = absolute(cwd, Path::new("/"));
+    let (dir, name) = (abs.parent().unwrap_or(Path::new("/")), abs.file_name());
+    let d: Vec<_> = dir.components().collect();
+    let c: Vec<_> = cwd.components().collect();
+    let common = d.iter().zip(&c).take_while(|(a, b)| a == b).count();
+    let mut rel: Vec<String> = std::iter::repeat_n("..".to_owned(), c.len() - common).collect();
+    rel.extend(
+        d[common..]
+            .iter()
+            .map(|p| p.as_os_str().to_string_lossy().into_owned()),
+    );
+    let dir = if rel.is_empty() {
+        ".".to_owned()
+    } else {
+        rel.join("/")
+    };
+    match name {
+        Some(n) => format!("{dir}/{}", n.to_string_lossy()),
+        None => dir,
+    }
+}
+
+/// Prints what a run does and counts what it skipped.
+#[derive(Debug)]
+pub struct Reporter {
+    say: Say,
+    dryrun: bool,
+    cwd: PathBuf,
+    skipped: AtomicUsize,
+}
+
+impl Reporter {
+    /// A reporter printing as `say` says, for a dry run or not.
+    pub fn new(say: Say, dryrun: bool) -> Self {
+        Reporter {
+            say,
+            dryrun,
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
+            skipped: AtomicUsize::new(0),
+        }
+    }
+
+    /// A place as printed.
+    pub fn place(&self, p: &Place) -> String {
+        match p {
+            Place::Local(path) => relative_path(path, &self.cwd),
+            Place::S3 { bucket, key } => format!("s3://{bucket}/{key}"),
+        }
+    }
+
+    fn what(&self, job: &Job) -> String {
+        match job.op {
+            Op::Delete => self.place(&job.src),
+            _ => format!("{} to {}", self.place(&job.src), self.place(&job.dst)),
+        }
+    }
+
+    /// Prints one event of a run.
+    pub fn event(&self, e: Event<'_>) {
+        match e {
+            Event::Done(job) if self.say.lines() => {
+                let dry = if self.dryrun { "(dryrun) " } else { "" };
+                let _ = print_out(&format!("{dry}{}: {}\n", job.op.word(), self.what(job)));
+            }
+            Event::Done(_) => {}
+            Event::Failed(job, err) => {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "{} failed: {}: {err}",
+                    job.op.word(),
+                    self.what(job)
+                );
+            }
+        }
+    }
+
+    /// Says that `what` was skipped, and why; the run then exits 2.
+    pub fn skip(&self, what: &str, why: &str) {
+        self.skipped.fetch_add(1, Ordering::Relaxed);
+        if self.say.warnings() {
+            let _ = writeln!(std::io::stderr(), "warning: skipping {what}: {why}");
+        }
+    }
+
+    /// The exit code of the run: 1 if anything failed, else 2 if anything was skipped, else 0.
+    pub fn exit_code(&self, failed: usize) -> u8 {
+        if failed > 0 {
+            1
+        } else if self.skipped.load(Ordering::Relaxed) > 0 {
+            2
+        } else {
+            0
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_as_aws_s3_prints_them() {
+        let cwd = Path::new("/home/u/work");
+        assert_eq!(relative_path(Path::new("a.txt"), cwd), "./a.txt");
+        assert_eq!(relative_path(Path::new("./d/a.txt"), cwd), "d/a.txt");
+        assert_eq!(relative_path(Path::new("/home/u/x/a"), cwd), "../x/a");
+        assert_eq!(relative_path(Path::new("d/../b"), cwd), "./b");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/")), "./a");
+    }
+}

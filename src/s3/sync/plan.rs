@@ -1,0 +1,238 @@
+//! Planning a sync, pure: the source's and the destination's entries, each in key order, in; what to copy and
+//! what to delete out, one decision per key, by the AWS CLI's rules (awscli/customizations/s3/syncstrategy):
+//!
+//! - only at the source: copied;
+//! - at both: copied when the sizes differ, or when the times say so: for an upload or an S3 copy when the
+//!   source is newer than the destination, for a download when the local file is newer than the object
+//!   (downloads give files the object's time, so equal means done); `--size-only` looks at sizes alone,
+//!   `--exact-timestamps` makes a download of a same-sized object copy whenever the times differ;
+//! - only at the destination: deleted with `--delete`.
+//!
+//! Memory: one entry of each side at a time; the listings themselves stream.
+
+use std::cmp::Ordering;
+use std::iter::Peekable;
+use std::time::SystemTime;
+
+/// A file or an object: its key under the root (`/`-separated), size and time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Entry {
+    /// The path under the root, `/`-separated (the part of the key after the prefix).
+    pub key: String,
+    /// Its size in bytes.
+    pub size: u64,
+    /// Its modification time (a file's) or `LastModified` (an object's).
+    pub time: SystemTime,
+}
+
+/// Which way a sync goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// Local to S3.
+    Upload,
+    /// S3 to local.
+    Download,
+    /// S3 to S3.
+    Copy,
+}
+
+/// The rules of a sync.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Rules {
+    /// `--size-only`.
+    pub size_only: bool,
+    /// `--exact-timestamps` (downloads).
+    pub exact_timestamps: bool,
+    /// `--delete`.
+    pub delete: bool,
+}
+
+/// What to do about one key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Copy the source entry to the destination.
+    Copy(Entry),
+    /// Delete the destination entry.
+    Delete(Entry),
+}
+
+/// Whether the entry at both sides is to be copied.
+fn differs(direction: Direction, rules: &Rules, src: &Entry, dst: &Entry) -> bool {
+    if src.size != dst.size {
+        return true;
+    }
+    if rules.size_only {
+        return false;
+    }
+    match direction {
+        Direction::Upload | Direction::Copy => dst.time < src.time,
+        Direction::Download if rules.exact_timestamps => dst.time != src.time,
+        Direction::Download => dst.time > src.time,
+    }
+}
+
+/// The decision for one key, present at the source, the destination, or both.
+pub fn decide(direction: Direction, rules: &Rules, src: Option<&Entry>, dst: Option<&Entry>) -> Option<Step> {
+    match (src, dst) {
+        (Some(s), None) => Some(Step::Copy(s.clone())),
+        (Some(s), Some(d)) => differs(direction, rules, s, d).then(|| Step::Copy(s.clone())),
+        (None, Some(d)) if rules.delete => Some(Step::Delete(d.clone())),
+        _ => None,
+    }
+}
+
+/// Two key-ordered streams joined by key: each key once, with the entry of each side that has it. A stream
+/// that goes out of order is an error (the join would miss keys).
+pub struct Join<A: Iterator, B: Iterator> {
+    src: Peekable<A>,
+    dst: Peekable<B>,
+    last: Option<String>,
+}
+
+impl<A: Iterator, B: Iterator> std::fmt::Debug for Join<A, B> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Join")
+            .field("last", &self.last)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Joins `src` and `dst`, each of `Result<Entry, E>` in key order.
+pub fn join<E, A, B>(src: A, dst: B) -> Join<A, B>
+where
+    A: Iterator<Item = Result<Entry, E>>,
+    B: Iterator<Item = Result<Entry, E>>,
+{
+    Join {
+        src: src.peekable(),
+        dst: dst.peekable(),
+        last: None,
+    }
+}
+
+/// A pair of the join: the entries of one key.
+pub type Pair = (Option<Entry>, Option<Entry>);
+
+impl<E, A, B> Iterator for Join<A, B>
+where
+    A: Iterator<Item = Result<Entry, E>>,
+    B: Iterator<Item = Result<Entry, E>>,
+{
+    type Item = Result<Pair, E>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // Errors first, as they come.
+        if matches!(self.src.peek(), Some(Err(_))) {
+            return self.src.next().map(|r| r.map(|_| (None, None)));
+        }
+        if matches!(self.dst.peek(), Some(Err(_))) {
+            return self.dst.next().map(|r| r.map(|_| (None, None)));
+        }
+        let order = match (self.src.peek(), self.dst.peek()) {
+            (None, None) => return None,
+            (Some(Ok(_)), None) => Ordering::Less,
+            (None, Some(Ok(_))) => Ordering::Greater,
+            (Some(Ok(s)), Some(Ok(d))) => s.key.as_bytes().cmp(d.key.as_bytes()),
+            // Errors were taken above.
+            _ => return None,
+        };
+        let pair = match order {
+            Ordering::Less => (self.src.next().and_then(Result::ok), None),
+            Ordering::Greater => (None, self.dst.next().and_then(Result::ok)),
+            Ordering::Equal => (
+                self.src.next().and_then(Result::ok),
+                self.dst.next().and_then(Result::ok),
+            ),
+        };
+        let key = pair.0.as_ref().or(pair.1.as_ref()).map(|e| e.key.clone());
+        debug_assert!(key.as_deref() > self.last.as_deref(), "listings are in key order");
+        self.last = key;
+        Some(Ok(pair))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn e(key: &str, size: u64, secs: u64) -> Entry {
+        Entry {
+            key: key.into(),
+            size,
+            time: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+        }
+    }
+
+    #[test]
+    fn the_aws_cli_rules() {
+        let r = Rules::default();
+        let up = Direction::Upload;
+        let down = Direction::Download;
+        let copy = |s: Option<Step>| matches!(s, Some(Step::Copy(_)));
+        assert!(copy(decide(up, &r, Some(&e("a", 1, 10)), None)));
+        assert!(copy(decide(up, &r, Some(&e("a", 1, 10)), Some(&e("a", 2, 10)))));
+        assert!(
+            copy(decide(up, &r, Some(&e("a", 1, 11)), Some(&e("a", 1, 10)))),
+            "source newer"
+        );
+        assert_eq!(
+            decide(up, &r, Some(&e("a", 1, 10)), Some(&e("a", 1, 11))),
+            None,
+            "source older"
+        );
+        assert_eq!(decide(up, &r, Some(&e("a", 1, 10)), Some(&e("a", 1, 10))), None);
+        assert_eq!(
+            decide(down, &r, Some(&e("a", 1, 11)), Some(&e("a", 1, 10))),
+            None,
+            "object newer"
+        );
+        assert!(
+            copy(decide(down, &r, Some(&e("a", 1, 10)), Some(&e("a", 1, 11)))),
+            "local newer"
+        );
+        let exact = Rules {
+            exact_timestamps: true,
+            ..r
+        };
+        assert!(copy(decide(
+            down,
+            &exact,
+            Some(&e("a", 1, 11)),
+            Some(&e("a", 1, 10))
+        )));
+        let size_only = Rules { size_only: true, ..r };
+        assert_eq!(
+            decide(up, &size_only, Some(&e("a", 1, 99)), Some(&e("a", 1, 10))),
+            None
+        );
+        assert_eq!(decide(up, &r, None, Some(&e("a", 1, 10))), None);
+        let delete = Rules { delete: true, ..r };
+        assert!(matches!(
+            decide(up, &delete, None, Some(&e("a", 1, 10))),
+            Some(Step::Delete(_))
+        ));
+    }
+
+    #[test]
+    fn the_join_pairs_keys_in_byte_order() {
+        let src: Vec<Result<Entry, ()>> = vec![Ok(e("a", 1, 1)), Ok(e("a-b", 1, 1)), Ok(e("a/c", 1, 1))];
+        let dst: Vec<Result<Entry, ()>> = vec![Ok(e("a-b", 2, 1)), Ok(e("z", 1, 1))];
+        let keys: Vec<(Option<String>, Option<String>)> = join(src.into_iter(), dst.into_iter())
+            .map(|p| p.expect("no error"))
+            .map(|(s, d)| (s.map(|e| e.key), d.map(|e| e.key)))
+            .collect();
+        assert_eq!(
+            keys,
+            vec![
+                (Some("a".into()), None),
+                (Some("a-b".into()), Some("a-b".into())),
+                (Some("a/c".into()), None),
+                (None, Some("z".into())),
+            ]
+        );
+        let bad: Vec<Result<Entry, &str>> = vec![Err("listing failed")];
+        let mut j = join(bad.into_iter(), std::iter::empty());
+        assert_eq!(j.next(), Some(Err("listing failed")));
+    }
+}

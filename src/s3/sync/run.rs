@@ -1,0 +1,295 @@
+//! Running planned transfers: jobs (upload, download, copy, move, delete) done by a pool of workers as the
+//! plan streams in, each reported as it ends; deletes are gathered and done at the end (objects 1,000 a
+//! call), once every transfer succeeded and the listings completed. With a dry run, each job is only reported.
+//!
+//! The pool's workers, and the parts of the large files they send, share the client's places for requests
+//! in flight, so `--max-concurrency` bounds the run as a whole.
+
+use crate::error::{Error, Result};
+use crate::s3::client::S3;
+use crate::s3::ops::options::ObjectOptions;
+use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::content_type;
+use crate::s3::transfer::download::download_to_file;
+use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// One side of a transfer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Place {
+    /// A local file.
+    Local(PathBuf),
+    /// An object.
+    S3 {
+        /// Its bucket.
+        bucket: String,
+        /// Its key.
+        key: String,
+    },
+}
+
+/// What a job does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// Local file to object.
+    Upload,
+    /// Object to local file.
+    Download,
+    /// Object to object, on the server.
+    Copy,
+    /// Any of those, then the source deleted.
+    Move,
+    /// The destination deleted (`sync --delete`, `rm`).
+    Delete,
+}
+
+impl Op {
+    /// The word the AWS CLI prints for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Op::Upload => "upload",
+            Op::Download => "download",
+            Op::Copy => "copy",
+            Op::Move => "move",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+/// One thing to do. For a delete, `src` is what is deleted and `dst` is the same place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    /// What.
+    pub op: Op,
+    /// From.
+    pub src: Place,
+    /// To.
+    pub dst: Place,
+    /// The source's size, when known.
+    pub size: Option<u64>,
+}
+
+/// What a run says as it goes.
+#[derive(Debug)]
+pub enum Event<'e> {
+    /// A job was done (or, in a dry run, would be).
+    Done(&'e Job),
+    /// A job failed.
+    Failed(&'e Job, &'e Error),
+}
+
+/// How a run ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Jobs done.
+    pub done: usize,
+    /// Jobs that failed.
+    pub failed: usize,
+}
+
+/// Jobs done and failed so far.
+#[derive(Debug, Default)]
+struct Tally {
+    done: AtomicUsize,
+    failed: AtomicUsize,
+}
+
+impl Tally {
+    fn outcome(&self) -> Outcome {
+        Outcome {
+            done: self.done.load(Ordering::Relaxed),
+            failed: self.failed.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// What a run needs: the client, how objects are written, how transfers go, and who hears of each job.
+pub struct Runner<'r, 'a> {
+    /// The client.
+    pub s3: &'r S3<'a>,
+    /// What uploads and copies set on objects (a missing content type is guessed per file).
+    pub opts: &'r ObjectOptions,
+    /// Thresholds, part sizes, workers.
+    pub cfg: &'r TransferConfig,
+    /// Only report.
+    pub dryrun: bool,
+    /// Hears of each job as it ends.
+    pub report: &'r (dyn Fn(Event<'_>) + Sync),
+}
+
+impl std::fmt::Debug for Runner<'_, '_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runner")
+            .field("dryrun", &self.dryrun)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Runner<'_, '_> {
+    fn transfer(&self, job: &Job) -> Result<()> {
+        let none = |_| {};
+        match (&job.src, &job.dst) {
+            (Place::Local(path), Place::S3 { bucket, key }) => {
+                let mut opts = self.opts.clone();
+                if opts.content_type.is_none() {
+                    opts.content_type = Some(content_type::guess(path).to_owned());
+                }
+                self.s3.upload(path, (bucket, key), &opts, self.cfg, &none)
+            }
+            (Place::S3 { bucket, key }, Place::Local(path)) => {
+                download_to_file(self.s3, bucket, key, path, &none).map(|_| ())
+            }
+            (Place::S3 { bucket, key }, Place::S3 { bucket: b2, key: k2 }) => {
+                self.s3
+                    .copy((bucket, key), (b2, k2), self.opts, self.cfg, job.size)
+            }
+            (Place::Local(_), Place::Local(_)) => Err(Error::usage("one of the two must be an s3:// URL")),
+        }
+    }
+
+    fn remove(&self, place: &Place) -> Result<()> {
+        match place {
+            Place::Local(path) => std::fs::remove_file(path).map_err(|e| {
+                Error::io(
+                    crate::error::ErrorKind::Transfer,
+                    format_args!("cannot delete {}", path.display()),
+                    e,
+                )
+            }),
+            Place::S3 { bucket, key } => self.s3.delete_key(bucket, key),
+        }
+    }
+
+    /// One job (deletes are gathered and done at the end).
+    fn one(&self, job: &Job) -> Result<()> {
+        match job.op {
+            Op::Move => {
+                self.transfer(job)?;
+                // The source goes only once its copy is there.
+                self.remove(&job.src)
+            }
+            Op::Delete => self.remove(&job.src),
+            _ => self.transfer(job),
+        }
+    }
+
+    /// Counts a job's result and reports it.
+    fn finish(&self, tally: &Tally, job: &Job, r: Result<()>) {
+        match r {
+            Ok(()) => {
+                tally.done.fetch_add(1, Ordering::Relaxed);
+                (self.report)(Event::Done(job));
+            }
+            Err(e) => {
+                tally.failed.fetch_add(1, Ordering::Relaxed);
+                (self.report)(Event::Failed(job, &e));
+            }
+        }
+    }
+
+    /// Runs `jobs` as they come; deletes are done at the end (objects 1,000 a call), and not at all if a
+    /// transfer failed or `allow_deletes` then says no (a listing failed).
+    pub fn run(&self, jobs: impl Iterator<Item = Job>, allow_deletes: &dyn Fn() -> bool) -> Outcome {
+        let tally = Tally::default();
+        let mut deletes: Vec<Job> = Vec::new();
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(self.cfg.max_concurrency);
+        let rx = Mutex::new(rx);
+        std::thread::scope(|scope| {
+            for _ in 0..self.cfg.max_concurrency.clamp(1, 64) {
+                scope.spawn(|| {
+                    loop {
+                        let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
+                        let Ok(job) = next else { return };
+                        if self.s3.stopped() {
+                            continue;
+                        }
+                        self.finish(&tally, &job, self.one(&job));
+                    }
+                });
+            }
+            for job in jobs {
+                if self.s3.stopped() {
+                    break;
+                }
+                if self.dryrun {
+                    self.finish(&tally, &job, Ok(()));
+                } else if job.op == Op::Delete {
+                    // Deletes wait until everything else is done, and the listings are complete.
+                    deletes.push(job);
+                } else if tx.send(job).is_err() {
+                    break;
+                }
+            }
+            drop(tx);
+        });
+        if !deletes.is_empty()
+            && tally.failed.load(Ordering::Relaxed) == 0
+            && allow_deletes()
+            && !self.s3.stopped()
+        {
+            self.delete_all(&tally, deletes);
+        }
+        tally.outcome()
+    }
+
+    /// Deletes `jobs` now, objects 1,000 a call: for `rm`, which need not wait for a complete listing, and so
+    /// holds one batch at a time however many keys there are. A dry run only reports them.
+    pub fn delete_now(&self, jobs: Vec<Job>) -> Outcome {
+        let tally = Tally::default();
+        if self.dryrun {
+            jobs.iter().for_each(|j| self.finish(&tally, j, Ok(())));
+        } else if !self.s3.stopped() {
+            self.delete_all(&tally, jobs);
+        }
+        tally.outcome()
+    }
+
+    fn delete_all(&self, tally: &Tally, jobs: Vec<Job>) {
+        let (objects, files): (Vec<Job>, Vec<Job>) =
+            jobs.into_iter().partition(|j| matches!(j.src, Place::S3 { .. }));
+        for job in &files {
+            self.finish(tally, job, self.remove(&job.src));
+        }
+        self.delete_batched(&objects, &|job, r| self.finish(tally, job, r));
+    }
+
+    /// Deletes objects 1,000 a call per bucket, reporting each key.
+    fn delete_batched(&self, jobs: &[Job], finish: &dyn Fn(&Job, Result<()>)) {
+        let mut by_bucket: Vec<(&str, Vec<&Job>)> = Vec::new();
+        for job in jobs {
+            if let Place::S3 { bucket, .. } = &job.src {
+                match by_bucket.iter_mut().find(|(b, _)| b == bucket) {
+                    Some((_, list)) => list.push(job),
+                    None => by_bucket.push((bucket, vec![job])),
+                }
+            }
+        }
+        for (bucket, list) in by_bucket {
+            let keys: Vec<String> = list
+                .iter()
+                .filter_map(|j| match &j.src {
+                    Place::S3 { key, .. } => Some(key.clone()),
+                    Place::Local(_) => None,
+                })
+                .collect();
+            match self.s3.delete_keys(bucket, &keys) {
+                Ok(failures) => {
+                    for (job, key) in list.iter().zip(&keys) {
+                        match failures.iter().find(|f| &f.key == key) {
+                            None => finish(job, Ok(())),
+                            Some(f) => finish(
+                                job,
+                                Err(Error::transfer(format!(
+                                    "DeleteObjects: {} ({})",
+                                    f.message, f.code
+                                ))),
+                            ),
+                        }
+                    }
+                }
+                Err(e) => list.iter().for_each(|job| finish(job, Err(e.clone()))),
+            }
+        }
+    }
+}
