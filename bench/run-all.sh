@@ -15,6 +15,9 @@ out=$(mktemp)
   echo "## Uploads"
   bench/run-upload.sh
   echo
+  echo "## Many small files"
+  bench/run-many.sh
+  echo
   echo "## Signing and hashing"
   bench/run-sign.sh
   echo

@@ -15,5 +15,10 @@ fuzz_target!(|data: &[u8]| {
         let _ = awl::s3::ops::list_buckets::parse(data);
         let _ = awl::sts::parse_assume_role(data);
         let _ = awl::sts::parse_caller_identity(data);
+        let _ = awl::s3::ops::delete::parse_objects(data);
+        let _ = awl::s3::ops::list_uploads::parse(data);
+        let _ = awl::s3::ops::multipart::parse_create(data);
+        let _ = awl::s3::ops::multipart::parse_part_copy(data);
+        let _ = awl::s3::ops::multipart::answered_error(data);
     }
 });
