@@ -88,7 +88,7 @@ fn sync_killed_at_ten_seeded_moments_converges_when_run_again() {
     let work = tree.parent().expect("parent").to_owned();
     let src = tree.file_name().expect("name").to_string_lossy().into_owned();
     const SEED: u64 = 0x5eed_2026_1201;
-    let mut left_by_kills = 0;
+    let mut left_by_kills = Vec::new();
     for (round, k) in moments(SEED, 10, 1, 290).into_iter().enumerate() {
         let dst = format!("s3://{b}/r{round}/");
         let proxy = Proxy::start(m.addr);
@@ -128,9 +128,10 @@ fn sync_killed_at_ten_seeded_moments_converges_when_run_again() {
             want,
             "round {round} (k={k})"
         );
-        left_by_kills = uploads_in_progress(&home, m, &b);
+        left_by_kills.push(uploads_in_progress(&home, m, &b));
     }
     // SIGKILL gives no chance to abort a multipart upload; rb --force clears what is left, with the bucket.
+    eprintln!("uploads in progress after each kill and rerun: {left_by_kills:?}");
     let out = done(
         "rb --force",
         &awl_at(
@@ -142,7 +143,7 @@ fn sync_killed_at_ten_seeded_moments_converges_when_run_again() {
     );
     assert!(
         out.ends_with(&format!("remove_bucket: {b}\n")),
-        "{left_by_kills} uploads were left: {out}"
+        "{left_by_kills:?} uploads were left: {out}"
     );
 }
 
