@@ -256,7 +256,8 @@ impl<'s> S3<'s> {
     }
 
     /// Uploads what `reader` gives until its end (stdin): one PutObject if it ends below the multipart
-    /// threshold, otherwise a multipart upload of parts read into memory, `cfg.max_concurrency` in flight.
+    /// threshold, otherwise a multipart upload of parts read into memory, `cfg.max_concurrency` in flight while
+    /// `room_for` them.
     /// Returns the bytes stored.
     pub fn upload_stream(
         &self,
@@ -305,8 +306,16 @@ fn read_part(reader: &mut dyn Read, size: u64) -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Whether a stream part of `next` bytes may be read while `held` bytes of parts are read or in flight:
+/// always when none are, otherwise while the total stays within `budget` (the parts in flight at the
+/// configured size) or two parts of this size. So memory stays at the budget while parts are small, and at
+/// two parts (one read while one is sent) once the parts have grown past half of it.
+fn room_for(held: u64, next: u64, budget: u64) -> bool {
+    held == 0 || held + next <= budget.max(2 * next)
+}
+
 /// Sends the stream's parts: one thread reads them in turn, `cfg.max_concurrency` send them; a part is read
-/// only when a sender is free, so memory is the parts in flight and the one being read.
+/// only when a sender is free and `room_for` it, so memory is the parts in flight and the one being read.
 fn stream_parts(
     mp: &Multipart<'_, '_>,
     reader: &mut dyn Read,
@@ -314,8 +323,18 @@ fn stream_parts(
     cfg: &TransferConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<(Vec<PartDone>, u64)> {
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(u64, Arc<Vec<u8>>)>(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(u64, Arc<Vec<u8>>, u64)>(0);
     let rx = Mutex::new(rx);
+    let senders = cfg.max_concurrency.clamp(1, 64);
+    // The bytes of parts being read or sent, against the budget of `senders + 1` parts of the first size.
+    let budget = (senders as u64 + 1) * (first.len() as u64).max(stream_part_size(1, cfg.part_size));
+    let held = Mutex::new(first.len() as u64);
+    let released = std::sync::Condvar::new();
+    let release = |n: u64| {
+        let mut h = held.lock().unwrap_or_else(|p| p.into_inner());
+        *h = h.saturating_sub(n);
+        released.notify_all();
+    };
     let failed: Mutex<Option<Error>> = Mutex::new(None);
     let parts: Mutex<Vec<PartDone>> = Mutex::new(Vec::new());
     let done_bytes = AtomicU64::new(0);
@@ -325,33 +344,39 @@ fn stream_parts(
         failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
     };
     std::thread::scope(|scope| {
-        for _ in 0..cfg.max_concurrency.clamp(1, 64) {
+        for _ in 0..senders {
             scope.spawn(|| {
                 loop {
                     let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                    let Ok((number, data)) = next else { return };
-                    if stop.load(Ordering::Relaxed) {
-                        continue;
-                    }
-                    let digest: [u8; 32] = Sha256::digest(data.as_slice()).into();
-                    let len = data.len() as u64;
-                    match mp.send_part(number, Body::Bytes(data), &digest) {
-                        Ok(p) => {
-                            parts.lock().unwrap_or_else(|p| p.into_inner()).push(p);
-                            progress(done_bytes.fetch_add(len, Ordering::Relaxed) + len);
+                    let Ok((number, data, reserved)) = next else {
+                        return;
+                    };
+                    if !stop.load(Ordering::Relaxed) {
+                        let digest: [u8; 32] = Sha256::digest(data.as_slice()).into();
+                        let len = data.len() as u64;
+                        match mp.send_part(number, Body::Bytes(data), &digest) {
+                            Ok(p) => {
+                                parts.lock().unwrap_or_else(|p| p.into_inner()).push(p);
+                                progress(done_bytes.fetch_add(len, Ordering::Relaxed) + len);
+                            }
+                            Err(e) => fail(e),
                         }
-                        Err(e) => fail(e),
                     }
+                    release(reserved);
                 }
             });
         }
         // The reader: this thread, the parts in order.
+        let mut reserved = first.len() as u64;
         let mut part: Vec<u8> = first;
         let mut number = 1;
         let mut total = 0u64;
         loop {
             total += part.len() as u64;
-            if stop.load(Ordering::Relaxed) || mp.s3.stopped() || tx.send((number, Arc::new(part))).is_err() {
+            if stop.load(Ordering::Relaxed)
+                || mp.s3.stopped()
+                || tx.send((number, Arc::new(part), reserved)).is_err()
+            {
                 break;
             }
             if number == MAX_PARTS {
@@ -365,7 +390,18 @@ fn stream_parts(
                 break;
             }
             number += 1;
-            match read_part(reader, stream_part_size(number, cfg.part_size)) {
+            reserved = stream_part_size(number, cfg.part_size);
+            let mut h = held.lock().unwrap_or_else(|p| p.into_inner());
+            // Senders release what they hold whether they sent, failed or were stopped, so this wait ends.
+            while !room_for(*h, reserved, budget) {
+                h = released.wait(h).unwrap_or_else(|p| p.into_inner());
+            }
+            *h += reserved;
+            drop(h);
+            if stop.load(Ordering::Relaxed) || mp.s3.stopped() {
+                break;
+            }
+            match read_part(reader, reserved) {
                 Ok(p) if p.is_empty() => break,
                 Ok(p) => part = p,
                 Err(e) => {
@@ -392,6 +428,21 @@ fn stream_parts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stream_memory_stays_at_the_budget_then_at_two_parts() {
+        const M: u64 = 1 << 20;
+        let budget = 5 * 8 * M;
+        // 8 MiB parts: five at once (four sent, one read), as many as the senders allow.
+        assert!(room_for(4 * 8 * M, 8 * M, budget));
+        assert!(!room_for(5 * 8 * M, 8 * M, budget));
+        // 16 MiB parts: two at once; 32 MiB and more: one sent while the next is read.
+        assert!(room_for(16 * M, 16 * M, budget) && !room_for(32 * M, 16 * M, budget));
+        assert!(room_for(64 * M, 64 * M, budget) && !room_for(128 * M, 64 * M, budget));
+        // A part larger than the budget is read once nothing else is held.
+        assert!(room_for(0, 4096 * M, budget));
+        assert!(!room_for(4096 * M + 1, 4096 * M, budget));
+    }
 
     #[test]
     fn stream_parts_grow_so_that_ten_thousand_reach_five_tebibytes() {
