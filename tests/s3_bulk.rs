@@ -418,6 +418,57 @@ fn moves_delete_each_source_only_once_its_copy_is_there() {
     );
 }
 
+#[test]
+fn a_move_onto_itself_or_under_its_source_is_refused_and_loses_nothing() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let b = new_bucket(&home, m, "self");
+    let dir = temp_dir("self");
+    data_file(&dir, "big", 6 << 20);
+    let key = format!("s3://{b}/p/big");
+    done("upload", &awl_at(&home, &m.url, &dir, &["s3", "cp", "big", &key]));
+    // Above the threshold the copy onto itself would succeed (UploadPartCopy), and the delete would follow.
+    let low = ["--multipart-threshold", "5MiB", "--multipart-chunksize", "5MiB"];
+    for args in [
+        vec!["s3", "mv", key.as_str(), key.as_str()],
+        vec!["s3", "mv", key.as_str(), &format!("s3://{b}/p/")],
+        vec![
+            "s3",
+            "mv",
+            "--recursive",
+            &format!("s3://{b}/p"),
+            &format!("s3://{b}/p/"),
+        ],
+        vec![
+            "s3",
+            "mv",
+            "--recursive",
+            &format!("s3://{b}/p"),
+            &format!("s3://{b}/p/sub/"),
+        ],
+        vec![
+            "s3",
+            "cp",
+            "--recursive",
+            &format!("s3://{b}"),
+            &format!("s3://{b}/copy/"),
+        ],
+        vec!["s3", "sync", &format!("s3://{b}/p"), &format!("s3://{b}/p/sub")],
+    ] {
+        let args: Vec<&str> = args.iter().copied().chain(low).collect();
+        let out = awl_at(&home, &m.url, &dir, &args);
+        assert_eq!(out.status.code(), Some(252), "{args:?}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("is both the source and the destination") || err.contains("would be copied again"),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty());
+        let there = objects(&home, m, &b, "");
+        assert_eq!(there.keys().collect::<Vec<_>>(), ["p/big"], "{args:?}");
+    }
+}
+
 /// Peak resident memory of a finished `/usr/bin/time -v` run, from its report.
 fn peak_rss_kib(report: &str) -> u64 {
     report

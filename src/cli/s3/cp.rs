@@ -188,6 +188,13 @@ fn exists(s3: &S3<'_>, place: &Place) -> Result<bool> {
 /// One file or object.
 fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     let (src, dst) = places(cp)?;
+    if src == dst {
+        // A move onto itself would copy, then delete the only copy.
+        return Err(Error::usage(format!(
+            "{} is both the source and the destination",
+            cp.src
+        )));
+    }
     let job = Job {
         op: cp.op(&src, &dst),
         src,
@@ -298,6 +305,7 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     if !src.is_s3() && !dst.is_s3() {
         return Err(many::both_local("cp"));
     }
+    many::apart(&src, &dst)?;
     if let Root::Local(dir) = &src
         && !dir.is_dir()
     {
@@ -307,7 +315,6 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     let reporter = Reporter::new(cp.say, cp.dryrun);
     let empty = Filters::default();
     let failed = with_s3(ctx, Some(cp.transfer.max_concurrency), |s3| {
-        let listing_failed = std::sync::atomic::AtomicBool::new(false);
         let src_entries = entries(&src, s3, &cp.filters, cp.follow, &reporter);
         // With --no-overwrite, what the destination has is listed too and left alone.
         let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if cp.no_overwrite {
@@ -320,7 +327,6 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
             let (s, d) = match pair {
                 Ok(p) => p,
                 Err(e) => {
-                    listing_failed.store(true, std::sync::atomic::Ordering::Relaxed);
                     first_error.get_or_insert(e);
                     return None;
                 }

@@ -120,6 +120,33 @@ pub fn entries<'e>(
     }
 }
 
+/// Refuses a destination prefix at or under the source prefix in the same bucket: a move there would delete
+/// what it just copied, and copies made under the source would be listed and copied again.
+pub fn apart(src: &Root, dst: &Root) -> Result<()> {
+    let (
+        Root::S3 {
+            bucket: b1,
+            prefix: p1,
+        },
+        Root::S3 {
+            bucket: b2,
+            prefix: p2,
+        },
+    ) = (src, dst)
+    else {
+        return Ok(());
+    };
+    if b1 != b2 || !p2.starts_with(p1.as_str()) {
+        return Ok(());
+    }
+    let why = if p1 == p2 {
+        format!("s3://{b1}/{p1} is both the source and the destination")
+    } else {
+        format!("s3://{b2}/{p2} is inside s3://{b1}/{p1}: what is copied there would be copied again")
+    };
+    Err(Error::usage(why).with_hint("copy to a prefix outside the source"))
+}
+
 /// The usage error for two local roots.
 pub fn both_local(command: &str) -> Error {
     Error::usage("one of the two must be an s3:// URL").with_hint(format!("see 'awl help s3 {command}'"))
@@ -146,6 +173,14 @@ mod tests {
                 prefix: "p/".into()
             })
         );
+        let r = |u: &str| Root::parse(u).expect("root");
+        assert!(apart(&r("s3://b/p"), &r("s3://b/p/")).is_err(), "the same");
+        assert!(apart(&r("s3://b/p"), &r("s3://b/p/sub")).is_err(), "inside");
+        assert!(apart(&r("s3://b"), &r("s3://b/x")).is_err(), "the whole bucket");
+        assert!(apart(&r("s3://b/p"), &r("s3://b/p2")).is_ok(), "p2/ is beside p/");
+        assert!(apart(&r("s3://b/p/sub"), &r("s3://b/p")).is_ok(), "above");
+        assert!(apart(&r("s3://b/p"), &r("s3://c/p")).is_ok(), "another bucket");
+        assert!(apart(&r("s3://b/p"), &r("local")).is_ok());
         assert_eq!(
             Root::parse("s3://b").ok(),
             Some(Root::S3 {

@@ -75,6 +75,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, cmd: &SyncCommand) -> Result<u8> {
         (true, true) => Direction::Copy,
         (false, false) => return Err(many::both_local("sync")),
     };
+    many::apart(&src, &dst)?;
     let op = match direction {
         Direction::Upload => Op::Upload,
         Direction::Download => Op::Download,
