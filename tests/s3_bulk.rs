@@ -558,6 +558,10 @@ fn the_flags_audited_accounts_require_reach_the_object() {
             "max-age=60",
             "--content-disposition",
             "attachment",
+            "--content-encoding",
+            "gzip",
+            "--content-language",
+            "de",
             "--acl",
             "bucket-owner-full-control",
         ]
@@ -577,10 +581,40 @@ fn the_flags_audited_accounts_require_reach_the_object() {
             (&["ContentType"][..], "text/x-audit"),
             (&["CacheControl"][..], "max-age=60"),
             (&["ContentDisposition"][..], "attachment"),
+            (&["ContentEncoding"][..], "gzip"),
+            (&["ContentLanguage"][..], "de"),
         ] {
             assert_eq!(field(&head, path), Some(want), "{key}: {path:?}");
         }
     }
+    // A copy in parts sets the object's headers itself: each is carried over from the source.
+    let (from, to) = (format!("s3://{b}/large.bin"), format!("s3://{b}/large copy"));
+    let parts = ["--multipart-threshold", "5MiB", "--multipart-chunksize", "5MiB"];
+    let args: Vec<&str> = ["s3", "cp", from.as_str(), to.as_str()]
+        .into_iter()
+        .chain(parts)
+        .collect();
+    done("copy in parts", &awl_at(&home, &m.url, &dir, &args));
+    let head = head_object(&home, m, &b, "large copy");
+    for (path, want) in [
+        (&["Metadata", "team"][..], "ops"),
+        (&["ContentType"][..], "text/x-audit"),
+        (&["CacheControl"][..], "max-age=60"),
+        (&["ContentDisposition"][..], "attachment"),
+        (&["ContentEncoding"][..], "gzip"),
+        (&["ContentLanguage"][..], "de"),
+    ] {
+        assert_eq!(field(&head, path), Some(want), "the copy: {path:?}");
+    }
+}
+
+#[test]
+fn sse_aes256_and_no_overwrite() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let b = new_bucket(&home, m, "aes");
+    let dir = temp_dir("aes");
+    data_file(&dir, "small.csv", 100);
     let out = awl_at(
         &home,
         &m.url,

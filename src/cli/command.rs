@@ -16,7 +16,7 @@ use std::ffi::OsString;
 #[derive(Debug, PartialEq, Eq)]
 pub enum Command {
     /// `awl s3 ...`.
-    S3(s3::S3Command),
+    S3(Box<s3::S3Command>),
     /// `awl sts ...`.
     Sts(sts::StsCommand),
     /// `awl configure` and `awl configure list`.
@@ -51,14 +51,14 @@ fn command(args: &Args) -> Result<Command> {
     use s3::S3Command;
     use sts::StsCommand;
     Ok(match args.words() {
-        ["s3", "ls"] => Command::S3(S3Command::ls(args)?),
-        ["s3", "mb"] => Command::S3(S3Command::mb(args)?),
-        ["s3", "rb"] => Command::S3(S3Command::rb(args)?),
-        ["s3", "cp"] => Command::S3(S3Command::cp(args)?),
-        ["s3", "mv"] => Command::S3(S3Command::mv(args)?),
-        ["s3", "sync"] => Command::S3(S3Command::sync(args)?),
-        ["s3", "rm"] => Command::S3(S3Command::rm(args)?),
-        ["s3", "presign"] => Command::S3(S3Command::presign(args)?),
+        ["s3", "ls"] => Command::S3(Box::new(S3Command::ls(args)?)),
+        ["s3", "mb"] => Command::S3(Box::new(S3Command::mb(args)?)),
+        ["s3", "rb"] => Command::S3(Box::new(S3Command::rb(args)?)),
+        ["s3", "cp"] => Command::S3(Box::new(S3Command::cp(args)?)),
+        ["s3", "mv"] => Command::S3(Box::new(S3Command::mv(args)?)),
+        ["s3", "sync"] => Command::S3(Box::new(S3Command::sync(args)?)),
+        ["s3", "rm"] => Command::S3(Box::new(S3Command::rm(args)?)),
+        ["s3", "presign"] => Command::S3(Box::new(S3Command::presign(args)?)),
         ["sts", "get-caller-identity"] => Command::Sts(StsCommand::get_caller_identity(args)?),
         ["sts", "assume-role"] => Command::Sts(StsCommand::assume_role(args)?),
         ["configure"] => Command::Configure(ConfigureCommand::interactive(args)?),
@@ -134,7 +134,7 @@ mod tests {
             panic!("expected a command");
         };
         assert!(
-            matches!(command, Command::S3(s3::S3Command::Cp(ref cp)) if cp.src == "a.txt" && cp.dst == "s3://b/k")
+            matches!(command, Command::S3(ref c) if matches!(**c, s3::S3Command::Cp(ref cp) if cp.src == "a.txt" && cp.dst == "s3://b/k"))
         );
         assert_eq!(globals.profile.as_deref(), Some("profile2"));
         assert_eq!(globals.region.as_deref(), Some("ap-southeast-2"));

@@ -86,7 +86,7 @@ const OUTPUT: [OptionSpec; 3] = [
 ];
 
 /// The options of uploads and copies: what they set on objects, and how they go.
-const WRITE: [OptionSpec; 11] = [
+const WRITE: [OptionSpec; 13] = [
     valued(
         "--content-type",
         "TYPE",
@@ -98,6 +98,8 @@ const WRITE: [OptionSpec; 11] = [
         "VALUE",
         "the object's Content-Disposition",
     ),
+    valued("--content-encoding", "VALUE", "the object's Content-Encoding"),
+    valued("--content-language", "VALUE", "the object's Content-Language"),
     valued("--sse", "AES256|aws:kms", "server-side encryption"),
     valued("--sse-kms-key-id", "ID", "the KMS key of --sse aws:kms"),
     valued("--storage-class", "CLASS", "STANDARD, STANDARD_IA, GLACIER, ..."),
@@ -143,8 +145,11 @@ const MANY: [OptionSpec; 4] = [
     ),
 ];
 
-const CP_OPTIONS: [OptionSpec; 20] = {
-    let mut all = [flag("", ""); 20];
+/// The options `cp` and `sync` share: output, writing, many files.
+const SHARED: usize = OUTPUT.len() + WRITE.len() + MANY.len();
+
+const CP_OPTIONS: [OptionSpec; SHARED + 2] = {
+    let mut all = [flag("", ""); SHARED + 2];
     let (mut i, mut j) = (0, 0);
     while j < OUTPUT.len() {
         all[i] = OUTPUT[j];
@@ -171,19 +176,19 @@ const CP_OPTIONS: [OptionSpec; 20] = {
     all
 };
 
-const SYNC_OPTIONS: [OptionSpec; 21] = {
-    let mut all = [flag("", ""); 21];
+const SYNC_OPTIONS: [OptionSpec; SHARED + 3] = {
+    let mut all = [flag("", ""); SHARED + 3];
     let mut i = 0;
-    while i < 18 {
+    while i < SHARED {
         all[i] = CP_OPTIONS[i];
         i += 1;
     }
-    all[18] = flag(
+    all[SHARED] = flag(
         "--delete",
         "delete what the source does not have (only after both listings completed)",
     );
-    all[19] = flag("--size-only", "copy when sizes differ only, whatever the times");
-    all[20] = flag(
+    all[SHARED + 1] = flag("--size-only", "copy when sizes differ only, whatever the times");
+    all[SHARED + 2] = flag(
         "--exact-timestamps",
         "downloads: copy a same-sized object unless the times are equal",
     );

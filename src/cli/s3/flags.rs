@@ -148,6 +148,8 @@ pub fn object_options(args: &Args) -> Result<ObjectOptions> {
         content_type: text("--content-type")?,
         cache_control: text("--cache-control")?,
         content_disposition: text("--content-disposition")?,
+        content_encoding: text("--content-encoding")?,
+        content_language: text("--content-language")?,
         sse: match args.value("--sse") {
             None => None,
             Some("AES256") => Some(Sse::Aes256),

@@ -20,6 +20,10 @@ pub struct ObjectOptions {
     pub cache_control: Option<String>,
     /// `Content-Disposition`.
     pub content_disposition: Option<String>,
+    /// `Content-Encoding` (kept from the source by a copy in parts).
+    pub content_encoding: Option<String>,
+    /// `Content-Language` (kept from the source by a copy in parts).
+    pub content_language: Option<String>,
     /// `x-amz-server-side-encryption`.
     pub sse: Option<Sse>,
     /// `x-amz-server-side-encryption-aws-kms-key-id`.
@@ -38,6 +42,8 @@ impl ObjectOptions {
         self.content_type.is_some()
             || self.cache_control.is_some()
             || self.content_disposition.is_some()
+            || self.content_encoding.is_some()
+            || self.content_language.is_some()
             || !self.metadata.is_empty()
     }
 
@@ -52,6 +58,8 @@ impl ObjectOptions {
         put("content-type", &self.content_type);
         put("cache-control", &self.cache_control);
         put("content-disposition", &self.content_disposition);
+        put("content-encoding", &self.content_encoding);
+        put("content-language", &self.content_language);
         put(
             "x-amz-server-side-encryption",
             &self.sse.map(|s| match s {

@@ -27,6 +27,8 @@ fn with_source_metadata(opts: &ObjectOptions, head: &Head) -> ObjectOptions {
         content_type: header("content-type"),
         cache_control: header("cache-control"),
         content_disposition: header("content-disposition"),
+        content_encoding: header("content-encoding"),
+        content_language: header("content-language"),
         metadata: head.metadata.clone(),
         ..opts.clone()
     }
