@@ -117,6 +117,16 @@ impl Reporter {
         }
     }
 
+    /// How many things were skipped so far.
+    pub fn skipped(&self) -> usize {
+        self.skipped.load(Ordering::Relaxed)
+    }
+
+    /// Says that `n` deletions were not done, and why (always shown: the destination keeps what it had).
+    pub fn withheld(&self, n: usize, why: &str) {
+        let _ = writeln!(std::io::stderr(), "warning: {n} deletions not done: {why}");
+    }
+
     /// The exit code of the run: 1 if anything failed, else 2 if anything was skipped, else 0.
     pub fn exit_code(&self, failed: usize) -> u8 {
         if failed > 0 {

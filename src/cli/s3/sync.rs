@@ -142,8 +142,18 @@ pub(crate) fn run(ctx: &Ctx<'_>, cmd: &SyncCommand) -> Result<u8> {
             dryrun: cmd.dryrun,
             report: &|e| reporter.event(e),
         };
-        // Deletes wait for both listings to be complete.
-        let outcome = runner.run(jobs, &|| !listing_failed.load(Ordering::Relaxed));
+        // Deletes wait for both listings to be complete, and for a source read whole: a folder that could
+        // not be read would otherwise look empty, and its copies at the destination would go.
+        let complete = || !listing_failed.load(Ordering::Relaxed) && reporter.skipped() == 0;
+        let outcome = runner.run(jobs, &complete);
+        if outcome.withheld > 0 {
+            let why = if reporter.skipped() > 0 {
+                "something was skipped, so the source may be incomplete"
+            } else {
+                "a listing or a transfer failed"
+            };
+            reporter.withheld(outcome.withheld, why);
+        }
         match first_error {
             Some(e) => Err(e),
             None => Ok(outcome.failed),

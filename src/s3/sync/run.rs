@@ -86,6 +86,8 @@ pub struct Outcome {
     pub done: usize,
     /// Jobs that failed.
     pub failed: usize,
+    /// Deletes not done because a transfer failed or `allow_deletes` said no.
+    pub withheld: usize,
 }
 
 /// Jobs done and failed so far.
@@ -100,6 +102,7 @@ impl Tally {
         Outcome {
             done: self.done.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
+            withheld: 0,
         }
     }
 }
@@ -223,13 +226,16 @@ impl Runner<'_, '_> {
             }
             drop(tx);
         });
-        if !deletes.is_empty()
-            && tally.failed.load(Ordering::Relaxed) == 0
-            && allow_deletes()
-            && !self.s3.stopped()
-        {
-            self.delete_all(&tally, deletes);
+        if self.s3.stopped() || deletes.is_empty() {
+            return tally.outcome();
         }
+        if tally.failed.load(Ordering::Relaxed) > 0 || !allow_deletes() {
+            return Outcome {
+                withheld: deletes.len(),
+                ..tally.outcome()
+            };
+        }
+        self.delete_all(&tally, deletes);
         tally.outcome()
     }
 
