@@ -374,12 +374,13 @@ fn a_library_user_gives_the_session_a_transport_of_its_own() {
     let creds = session
         .credentials(&mut |_| panic!("no MFA here"), std::time::SystemTime::now())
         .expect("static keys");
-    let buckets = session
-        .s3(creds)
-        .expect("s3")
-        .list_buckets()
-        .expect("the retry covers the drop");
+    let s3 = session.s3(creds).expect("s3");
+    let buckets = s3.list_buckets().expect("the retry covers the drop");
     assert!(buckets.iter().any(|b| b.name == bucket), "{buckets:?}");
     // The dropped attempt, then the one that got through: every request went through the given transport.
     assert_eq!(injected.seen.load(Ordering::SeqCst), 2);
+    // An empty key is refused before anything is sent: `DELETE /bucket/` would delete the bucket.
+    let err = s3.delete_key(&bucket, "").expect_err("refused");
+    assert_eq!(err.kind(), awl::ErrorKind::Usage, "{err}");
+    assert_eq!(injected.seen.load(Ordering::SeqCst), 2, "nothing sent");
 }

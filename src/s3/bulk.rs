@@ -21,8 +21,13 @@ impl S3<'_> {
         Ok(failed)
     }
 
-    /// Deletes one object.
+    /// Deletes one object. An empty key is refused: `DELETE /bucket/` is DeleteBucket.
     pub fn delete_key(&self, bucket: &str, key: &str) -> Result<()> {
+        if key.is_empty() {
+            return Err(crate::error::Error::usage(format!(
+                "s3://{bucket}/ names no object to delete"
+            )));
+        }
         self.call(
             &delete::object(bucket, key),
             &format!("DeleteObject s3://{bucket}/{key}"),
