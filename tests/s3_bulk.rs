@@ -527,6 +527,48 @@ fn forty_mib_from_standard_input_lands_whole_in_under_64_mib() {
 }
 
 #[test]
+fn a_stream_with_a_threshold_below_five_mib_still_makes_valid_parts() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let b = new_bucket(&home, m, "stdin-small");
+    let dir = temp_dir("stdin-small");
+    let data = fs::read(data_file(&dir, "seven", 7 << 20)).expect("data");
+    let target = format!("s3://{b}/seven");
+    // A first part of 1 MiB would be refused at CompleteMultipartUpload (EntityTooSmall).
+    let args = [
+        "s3",
+        "cp",
+        "-",
+        &target,
+        "--multipart-threshold",
+        "1MiB",
+        "--multipart-chunksize",
+        "1MiB",
+    ];
+    let mut child = awl_cmd(&home, &m.url, &dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("awl runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&data).map(|()| data));
+    let out = child.wait_with_output().expect("awl exits");
+    let data = writer.join().expect("writer").expect("all written");
+    done("cp - with small parts", &out);
+    let back = awl_cmd(&home, &m.url, &dir)
+        .args(["s3", "cp", &target, "-"])
+        .output()
+        .expect("awl runs");
+    assert!(
+        back.stdout == data,
+        "byte-identical ({} bytes back)",
+        back.stdout.len()
+    );
+}
+
+#[test]
 fn the_flags_audited_accounts_require_reach_the_object() {
     let m = moto();
     let home = home_with_moto_keys(m);

@@ -267,7 +267,9 @@ impl<'s> S3<'s> {
         cfg: &TransferConfig,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<u64> {
-        let first_size = cfg.multipart_threshold.max(1);
+        // The first read decides between one PUT and parts, so it must make a valid part either way: at
+        // least S3's 5 MiB minimum (only a last part may be smaller), at most its 5 GiB maximum.
+        let first_size = cfg.multipart_threshold.clamp(MIN_PART, MAX_PART);
         let first = read_part(reader, first_size)?;
         if (first.len() as u64) < first_size {
             let digest: [u8; 32] = Sha256::digest(&first).into();
