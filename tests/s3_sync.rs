@@ -381,7 +381,12 @@ fn a_failed_listing_or_transfer_deletes_nothing() {
     );
     assert_ne!(out.status.code(), Some(0), "{}", text(&out.stderr));
     assert!(!text(&out.stdout).contains("delete:"), "{}", text(&out.stdout));
-    assert!(objects(&home, m, &b, "").contains_key("a"), "a is still there");
+    let there = objects(&home, m, &b, "");
+    assert!(there.contains_key("a"), "a is still there");
+    assert!(
+        !there.contains_key("c"),
+        "nothing after the failed page was planned"
+    );
 
     // An upload fails: nothing is deleted; the exit code is 1 and the failure has its line.
     let proxy = Proxy::start(m.addr);

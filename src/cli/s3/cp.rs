@@ -323,14 +323,9 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
             Box::new(src_entries.map(|r| r.map(|e| (Some(e), None))))
         };
         let mut first_error = None;
-        let jobs = pairs.filter_map(|pair| {
-            let (s, d) = match pair {
-                Ok(p) => p,
-                Err(e) => {
-                    first_error.get_or_insert(e);
-                    return None;
-                }
-            };
+        // The copy stops at the first listing error, as the AWS CLI's does.
+        let pairs = pairs.map_while(|pair| pair.map_err(|e| first_error.get_or_insert(e)).ok());
+        let jobs = pairs.filter_map(|(s, d)| {
             let entry = s.filter(|_| d.is_none())?;
             let places = src
                 .place(&entry.key)

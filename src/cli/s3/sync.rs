@@ -97,15 +97,15 @@ pub(crate) fn run(ctx: &Ctx<'_>, cmd: &SyncCommand) -> Result<u8> {
             entries(&src, s3, &cmd.filters, cmd.follow, &reporter),
             entries(&dst, s3, &cmd.filters, cmd.follow, &reporter),
         );
-        let jobs = pairs.filter_map(|pair| {
-            let (s, d) = match pair {
-                Ok(p) => p,
-                Err(e) => {
-                    listing_failed.store(true, Ordering::Relaxed);
-                    first_error.get_or_insert(e);
-                    return None;
-                }
-            };
+        // The plan stops at the first listing error: what comes after it cannot be compared.
+        let pairs = pairs.map_while(|pair| {
+            pair.map_err(|e| {
+                listing_failed.store(true, Ordering::Relaxed);
+                first_error.get_or_insert(e);
+            })
+            .ok()
+        });
+        let jobs = pairs.filter_map(|(s, d)| {
             // A zero-byte folder marker is not a file to download, as the AWS CLI skips it.
             let marker = |e: &Option<crate::s3::sync::plan::Entry>| {
                 e.as_ref().is_some_and(|e| e.key.ends_with('/') && e.size == 0)
