@@ -447,3 +447,57 @@ fn a_failed_listing_or_transfer_deletes_nothing() {
     );
     assert_eq!(line_set(&out), line_set(&format!("delete: s3://{b}/a\n")));
 }
+
+#[test]
+fn keys_with_control_characters_are_printed_escaped() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let b = new_bucket(&home, m, "ctl");
+    let work = temp_dir("ctl");
+    let body = work.join("body");
+    fs::write(&body, "x").expect("body");
+    // A tab and U+009B (CSI, which some terminals obey) are both valid in S3's XML answers.
+    let key = "p/tab\there\u{9b}31m";
+    let out = aws_at(
+        &home,
+        m,
+        &work,
+        &[
+            "s3api",
+            "put-object",
+            "--bucket",
+            &b,
+            "--key",
+            key,
+            "--body",
+            "body",
+        ],
+    );
+    done("put", &out);
+    let escaped = "tab\\u{9}here\\u{9b}31m";
+    for (args, want) in [
+        (
+            vec!["s3".to_owned(), "ls".into(), format!("s3://{b}/p/")],
+            escaped.to_owned(),
+        ),
+        (
+            vec![
+                "s3".to_owned(),
+                "cp".into(),
+                "--recursive".into(),
+                format!("s3://{b}/p/"),
+                "down".into(),
+            ],
+            format!("download: s3://{b}/p/{escaped} to down/{escaped}"),
+        ),
+    ] {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = done("awl", &awl_at(&home, &m.url, &work, &args));
+        assert!(out.trim_end().ends_with(&want), "{args:?}: {out:?}");
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out:?}");
+    }
+    assert_eq!(
+        fs::read(work.join("down").join("tab\there\u{9b}31m")).ok(),
+        Some(b"x".to_vec())
+    );
+}

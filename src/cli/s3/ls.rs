@@ -6,6 +6,7 @@ use crate::cli::context::Ctx;
 use crate::cli::s3::with_s3;
 use crate::cli::terminal::{json_out, print_out};
 use crate::codec::json::Value;
+use crate::codec::redact::sanitize;
 use crate::codec::time::{UtcDateTime, parse_rfc3339};
 use crate::error::Result;
 use crate::s3::address::parse_s3_url;
@@ -139,17 +140,20 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
         prefix.rfind('/').map_or(0, |i| i + 1)
     };
     let size = |n: u64| if ls.human { human_size(n) } else { n.to_string() };
+    // A name as printed: below the cut (the whole name if the server sent one that does not start with the
+    // prefix), control characters escaped so that a key cannot drive the terminal or forge lines.
+    let shown = |name: &str| sanitize(name.get(cut..).unwrap_or(name), usize::MAX);
     let (mut count, mut total) = (0u64, 0u64);
     for page in s3.pages(bucket, prefix, (!ls.recursive).then_some("/")) {
         let page = page?;
         let mut out = String::new();
         for p in &page.prefixes {
-            out.push_str(&format!("{:>30} {}\n", "PRE", &p[cut.min(p.len())..]));
+            out.push_str(&format!("{:>30} {}\n", "PRE", shown(p)));
         }
         for o in &page.objects {
             count += 1;
             total += o.size;
-            let name = &o.key[cut.min(o.key.len())..];
+            let name = shown(&o.key);
             out.push_str(&format!(
                 "{} {:>10} {name}\n",
                 listing_date(&o.last_modified),

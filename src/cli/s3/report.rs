@@ -4,6 +4,7 @@
 
 use crate::cli::s3::flags::Say;
 use crate::cli::terminal::print_out;
+use crate::codec::redact::sanitize;
 use crate::s3::sync::run::{Event, Job, Op, Place};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
@@ -75,12 +76,14 @@ impl Reporter {
         }
     }
 
-    /// A place as printed.
+    /// A place as printed, control characters escaped (a key or a file name cannot drive the terminal or
+    /// forge a line).
     pub fn place(&self, p: &Place) -> String {
-        match p {
+        let text = match p {
             Place::Local(path) => relative_path(path, &self.cwd),
             Place::S3 { bucket, key } => format!("s3://{bucket}/{key}"),
-        }
+        };
+        sanitize(&text, usize::MAX)
     }
 
     fn what(&self, job: &Job) -> String {
@@ -113,6 +116,7 @@ impl Reporter {
     pub fn skip(&self, what: &str, why: &str) {
         self.skipped.fetch_add(1, Ordering::Relaxed);
         if self.say.warnings() {
+            let what = sanitize(what, usize::MAX);
             let _ = writeln!(std::io::stderr(), "warning: skipping {what}: {why}");
         }
     }
