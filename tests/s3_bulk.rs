@@ -8,11 +8,9 @@ mod day;
 
 use common::servers::{Moto, Proxy, Recorded, home_with_moto_keys, moto, s3s_fs};
 use common::{data_file, temp_dir, text};
-use day::{awl_at, awl_cmd, aws_at, done, line_set, new_bucket, objects, uploads_in_progress};
+use day::{awl_at, awl_cmd, aws_at, done, line_set, new_bucket, objects, uploads_in_progress, with_stdin};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
-use std::process::Stdio;
 
 /// The recorded requests whose request line starts with `method /path`.
 fn calls<'r>(seen: &'r [Recorded], start: &str) -> Vec<&'r Recorded> {
@@ -427,10 +425,12 @@ fn a_move_onto_itself_or_under_its_source_is_refused_and_loses_nothing() {
     data_file(&dir, "big", 6 << 20);
     let key = format!("s3://{b}/p/big");
     done("upload", &awl_at(&home, &m.url, &dir, &["s3", "cp", "big", &key]));
-    // Above the threshold the copy onto itself would succeed (UploadPartCopy), and the delete would follow.
+    // Above the threshold the copy onto itself would succeed (UploadPartCopy), and the delete would follow;
+    // a dry run says it is refused, too.
     let low = ["--multipart-threshold", "5MiB", "--multipart-chunksize", "5MiB"];
     for args in [
         vec!["s3", "mv", key.as_str(), key.as_str()],
+        vec!["s3", "mv", key.as_str(), key.as_str(), "--dryrun"],
         vec!["s3", "mv", key.as_str(), &format!("s3://{b}/p/")],
         vec![
             "s3",
@@ -488,7 +488,8 @@ fn forty_mib_from_standard_input_lands_whole_in_under_64_mib() {
     let report = dir.join("time.txt");
     let mut cmd = awl_cmd(&home, &m.url, &dir);
     // GNU time runs awl with awl's clean environment and writes its report to a file.
-    let mut child = std::process::Command::new("/usr/bin/time")
+    let mut timed = std::process::Command::new("/usr/bin/time");
+    timed
         .arg("-v")
         .arg("-o")
         .arg(&report)
@@ -496,16 +497,8 @@ fn forty_mib_from_standard_input_lands_whole_in_under_64_mib() {
         .args(["s3", "cp", "-", &format!("s3://{b}/db.sql")])
         .env_clear()
         .envs(cmd.get_envs().filter_map(|(k, v)| Some((k, v?))))
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("time runs awl");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(&data).map(|()| data));
-    let out = child.wait_with_output().expect("awl exits");
-    let data = writer.join().expect("writer").expect("all written");
+        .current_dir(&dir);
+    let (out, data) = with_stdin(&mut timed, data);
     assert_eq!(
         done("cp -", &out),
         "",
@@ -545,17 +538,7 @@ fn a_stream_with_a_threshold_below_five_mib_still_makes_valid_parts() {
         "--multipart-chunksize",
         "1MiB",
     ];
-    let mut child = awl_cmd(&home, &m.url, &dir)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("awl runs");
-    let mut stdin = child.stdin.take().expect("stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(&data).map(|()| data));
-    let out = child.wait_with_output().expect("awl exits");
-    let data = writer.join().expect("writer").expect("all written");
+    let (out, data) = with_stdin(awl_cmd(&home, &m.url, &dir).args(args), data);
     done("cp - with small parts", &out);
     let back = awl_cmd(&home, &m.url, &dir)
         .args(["s3", "cp", &target, "-"])

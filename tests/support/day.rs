@@ -7,8 +7,9 @@ use crate::common::servers::{Moto, venv};
 use crate::common::{awl_command, clean_command, data_file, temp_dir, text};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, SystemTime};
 
 /// awl in `cwd`, with `home`'s files and the endpoint `url`.
@@ -200,4 +201,19 @@ pub(crate) fn diff_r(a: &Path, b: &Path) -> Result<(), String> {
 /// The names under `dir`, at any depth, that look like awl's temporary files.
 pub(crate) fn temporaries(dir: &Path) -> Vec<String> {
     files(dir).into_keys().filter(|n| n.contains(".awl-")).collect()
+}
+
+/// Runs `cmd` with `data` written to its standard input from another thread (a large input would otherwise
+/// fill the pipe while awl waits to be read); its output, and `data` back once all of it was written.
+pub(crate) fn with_stdin(cmd: &mut Command, data: Vec<u8>) -> (Output, Vec<u8>) {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the command runs");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&data).map(|()| data));
+    let out = child.wait_with_output().expect("the command exits");
+    (out, writer.join().expect("writer").expect("all written"))
 }

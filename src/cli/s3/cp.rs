@@ -15,10 +15,8 @@ use crate::s3::client::S3;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::sync::filter::Filters;
 use crate::s3::sync::plan::{Pair, join};
-use crate::s3::sync::run::{Job, Op, Place, Runner};
+use crate::s3::sync::run::{Job, Op, Place, Runner, check};
 use crate::s3::transfer::config::TransferConfig;
-use crate::s3::transfer::content_type;
-use crate::s3::transfer::download::download_to_file;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -188,19 +186,13 @@ fn exists(s3: &S3<'_>, place: &Place) -> Result<bool> {
 /// One file or object.
 fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     let (src, dst) = places(cp)?;
-    if src == dst {
-        // A move onto itself would copy, then delete the only copy.
-        return Err(Error::usage(format!(
-            "{} is both the source and the destination",
-            cp.src
-        )));
-    }
     let job = Job {
         op: cp.op(&src, &dst),
         src,
         dst,
         size: None,
     };
+    check(&job)?;
     let reporter = Reporter::new(cp.say, cp.dryrun);
     let shown = format!("{} to {}", reporter.place(&job.src), reporter.place(&job.dst));
     let word = job.op.word();
@@ -216,35 +208,14 @@ fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         if cp.dryrun {
             return Ok(true);
         }
-        let update = |done| progress.update(done);
-        match (&job.src, &job.dst) {
-            (Place::Local(path), Place::S3 { bucket, key }) => {
-                let mut opts = cp.opts.clone();
-                if opts.content_type.is_none() {
-                    opts.content_type = Some(content_type::guess(path).to_owned());
-                }
-                s3.upload(path, (bucket, key), &opts, &cp.transfer, &update)?;
-            }
-            (Place::S3 { bucket, key }, Place::Local(path)) => {
-                download_to_file(s3, bucket, key, path, &update)?;
-            }
-            (Place::S3 { bucket, key }, Place::S3 { bucket: b2, key: k2 }) => {
-                s3.copy((bucket, key), (b2, k2), &cp.opts, &cp.transfer, None)?;
-            }
-            (Place::Local(_), Place::Local(_)) => return Err(many::both_local("cp")),
-        }
-        if cp.moving {
-            match &job.src {
-                Place::Local(p) => std::fs::remove_file(p).map_err(|e| {
-                    Error::io(
-                        ErrorKind::Transfer,
-                        format_args!("cannot delete {}", p.display()),
-                        e,
-                    )
-                })?,
-                Place::S3 { bucket, key } => s3.delete_key(bucket, key)?,
-            }
-        }
+        let runner = Runner {
+            s3,
+            opts: &cp.opts,
+            cfg: &cp.transfer,
+            dryrun: false,
+            report: &|_| {},
+        };
+        runner.one(&job, &|done| progress.update(done))?;
         Ok(true)
     });
     progress.finish();

@@ -29,6 +29,16 @@ pub enum Place {
     },
 }
 
+impl std::fmt::Display for Place {
+    /// `s3://bucket/key`, or the path.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Place::Local(path) => write!(f, "{}", path.display()),
+            Place::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
+        }
+    }
+}
+
 /// What a job does.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Op {
@@ -129,19 +139,30 @@ impl std::fmt::Debug for Runner<'_, '_> {
     }
 }
 
+/// Refuses a job that cannot be done safely, before anything is sent (a dry run says so too): a move onto
+/// itself would copy, then delete the only copy.
+pub fn check(job: &Job) -> Result<()> {
+    if job.op == Op::Move && job.src == job.dst {
+        return Err(Error::usage(format!(
+            "{} is both the source and the destination",
+            job.src
+        )));
+    }
+    Ok(())
+}
+
 impl Runner<'_, '_> {
-    fn transfer(&self, job: &Job) -> Result<()> {
-        let none = |_| {};
+    fn transfer(&self, job: &Job, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
         match (&job.src, &job.dst) {
             (Place::Local(path), Place::S3 { bucket, key }) => {
                 let mut opts = self.opts.clone();
                 if opts.content_type.is_none() {
                     opts.content_type = Some(content_type::guess(path).to_owned());
                 }
-                self.s3.upload(path, (bucket, key), &opts, self.cfg, &none)
+                self.s3.upload(path, (bucket, key), &opts, self.cfg, progress)
             }
             (Place::S3 { bucket, key }, Place::Local(path)) => {
-                download_to_file(self.s3, bucket, key, path, &none).map(|_| ())
+                download_to_file(self.s3, bucket, key, path, progress).map(|_| ())
             }
             (Place::S3 { bucket, key }, Place::S3 { bucket: b2, key: k2 }) => {
                 self.s3
@@ -164,16 +185,18 @@ impl Runner<'_, '_> {
         }
     }
 
-    /// One job (deletes are gathered and done at the end).
-    fn one(&self, job: &Job) -> Result<()> {
+    /// Does `job` now, whatever it is, `progress` hearing the bytes of a file done; what `cp` of one
+    /// file or object runs.
+    pub fn one(&self, job: &Job, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
+        check(job)?;
         match job.op {
             Op::Move => {
-                self.transfer(job)?;
+                self.transfer(job, progress)?;
                 // The source goes only once its copy is there.
                 self.remove(&job.src)
             }
             Op::Delete => self.remove(&job.src),
-            _ => self.transfer(job),
+            _ => self.transfer(job, progress),
         }
     }
 
@@ -207,7 +230,7 @@ impl Runner<'_, '_> {
                         if self.s3.stopped() {
                             continue;
                         }
-                        self.finish(&tally, &job, self.one(&job));
+                        self.finish(&tally, &job, self.one(&job, &|_| {}));
                     }
                 });
             }
@@ -216,7 +239,7 @@ impl Runner<'_, '_> {
                     break;
                 }
                 if self.dryrun {
-                    self.finish(&tally, &job, Ok(()));
+                    self.finish(&tally, &job, check(&job));
                 } else if job.op == Op::Delete {
                     // Deletes wait until everything else is done, and the listings are complete.
                     deletes.push(job);
