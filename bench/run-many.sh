@@ -13,20 +13,9 @@ S3S="$PWD/target/tools/bin/s3s-fs"
 RUNS=${RUNS:-3}
 FILES=${FILES:-1000}
 work="$PWD/target/bench-many"
-rm -rf "$work"; mkdir -p "$work/root" "$work/home" "$work/tree"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$S3S" --host 127.0.0.1 --port "$port" --access-key AKIABENCHKEY00000001 --secret-key benchsecret "$work/root" \
-  > "$work/s3s-fs.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
-
-export HOME="$work/home" AWS_ACCESS_KEY_ID=AKIABENCHKEY00000001 AWS_SECRET_ACCESS_KEY=benchsecret
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-unset AWS_CA_BUNDLE AWS_PROFILE
-"$AWL" s3 mb s3://bench >/dev/null
+# shellcheck source=bench/s3s-fs.sh
+. bench/s3s-fs.sh
+mkdir -p "$work/tree"
 
 # Ten folders of FILES/10 files of 4 KiB, a minute in the past (so no sync sees them as newer than the copies).
 for i in $(seq 0 $((FILES - 1))); do

@@ -9,20 +9,9 @@ AWS=target/tools/venv/bin/aws
 S3S=target/tools/bin/s3s-fs
 RUNS=${RUNS:-3}
 SIZES=${SIZES:-"1 100 1024"}   # MiB
-work=target/bench-upload
-rm -rf "$work"; mkdir -p "$work/root" "$work/home"
-
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-"$S3S" --host 127.0.0.1 --port "$port" --access-key AKIABENCHKEY00000001 --secret-key benchsecret "$work/root" \
-  > "$work/s3s-fs.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
-for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
-
-export HOME="$PWD/$work/home" AWS_ACCESS_KEY_ID=AKIABENCHKEY00000001 AWS_SECRET_ACCESS_KEY=benchsecret
-export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
-"$AWL" s3 mb s3://bench >/dev/null
+work="$PWD/target/bench-upload"
+# shellcheck source=bench/s3s-fs.sh
+. bench/s3s-fs.sh
 
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 measure() { # label file key command...: prints "wall_s rss_kb" per run into $work/label

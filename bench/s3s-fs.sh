@@ -1,0 +1,16 @@
+# Sourced by the benchmarks that need a local S3: starts s3s-fs on a free port with "$work/root" as its
+# store (a fresh "$work" it removes on exit), points every client at it with fixed keys, and makes the
+# bucket `bench`. Needs $work, $S3S and $AWL; sets $port and $server.
+rm -rf "$work"; mkdir -p "$work/root" "$work/home"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$S3S" --host 127.0.0.1 --port "$port" --access-key AKIABENCHKEY00000001 --secret-key benchsecret "$work/root" \
+  > "$work/s3s-fs.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+for _ in $(seq 100); do curl -s -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.05; done
+
+export HOME="$work/home" AWS_ACCESS_KEY_ID=AKIABENCHKEY00000001 AWS_SECRET_ACCESS_KEY=benchsecret
+export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABLED=true
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
+unset AWS_CA_BUNDLE AWS_PROFILE
+"$AWL" s3 mb s3://bench >/dev/null
