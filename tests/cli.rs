@@ -90,6 +90,21 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
         "awl: error: --multipart-threshold \"lots\" is not a size",
     ),
     (
+        &["s3", "cp", "a", "s3://b/k", "--sse", "aes"],
+        "awl: error: --sse \"aes\" is neither AES256 nor aws:kms",
+    ),
+    (
+        &[
+            "s3",
+            "sync",
+            "a",
+            "s3://b/k",
+            "--content-type",
+            "text/plain\r\nx-amz-acl: public-read",
+        ],
+        "awl: error: --content-type 'text/plain\\u{d}\\u{a}x-amz-acl: public-read' holds a control character",
+    ),
+    (
         &["s3", "cp", "a", "s3://b/k", "--bogus", "1"],
         "awl: error: 'awl s3 cp' has no option '--bogus'",
     ),

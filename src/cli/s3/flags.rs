@@ -78,7 +78,7 @@ pub fn byte_size(name: &str, value: Option<&str>, default: u64) -> Result<u64> {
 pub fn header_value(option: &str, value: &str) -> Result<String> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(Error::usage(format!(
-            "{option} {:?} holds a control character, which cannot go into a header",
+            "{option} '{}' holds a control character, which cannot go into a header",
             crate::codec::redact::sanitize(value, 80)
         ))
         .with_hint(format!("write {option} as plain text, such as text/plain")));
@@ -118,7 +118,7 @@ pub fn transfer(args: &Args, concurrency: usize) -> Result<TransferConfig> {
 fn metadata(value: &str) -> Result<Vec<(String, String)>> {
     let bad = || {
         Error::usage(format!(
-            "--metadata {:?} is not NAME=VALUE,...",
+            "--metadata '{}' is not NAME=VALUE,...",
             crate::codec::redact::sanitize(value, 80)
         ))
         .with_hint("write '--metadata owner=ops,build=42'")
