@@ -170,23 +170,70 @@ fn error(problem: ParseProblem, n: usize, message: impl Into<String>, hint: Opti
 
 const NO_SECTION_HINT: &str = "the file must start with a section header such as [default]";
 
+/// What the literal pass knows between lines.
+#[derive(Default)]
+struct LineState {
+    /// The indentation of the line that started the current property or section (botocore's rule: a line
+    /// indented deeper than it continues the property; any other line starts something new).
+    indent: usize,
+    /// Whether a property is open for continuation lines (none right after a header).
+    open: bool,
+    /// Whether the open property is a sub-property block (`s3 =` with no value).
+    in_block: bool,
+    /// Whether a blank line came after the open property's last line.
+    blank: bool,
+    /// Whether the file has had its one warning about indentation that the AWS SDKs refuse.
+    warned_indent: bool,
+}
+
 /// The literal pass: sections and properties as written, with comments and continuations handled.
+///
+/// Indentation is read as botocore's configparser reads it (so the AWS CLI and awl agree on every file they
+/// both read): a line indented deeper than the line that started the current property continues it;
+/// otherwise it starts a new property or section, indented or not. The AWS SDKs take every indented line as
+/// a continuation and refuse a file whose indented line has nothing to continue; such a file gets a warning.
 fn parse_raw(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<RawSection>> {
     let mut sections: Vec<RawSection> = Vec::new();
-    // Whether the last property of the current section is a sub-property block (`s3 =` with no value).
-    let mut in_block = false;
+    let mut st = LineState::default();
     for (idx, raw_line) in text.split('\n').enumerate() {
         let n = idx + 1;
         let line = raw_line.strip_suffix('\r').unwrap_or(raw_line);
         let t = trim(line);
-        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+        if t.is_empty() {
+            st.blank |= st.open;
             continue;
         }
-        if line.starts_with('[') {
-            sections.push(section_header(line, n)?);
-            in_block = false;
-        } else if line.starts_with(WHITESPACE) {
-            continuation(sections.last_mut(), t, n, in_block)?;
+        if t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches(WHITESPACE).len();
+        if st.open && indent > st.indent {
+            if let Some(prop) = sections.last().and_then(|s| s.properties.last()) {
+                continued_warnings(prop, t, n, st.blank, warnings);
+            }
+            continuation(sections.last_mut(), t, n, st.in_block)?;
+            st.blank = false;
+            continue;
+        }
+        // The SDKs would read an indented line here as a continuation of nothing, or of the previous property.
+        if indent > 0 && !t.starts_with('[') && !t.contains('=') {
+            return Err(continuation_error(sections.is_empty(), n));
+        }
+        if indent > 0 && !st.warned_indent {
+            st.warned_indent = true;
+            warnings.push(Warning {
+                line: n,
+                message: "indented line read as the AWS CLI reads it (a new property or section, since it is \
+                          not indented deeper than the line before); the AWS SDKs refuse this file or read it \
+                          differently: remove the indentation"
+                    .into(),
+            });
+        }
+        st.indent = indent;
+        st.blank = false;
+        if t.starts_with('[') {
+            sections.push(section_header(t, n)?);
+            st.open = false;
         } else {
             let section = sections.last_mut().ok_or_else(|| {
                 error(
@@ -196,12 +243,54 @@ fn parse_raw(text: &str, warnings: &mut Vec<Warning>) -> Result<Vec<RawSection>>
                     Some(NO_SECTION_HINT),
                 )
             })?;
-            let prop = property(line, n, warnings)?;
-            in_block = prop.value.is_empty();
+            let prop = property(t, n, warnings)?;
+            st.in_block = prop.value.is_empty();
+            st.open = true;
             section.properties.push(prop);
         }
     }
     Ok(sections)
+}
+
+/// Warnings for a continuation line of `prop` that the AWS CLI reads differently from the AWS SDKs.
+fn continued_warnings(prop: &Property, t: &str, n: usize, after_blank: bool, warnings: &mut Vec<Warning>) {
+    if t.starts_with('[') {
+        warnings.push(Warning {
+            line: n,
+            message: format!(
+                "this indented header continues the value of '{}' (in awl, the AWS CLI and the AWS SDKs alike), \
+                 so it starts no section: remove the indentation",
+                prop.name
+            ),
+        });
+    } else if after_blank {
+        warnings.push(Warning {
+            line: n,
+            message: format!(
+                "a blank line inside the value of '{}': the AWS CLI keeps it in the value, awl and the AWS SDKs \
+                 drop it",
+                prop.name
+            ),
+        });
+    }
+}
+
+/// The error for an indented line that continues nothing (the SDKs' wording, which their suite checks).
+fn continuation_error(before_any_section: bool, n: usize) -> Error {
+    if before_any_section {
+        return error(
+            ParseProblem::PropertyOutsideSection,
+            n,
+            "Expected a profile definition, found continuation",
+            Some(NO_SECTION_HINT),
+        );
+    }
+    error(
+        ParseProblem::ContinuationWithoutProperty,
+        n,
+        "Expected a property definition, found continuation",
+        Some("indented lines continue the previous value; this one has nothing to continue"),
+    )
 }
 
 /// A `[header]` line.
@@ -231,24 +320,8 @@ fn shown(header: &str) -> String {
 
 /// An indented line: a continuation of the previous property's value (a sub-property in a block).
 fn continuation(section: Option<&mut RawSection>, t: &str, n: usize, in_block: bool) -> Result<()> {
-    let Some(section) = section else {
-        return Err(error(
-            ParseProblem::PropertyOutsideSection,
-            n,
-            "Expected a profile definition, found continuation",
-            Some(NO_SECTION_HINT),
-        ));
-    };
-    let Some(prop) = section.properties.last_mut() else {
-        return Err(error(
-            ParseProblem::ContinuationWithoutProperty,
-            n,
-            "Expected a property definition, found continuation",
-            Some(
-                "indented lines continue the previous value; remove the indentation \
-                 (the AWS CLI accepts an indented first line, the AWS SDKs and awl do not)",
-            ),
-        ));
+    let Some(prop) = section.and_then(|s| s.properties.last_mut()) else {
+        return Err(continuation_error(true, n));
     };
     if in_block {
         let Some((k, _)) = t.split_once('=') else {
@@ -673,8 +746,38 @@ mod tests {
             (Some(ParseProblem::MissingEquals), Some(2))
         );
         assert!(e.hint().is_some_and(|h| h.contains("':'")));
-        let e = parse("[default]\n  region = x\n", FileKind::Config).expect_err("indented");
+        let e = parse("[default]\n  -continued\n", FileKind::Config).expect_err("nothing to continue");
         assert_eq!(e.parse_problem(), Some(ParseProblem::ContinuationWithoutProperty));
+    }
+
+    #[test]
+    fn indentation_is_read_as_botocore_reads_it() {
+        let value =
+            |f: &IniFile, p: &str, k: &str| f.profile(p).and_then(|s| s.get(k)).map(|p| p.value.clone());
+        // Uniformly indented sections: every line starts something (botocore); the SDKs refuse the file.
+        let f =
+            config("  [profile a]\n  region = x\n  output = json\n    more\n  [profile b]\n\tregion = y\n");
+        assert_eq!(value(&f, "a", "region").as_deref(), Some("x"));
+        assert_eq!(value(&f, "a", "output").as_deref(), Some("json\nmore"));
+        assert_eq!(value(&f, "b", "region").as_deref(), Some("y"));
+        assert_eq!(f.warnings.len(), 1, "{:?}", f.warnings);
+        assert!(f.warnings[0].line == 1 && f.warnings[0].message.contains("AWS SDKs refuse"));
+        // A line indented deeper than the property's own line continues it, header or not.
+        let f = config("[profile a]\nregion = x\n  [profile b]\n  region = y\n\n  z\n");
+        assert_eq!(
+            value(&f, "a", "region").as_deref(),
+            Some("x\n[profile b]\nregion = y\nz")
+        );
+        assert!(f.profile("b").is_none());
+        let lines: Vec<usize> = f.warnings.iter().map(|w| w.line).collect();
+        assert_eq!(lines, [3, 6], "{:?}", f.warnings);
+        // An indented first property after an unindented header, then one at the margin.
+        let f = config("[profile a]\n   region = x\nrole_arn = r\n");
+        assert_eq!(value(&f, "a", "role_arn").as_deref(), Some("r"));
+        assert_eq!(value(&f, "a", "region").as_deref(), Some("x"));
+        // Unindented files read as before, without a warning.
+        let f = config("[profile a]\ns3 =\n  addressing_style = path\nregion = x\n");
+        assert!(f.warnings.is_empty(), "{:?}", f.warnings);
     }
 
     #[test]

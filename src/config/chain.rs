@@ -236,6 +236,23 @@ fn sso(name: &str, props: &Props, profiles: &Profiles) -> Option<Error> {
     ))
 }
 
+/// A `login_session` profile (written by `aws login` of the AWS CLI v2): recognised, and reported with what to
+/// run, since its tokens live in the AWS CLI's own login cache.
+fn login(name: &str, props: &Props) -> Option<Error> {
+    let session = props.get("login_session")?;
+    Some(problem(
+        ProfileProblem::Unsupported,
+        format!(
+            "profile '{name}' uses an 'aws login' session (login_session, {}), which awl does not read",
+            session.source
+        ),
+        Some(format!(
+            "run 'aws login --profile {name}', then give awl a profile with \
+             'credential_process = aws configure export-credentials --profile {name}'"
+        )),
+    ))
+}
+
 /// Where one profile of the chain leads: to the chain's base, or on to its source profile.
 enum Link {
     Base(Base),
@@ -303,7 +320,7 @@ impl Profiles {
         if props.contains_key("role_arn") {
             return role_step(name, props, source_of.is_some());
         }
-        if let Some(e) = sso(name, props, self) {
+        if let Some(e) = sso(name, props, self).or_else(|| login(name, props)) {
             return Err(e);
         }
         if let Some(cmd) = props.get("credential_process") {
@@ -479,6 +496,26 @@ mod tests {
         let c = parse(config, FileKind::Config).expect("config");
         let k = parse(credentials, FileKind::Credentials).expect("credentials");
         Profiles::merge((&c, "~/.aws/config"), (&k, "~/.aws/credentials"))
+    }
+
+    #[test]
+    fn sso_and_login_profiles_are_recognised_with_what_to_run() {
+        let p = profiles(
+            "[profile l]\nlogin_session = arn:aws:iam::1:user/u\n[profile s]\nsso_session = x\n\
+             sso_account_id = 1\nsso_role_name = r\n[sso-session x]\nsso_start_url = https://x\n\
+             sso_region = us-east-1\n",
+            "",
+        );
+        let e = p.chain("l").expect_err("login");
+        assert_eq!(e.profile_problem(), Some(ProfileProblem::Unsupported));
+        assert!(e.message().contains("'aws login'"), "{}", e.message());
+        assert!(
+            e.hint()
+                .is_some_and(|h| h.contains("export-credentials --profile l"))
+        );
+        let e = p.chain("s").expect_err("sso");
+        assert_eq!(e.profile_problem(), Some(ProfileProblem::Unsupported));
+        assert!(e.hint().is_some_and(|h| h.contains("aws sso login")));
     }
 
     #[test]
