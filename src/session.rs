@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::identity::Credentials;
 use crate::interrupt::Interrupt;
 use crate::providers::cache;
-use crate::providers::chain::{ChainContext, refresher, resolve_chain};
+use crate::providers::chain::{ChainContext, refreshable, resolve_chain};
 use crate::providers::imds::{self, Imds};
 use crate::s3::client::S3;
 use crate::secret::Secret;
@@ -198,19 +198,68 @@ impl Session {
         if let Some(i) = &self.interrupt {
             s3 = s3.with_interrupt(i.clone(), self.transports.network.clone());
         }
-        // Instance, container and process credentials can be fetched again if a transfer outlasts them.
-        let refresh = r.chain.as_ref().ok().and_then(|chain| {
-            refresher(
-                chain,
-                &self.env,
-                self.transports.metadata.clone(),
-                r.imds_endpoint.as_ref().map(|s| s.value.clone()),
-            )
-        });
-        Ok(match refresh {
+        Ok(match self.refresher() {
             Some(f) => s3.with_refresh(f),
             None => s3,
         })
+    }
+
+    /// A way to fetch the profile's credentials again, for transfers that outlast them: the whole chain walked
+    /// anew (token files read again, roles assumed again, fresh cache entries used), never asking for an MFA
+    /// code: a hop that needs one is renewed only from awl's MFA session or a fresh cache entry. `None` for
+    /// keys that never expire.
+    pub fn refresher(&self) -> Option<crate::identity::Refresh> {
+        let r = &self.resolved;
+        let chain = r.chain.as_ref().ok().filter(|c| refreshable(c))?.clone();
+        let (sts_endpoint, sts_region) = sts::endpoint(
+            r.region.as_ref().map(|s| s.value.as_str()),
+            r.sts_endpoints.value,
+            r.sts_endpoint.as_ref().map(|s| s.value.as_str()),
+        )
+        .ok()?;
+        let env = self.env.clone();
+        let transports = self.transports.clone();
+        let imds_endpoint = r.imds_endpoint.as_ref().map(|s| s.value.clone());
+        let policy = RetryPolicy {
+            max_attempts: r.max_attempts.value,
+            ..RetryPolicy::default()
+        };
+        let profile = r.profile.value.clone();
+        let cache_dir = env::home_dir(&env, Platform::current()).map(|h| cache::dir_in(&h));
+        Some(Box::new(move || {
+            let (skew, jitter) = (ClockSkew::default(), Jitter::default());
+            let sender = Sender {
+                transport: transports.network.as_ref(),
+                policy,
+                skew: &skew,
+                jitter: &jitter,
+                clock: &clock,
+                sleep: &std::thread::sleep,
+            };
+            let sts = StsClient::new(sender, sts_endpoint.clone(), sts_region.clone());
+            let mut no_code = |serial: &str| -> Result<Secret> {
+                Err(crate::error::Error::config(format!(
+                    "the credentials of profile '{profile}' expire within 5 minutes, and renewing them needs an \
+                     MFA code for {serial}"
+                ))
+                .with_hint(format!(
+                    "run the command again to type a code (sync and cp --recursive go on where they stopped), or \
+                     set 'mfa_session = true' in [profile {profile}] so that one code lasts {} hours",
+                    crate::providers::chain::MFA_SESSION_SECONDS / 3600
+                )))
+            };
+            let mut ctx = ChainContext {
+                sts: &sts,
+                env: &env,
+                local_http: transports.metadata.as_ref(),
+                imds_endpoint: imds_endpoint.clone(),
+                cache_dir: cache_dir.clone(),
+                now: clock(),
+                mfa_code: &mut no_code,
+                warnings: Vec::new(),
+            };
+            resolve_chain(&chain, &mut ctx)
+        }))
     }
 
     /// Sending with the profile's retry policy and the run's clock-skew correction.

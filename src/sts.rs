@@ -1,4 +1,5 @@
-//! AWS STS: AssumeRole and GetCallerIdentity. The form bodies, the rules on MFA codes and session names, and
+//! AWS STS: AssumeRole, AssumeRoleWithWebIdentity (unsigned), GetSessionToken and GetCallerIdentity. The form
+//! bodies, the rules on MFA codes and session names, and
 //! the response parsing are pure functions; [`StsClient`] adds the endpoint choice, signing and the call.
 
 use crate::codec::percent;
@@ -123,6 +124,50 @@ pub fn assume_role_form(p: &AssumeRoleParams) -> String {
     form(&pairs)
 }
 
+/// The arguments of an AssumeRoleWithWebIdentity call.
+#[derive(Clone, PartialEq, Eq)]
+pub struct WebIdentityParams {
+    /// `RoleArn`.
+    pub role_arn: String,
+    /// `RoleSessionName`.
+    pub role_session_name: String,
+    /// `WebIdentityToken`: the OIDC token, read from its file for each call.
+    pub token: Secret,
+}
+
+impl fmt::Debug for WebIdentityParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WebIdentityParams")
+            .field("role_arn", &self.role_arn)
+            .field("role_session_name", &self.role_session_name)
+            .field("token", &self.token)
+            .finish()
+    }
+}
+
+/// The form body of an AssumeRoleWithWebIdentity request (no DurationSeconds, as botocore: STS's hour).
+pub fn web_identity_form(p: &WebIdentityParams) -> String {
+    form(&[
+        ("Action", "AssumeRoleWithWebIdentity"),
+        ("Version", VERSION),
+        ("RoleArn", &p.role_arn),
+        ("RoleSessionName", &p.role_session_name),
+        ("WebIdentityToken", p.token.expose()),
+    ])
+}
+
+/// The form body of a GetSessionToken request with an MFA device and its code.
+pub fn session_token_form(duration_seconds: Option<u32>, serial_number: &str, token_code: &Secret) -> String {
+    let duration = duration_seconds.map(|d| d.to_string());
+    let mut pairs: Vec<(&str, &str)> = vec![("Action", "GetSessionToken"), ("Version", VERSION)];
+    if let Some(d) = &duration {
+        pairs.push(("DurationSeconds", d));
+    }
+    pairs.push(("SerialNumber", serial_number));
+    pairs.push(("TokenCode", token_code.expose()));
+    form(&pairs)
+}
+
 /// The form body of a GetCallerIdentity request.
 pub fn get_caller_identity_form() -> String {
     form(&[("Action", "GetCallerIdentity"), ("Version", VERSION)])
@@ -185,6 +230,30 @@ pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
             .or_else(|| user.child("AssumeRoleId"))
             .map(|e| e.text.trim().to_owned())
             .unwrap_or_default(),
+        request_id: doc.find("RequestId").map(|e| e.text.trim().to_owned()),
+    })
+}
+
+/// Reads a GetSessionToken answer: credentials only, so the ARN and role id are left empty.
+pub fn parse_session_token(body: &[u8]) -> Result<AssumedRole> {
+    let doc = xml::parse(&String::from_utf8_lossy(body))?;
+    let creds = doc.find("Credentials").ok_or_else(|| missing("Credentials"))?;
+    let field = |name: &str| -> Result<String> {
+        creds
+            .child(name)
+            .map(|e| e.text.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| missing(name))
+    };
+    let expiration = field("Expiration")?;
+    let mut credentials = Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
+        .with_session_token(field("SessionToken")?);
+    credentials.expiration = Some(parse_rfc3339(&expiration)?);
+    Ok(AssumedRole {
+        credentials,
+        expiration,
+        arn: String::new(),
+        assumed_role_id: String::new(),
         request_id: doc.find("RequestId").map(|e| e.text.trim().to_owned()),
     })
 }
@@ -289,6 +358,35 @@ impl<'a> StsClient<'a> {
         parse_assume_role(&body)
     }
 
+    /// AssumeRoleWithWebIdentity: unsigned, since the token is the proof.
+    pub fn assume_role_with_web_identity(&self, p: &WebIdentityParams) -> Result<AssumedRole> {
+        let what = format!("AssumeRoleWithWebIdentity {}", p.role_arn);
+        let body = web_identity_form(p);
+        let resp = self.sender.send(&|_at| {
+            let mut req = Request::new("POST", &self.endpoint, "/", "")
+                .header("content-type", "application/x-www-form-urlencoded; charset=utf-8");
+            req.body = Body::from_bytes(body.clone().into_bytes());
+            req
+        })?;
+        if !resp.is_success() {
+            return Err(service_error::error("STS", &what, &resp));
+        }
+        parse_assume_role(&resp.body)
+    }
+
+    /// GetSessionToken with an IAM user's `creds`, the MFA device `serial_number` and its code.
+    pub fn get_session_token(
+        &self,
+        creds: &Credentials,
+        duration_seconds: Option<u32>,
+        serial_number: &str,
+        token_code: &Secret,
+    ) -> Result<AssumedRole> {
+        let form = session_token_form(duration_seconds, serial_number, token_code);
+        let body = self.call(creds, form, &format!("GetSessionToken {serial_number}"))?;
+        parse_session_token(&body)
+    }
+
     /// GetCallerIdentity with `creds`.
     pub fn get_caller_identity(&self, creds: &Credentials) -> Result<CallerIdentity> {
         let body = self.call(creds, get_caller_identity_form(), "GetCallerIdentity")?;
@@ -317,6 +415,36 @@ mod tests {
              &SerialNumber=arn%3Aaws%3Aiam%3A%3A789%3Amfa%2Fuser%40domain.blabla&TokenCode=123456"
         );
         assert!(!format!("{p:?}").contains("123456"));
+    }
+
+    #[test]
+    fn web_identity_and_session_token_forms() {
+        let p = WebIdentityParams {
+            role_arn: "arn:aws:iam::1:role/r".into(),
+            role_session_name: "s".into(),
+            token: Secret::new("eyJ.x"),
+        };
+        assert_eq!(
+            web_identity_form(&p),
+            "Action=AssumeRoleWithWebIdentity&Version=2011-06-15&RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fr\
+             &RoleSessionName=s&WebIdentityToken=eyJ.x"
+        );
+        assert!(!format!("{p:?}").contains("eyJ"));
+        assert_eq!(
+            session_token_form(Some(43200), "arn:aws:iam::1:mfa/a", &Secret::new("123456")),
+            "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=43200\
+             &SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fa&TokenCode=123456"
+        );
+        let answer = br#"<GetSessionTokenResponse><GetSessionTokenResult><Credentials>
+            <AccessKeyId>ASIA1</AccessKeyId><SecretAccessKey>S</SecretAccessKey><SessionToken>T</SessionToken>
+            <Expiration>2026-12-02T23:00:00Z</Expiration></Credentials></GetSessionTokenResult>
+            </GetSessionTokenResponse>"#;
+        let t = parse_session_token(answer).expect("parses");
+        assert_eq!(
+            (t.credentials.access_key_id.as_str(), t.arn.as_str()),
+            ("ASIA1", "")
+        );
+        assert!(parse_session_token(b"<GetSessionTokenResponse/>").is_err());
     }
 
     #[test]

@@ -288,6 +288,18 @@ fn assume_role_chain_suite() {
                             NamedSource::EcsContainer => "EcsContainer",
                         }
                     ),
+                    Base::WebIdentity {
+                        role_arn,
+                        token_file,
+                        role_session_name,
+                        ..
+                    } => {
+                        let mut s = format!("webid {} file={}", role_arn.value, token_file.value);
+                        if let Some(n) = role_session_name {
+                            s += &format!(" session={}", n.value);
+                        }
+                        s
+                    }
                     other => format!("{other:?}"),
                 }];
                 for hop in &chain.hops {

@@ -362,6 +362,8 @@ fn a_failed_listing_or_transfer_deletes_nothing() {
         ),
     );
     fs::write(local.join("c"), "new").expect("write");
+    // In the past, so that once uploaded it is never newer than its LastModified (moto keeps whole seconds).
+    age(&local.join("c"), 600);
     fs::remove_file(local.join("a")).expect("rm");
 
     // The listing's second page is refused: nothing is deleted, though the first page named `a` as gone.

@@ -64,6 +64,7 @@ fn command(args: &Args) -> Result<Command> {
         ["configure"] => Command::Configure(ConfigureCommand::interactive(args)?),
         ["configure", "list"] => Command::Configure(ConfigureCommand::list(args)?),
         ["env"] => Command::Export(ExportCommand::env(args)?),
+        ["configure", "export-credentials"] => Command::Export(ExportCommand::export_credentials(args)?),
         ["exec"] => Command::Export(ExportCommand::exec(args)?),
         ["credential-process"] => Command::Export(ExportCommand::credential_process(args)?),
         ["completion"] => Command::Completion(completion::Shell::from_args(args)?),

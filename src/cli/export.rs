@@ -1,4 +1,5 @@
-//! The profile's credentials for other programs: `awl env` (shell export lines or JSON), `awl exec -- CMD`
+//! The profile's credentials for other programs: `awl env` and `awl configure export-credentials` (the AWS CLI
+//! v2's formats: shell lines for bash, fish, PowerShell and cmd, or credential_process JSON), `awl exec -- CMD`
 //! (CMD run with them in its environment, its exit code and signals passed through), and
 //! `awl credential-process` (Version 1 JSON, for another tool's `credential_process`). One MFA prompt and the
 //! shared cache serve them all.
@@ -13,11 +14,51 @@ use crate::identity::Credentials;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Command;
 
+/// How credentials are written for another program (`--format`, the AWS CLI v2's names).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// credential_process JSON (Version 1).
+    Process,
+    /// `export NAME='value'` lines for sh, bash and zsh.
+    Env,
+    /// `NAME='value'` lines.
+    EnvNoExport,
+    /// `$Env:NAME='value'` lines.
+    Powershell,
+    /// `set NAME=value` lines.
+    WindowsCmd,
+    /// `set -gx NAME 'value'` lines.
+    Fish,
+}
+
+impl Format {
+    fn parse(args: &Args, default: Format) -> Result<Self> {
+        Ok(match args.value("--format") {
+            None => default,
+            Some("process") => Format::Process,
+            Some("env") => Format::Env,
+            Some("env-no-export") => Format::EnvNoExport,
+            Some("powershell") => Format::Powershell,
+            Some("windows-cmd") => Format::WindowsCmd,
+            Some("fish") => Format::Fish,
+            Some(other) => {
+                return Err(Error::usage(format!(
+                    "--format {:?} is not a format",
+                    crate::codec::redact::sanitize(other, 40)
+                ))
+                .with_hint("use process, env, env-no-export, powershell, windows-cmd or fish"));
+            }
+        })
+    }
+}
+
 /// A command that hands the profile's credentials to another program.
 #[derive(Debug, PartialEq, Eq)]
 pub enum ExportCommand {
-    /// `awl env`: export lines (or JSON with `--output json`).
-    Env,
+    /// `awl env`: export lines (or JSON with `--output json`), or `--format`.
+    Env(Format),
+    /// `awl configure export-credentials`: credentials only (no region), in `--format` (process by default).
+    ExportCredentials(Format),
     /// `awl exec -- PROGRAM ARGS`.
     Exec {
         /// The program to run.
@@ -33,7 +74,16 @@ impl ExportCommand {
     /// `awl env`.
     pub fn env(args: &Args) -> Result<Self> {
         args.no_positionals()?;
-        Ok(ExportCommand::Env)
+        Ok(ExportCommand::Env(Format::parse(args, Format::Env)?))
+    }
+
+    /// `awl configure export-credentials`.
+    pub fn export_credentials(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(ExportCommand::ExportCredentials(Format::parse(
+            args,
+            Format::Process,
+        )?))
     }
 
     /// `awl exec`: everything after the command word is the command to run.
@@ -58,7 +108,8 @@ impl ExportCommand {
 /// Runs an export command; returns the exit code (the program's, for `exec`).
 pub(crate) fn run(ctx: &Ctx<'_>, command: &ExportCommand) -> Result<u8> {
     match command {
-        ExportCommand::Env => env(ctx),
+        ExportCommand::Env(format) => env(ctx, *format),
+        ExportCommand::ExportCredentials(format) => export_credentials(ctx, *format),
         ExportCommand::Exec { program, args } => exec(ctx, program, args),
         ExportCommand::CredentialProcess => credential_process(ctx),
     }
@@ -132,24 +183,81 @@ fn credential_members(c: &Credentials) -> Vec<(&'static str, Value)> {
     members
 }
 
-fn env(ctx: &Ctx<'_>) -> Result<u8> {
+/// A value quoted for fish: inside single quotes, with `\` and `'` escaped.
+fn fish_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\\', r"\\").replace('\'', r"\'"))
+}
+
+/// A value quoted for PowerShell: inside single quotes, with `'` doubled.
+fn powershell_quote(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
+/// The lines that set `vars` and clear the stale variables, in a shell's syntax.
+pub fn shell_lines(format: Format, vars: &[(&'static str, String)]) -> Result<String> {
+    let mut out = String::new();
+    for n in stale(vars) {
+        out.push_str(&match format {
+            Format::Env | Format::EnvNoExport => format!("unset {n}\n"),
+            Format::Fish => format!("set -e {n}\n"),
+            Format::Powershell => format!("Remove-Item Env:{n} -ErrorAction SilentlyContinue\n"),
+            Format::WindowsCmd => format!("set {n}=\n"),
+            Format::Process => String::new(),
+        });
+    }
+    for (n, v) in vars {
+        out.push_str(&match format {
+            Format::Env => format!("export {n}={}\n", sh_quote(v)),
+            Format::EnvNoExport => format!("{n}={}\n", sh_quote(v)),
+            Format::Fish => format!("set -gx {n} {}\n", fish_quote(v)),
+            Format::Powershell => format!("$Env:{n}={}\n", powershell_quote(v)),
+            Format::WindowsCmd => {
+                // cmd has no quoting that survives every character: refuse the ones it would act on.
+                if v.chars().any(|c| "\"&|<>^%!\r\n".contains(c)) {
+                    return Err(Error::new(
+                        ErrorKind::Other,
+                        format!("{n} holds a character that windows-cmd cannot set safely"),
+                    )
+                    .with_hint("use --format powershell"));
+                }
+                format!("set {n}={v}\n")
+            }
+            Format::Process => String::new(),
+        });
+    }
+    Ok(out)
+}
+
+fn export_credentials(ctx: &Ctx<'_>, format: Format) -> Result<u8> {
+    let (c, _) = resolve(ctx)?;
+    if format == Format::Process {
+        return process_json(&c);
+    }
+    print_out(&shell_lines(format, &variables(&c, None))?)?;
+    Ok(0)
+}
+
+fn process_json(c: &Credentials) -> Result<u8> {
+    let mut members = vec![("Version", Value::Number("1".into()))];
+    members.extend(credential_members(c));
+    json_out(&Value::object(members))?;
+    Ok(0)
+}
+
+fn env(ctx: &Ctx<'_>, format: Format) -> Result<u8> {
     let (c, region) = resolve(ctx)?;
+    if format == Format::Process {
+        return process_json(&c);
+    }
     match ctx.globals.output {
-        Output::Json => {
+        Output::Json if format == Format::Env => {
             let mut members = credential_members(&c);
             if let Some(r) = region {
                 members.push(("Region", Value::string(r)));
             }
             json_out(&Value::object(members))?;
         }
-        _ => {
-            let vars = variables(&c, region.as_deref());
-            let mut lines: String = stale(&vars).map(|n| format!("unset {n}\n")).collect();
-            for (n, v) in &vars {
-                lines.push_str(&format!("export {n}={}\n", sh_quote(v)));
-            }
-            print_out(&lines)?;
-        }
+        _ => print_out(&shell_lines(format, &variables(&c, region.as_deref()))?)?,
     }
     Ok(0)
 }
@@ -160,10 +268,7 @@ fn credential_process(ctx: &Ctx<'_>) -> Result<u8> {
             .with_hint("credential_process = awl credential-process --profile NAME"));
     }
     let (c, _) = resolve(ctx)?;
-    let mut members = vec![("Version", Value::Number("1".into()))];
-    members.extend(credential_members(&c));
-    json_out(&Value::object(members))?;
-    Ok(0)
+    process_json(&c)
 }
 
 /// Why the program could not be started, with the exit code a shell gives: 127 when there is no such program,

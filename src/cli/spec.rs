@@ -347,20 +347,32 @@ pub static COMMANDS: &[CommandSpec] = &[
         details: "Asks for the access key, secret key, region and output format, as `aws configure` does, and writes\nthem to ~/.aws/credentials and ~/.aws/config (atomically, mode 0600, every other line kept).\n\nExamples:\n  awl configure --profile dev\n  awl --profile profile2 configure list",
         options: &[],
         raw: false,
-        subcommands: &[leaf(
-            "list",
-            "show every setting of a profile and where it came from",
-            "awl configure list [--profile P] [--output json]",
-            "Example:\n  awl --profile profile2 configure list",
-            &[],
-        )],
+        subcommands: &[
+            leaf(
+                "list",
+                "show every setting of a profile and where it came from",
+                "awl configure list [--profile P] [--output json]",
+                "Example:\n  awl --profile profile2 configure list",
+                &[],
+            ),
+            leaf(
+                "export-credentials",
+                "print the profile's credentials in a format another program reads",
+                "awl configure export-credentials [--profile P] [--format F]",
+                "Formats (the AWS CLI v2's names): process (the default: credential_process JSON), env,\n\
+                 env-no-export, powershell, windows-cmd, fish. The shell formats also clear stale variables.\n\n\
+                 In ~/.aws/config:\n  credential_process = awl configure export-credentials --profile profile2",
+                &[FORMAT],
+            ),
+        ],
     },
     leaf(
         "env",
         "print the profile's credentials as shell export lines",
-        "awl env [--profile P]",
-        "Example:\n  eval \"$(awl --profile profile2 env)\"",
-        &[],
+        "awl env [--profile P] [--format F]",
+        "Formats: env (the default), env-no-export, powershell, windows-cmd, fish, process.\n\n\
+         Example:\n  eval \"$(awl --profile profile2 env)\"",
+        &[FORMAT],
     ),
     CommandSpec {
         name: "exec",
@@ -386,6 +398,13 @@ pub static COMMANDS: &[CommandSpec] = &[
         &[],
     ),
 ];
+
+/// `--format` of `env` and `configure export-credentials`.
+const FORMAT: OptionSpec = valued(
+    "--format",
+    "F",
+    "process, env, env-no-export, powershell, windows-cmd or fish",
+);
 
 /// The options that every command takes, before or after the command words.
 pub static GLOBAL_OPTIONS: &[OptionSpec] = &[

@@ -14,6 +14,7 @@ pub fn is_secret_name(name: &str) -> bool {
             | "sessiontoken"
             | "token"
             | "tokencode"
+            | "webidentitytoken"
             | "awssecretaccesskey"
             | "awssessiontoken"
             | "awssecuritytoken"
@@ -48,7 +49,12 @@ pub fn header(name: &str, value: &str) -> String {
 }
 
 /// Query parameters and form fields whose value is secret.
-const SECRET_PARAMS: &[&str] = &["X-Amz-Signature", "X-Amz-Security-Token", "TokenCode"];
+const SECRET_PARAMS: &[&str] = &[
+    "X-Amz-Signature",
+    "X-Amz-Security-Token",
+    "TokenCode",
+    "WebIdentityToken",
+];
 
 /// A query string or form body with secret parameter values replaced by `***`.
 pub fn params(text: &str) -> String {
@@ -161,8 +167,8 @@ mod tests {
     #[test]
     fn forms_queries_and_bodies_lose_their_secrets() {
         assert_eq!(
-            params("Action=AssumeRole&SerialNumber=arn&TokenCode=123456"),
-            "Action=AssumeRole&SerialNumber=arn&TokenCode=***"
+            params("Action=AssumeRole&SerialNumber=arn&TokenCode=123456&WebIdentityToken=eyJ"),
+            "Action=AssumeRole&SerialNumber=arn&TokenCode=***&WebIdentityToken=***"
         );
         let xml = "<Credentials><AccessKeyId>ASIA</AccessKeyId><SecretAccessKey>s3cr3t</SecretAccessKey>\
                    <SessionToken>tok</SessionToken></Credentials>";

@@ -70,6 +70,18 @@ pub enum Base {
         /// Which of the two.
         source: NamedSource,
     },
+    /// AssumeRoleWithWebIdentity with an OIDC token from a file (EKS IRSA, CI systems): a profile's
+    /// `role_arn` + `web_identity_token_file`, or `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE`.
+    WebIdentity {
+        /// The profile that sets it; `None` for the environment's variables.
+        profile: Option<String>,
+        /// The role.
+        role_arn: Setting,
+        /// The token file, read again for every call.
+        token_file: Setting,
+        /// `role_session_name` / `AWS_ROLE_SESSION_NAME`, when set.
+        role_session_name: Option<Setting>,
+    },
     /// `credential_process` of a profile.
     Process {
         /// The profile.
@@ -111,6 +123,9 @@ pub struct RoleHop {
     pub external_id: Option<Setting>,
     /// `mfa_serial`: this hop needs an MFA code.
     pub mfa_serial: Option<Setting>,
+    /// `mfa_session = true` (on this profile or on the profile whose keys start the chain): the code goes
+    /// to one GetSessionToken session, and the role is assumed from it without a code while it lasts.
+    pub mfa_session: bool,
 }
 
 /// The credential chain: a base, then the roles assumed from it, in order.
@@ -161,6 +176,24 @@ fn static_keys(name: &str, props: &Props) -> Result<Option<Base>> {
     }
 }
 
+/// A true/false setting (any case), false when absent.
+fn flag(name: &str, props: &Props, key: &str) -> Result<bool> {
+    match props.get(key) {
+        None => Ok(false),
+        Some(s) if s.value.eq_ignore_ascii_case("true") => Ok(true),
+        Some(s) if s.value.eq_ignore_ascii_case("false") => Ok(false),
+        Some(s) => Err(problem(
+            ProfileProblem::InvalidSetting,
+            format!(
+                "profile '{name}': {key} {:?} ({}) is not true or false",
+                crate::codec::redact::sanitize(&s.value, 40),
+                s.source
+            ),
+            None,
+        )),
+    }
+}
+
 fn role_hop(name: &str, props: &Props) -> Result<RoleHop> {
     let duration_seconds = match props.get("duration_seconds") {
         None => None,
@@ -179,6 +212,7 @@ fn role_hop(name: &str, props: &Props) -> Result<RoleHop> {
         },
     };
     Ok(RoleHop {
+        mfa_session: flag(name, props, "mfa_session")?,
         profile: name.to_owned(),
         role_arn: props.get("role_arn").cloned().ok_or_else(|| {
             problem(
@@ -294,6 +328,7 @@ impl Profiles {
             }
         };
         hops.reverse();
+        self.mfa_session_rules(&base, &mut hops)?;
         Ok(Chain { base, hops })
     }
 
@@ -301,21 +336,23 @@ impl Profiles {
     /// `source_of` is the profile that named this one as its source.
     fn step(&self, name: &str, props: &Props, source_of: Option<&str>) -> Result<(Option<RoleHop>, Link)> {
         if let Some(token_file) = props.get("web_identity_token_file") {
-            return Err(match props.get("role_arn") {
-                None => problem(
+            let Some(role_arn) = props.get("role_arn") else {
+                return Err(problem(
                     ProfileProblem::InvalidSetting,
                     format!(
                         "profile '{name}' sets web_identity_token_file ({}) but no role_arn",
                         token_file.source
                     ),
                     None,
-                ),
-                Some(_) => problem(
-                    ProfileProblem::Unsupported,
-                    format!("profile '{name}' uses a web identity token, which awl does not support"),
-                    Some("use 'aws sts assume-role-with-web-identity', or give the profile keys".into()),
-                ),
-            });
+                ));
+            };
+            let base = Base::WebIdentity {
+                profile: Some(name.to_owned()),
+                role_arn: role_arn.clone(),
+                token_file: token_file.clone(),
+                role_session_name: props.get("role_session_name").cloned(),
+            };
+            return Ok((None, Link::Base(base)));
         }
         if props.contains_key("role_arn") {
             return role_step(name, props, source_of.is_some());
@@ -344,6 +381,33 @@ impl Profiles {
                 )),
             )),
         }
+    }
+
+    /// `mfa_session` on the profile whose keys start the chain applies to the first role; only the first role
+    /// can use a session (GetSessionToken takes an IAM user's keys, not a role's).
+    fn mfa_session_rules(&self, base: &Base, hops: &mut [RoleHop]) -> Result<()> {
+        if let (Base::StaticKeys { profile, .. }, Some(first)) = (base, hops.first_mut())
+            && let Some(props) = self.props(profile)
+        {
+            first.mfa_session |= flag(profile, props, "mfa_session")?;
+        }
+        for (i, hop) in hops.iter().enumerate() {
+            let first_from_keys = i == 0 && matches!(base, Base::StaticKeys { .. } | Base::EnvKeys { .. });
+            if hop.mfa_session && hop.mfa_serial.is_some() && !first_from_keys {
+                return Err(problem(
+                    ProfileProblem::InvalidSetting,
+                    format!(
+                        "profile '{}': mfa_session works only for a role assumed straight from an IAM user's keys",
+                        hop.profile
+                    ),
+                    Some(
+                        "GetSessionToken takes long-term keys; set mfa_session on the first role of the chain"
+                            .into(),
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn missing_source(&self, from: &str, name: &str) -> Error {
@@ -445,14 +509,20 @@ fn role_step(name: &str, props: &Props, is_source: bool) -> Result<(Option<RoleH
 /// The end of the default chain: the container's role when its endpoint is set, else the instance's unless
 /// instance metadata is disabled; else the profile's own error `e`, saying where awl looked.
 pub fn fallback(env: &Env, e: Error) -> Result<Chain> {
+    if let Some(base) = env_web_identity(env) {
+        return base.map(|base| Chain {
+            base,
+            hops: Vec::new(),
+        });
+    }
     let source = if container_configured(env) {
         NamedSource::EcsContainer
     } else if !env.is_true("AWS_EC2_METADATA_DISABLED") {
         NamedSource::Ec2InstanceMetadata
     } else {
         let hint = format!(
-            "{} (awl looked at AWS_ACCESS_KEY_ID, the profile, container credentials (not set) and instance \
-             metadata (AWS_EC2_METADATA_DISABLED))",
+            "{} (awl looked at AWS_ACCESS_KEY_ID, the profile, AWS_WEB_IDENTITY_TOKEN_FILE, container credentials \
+             (not set) and instance metadata (AWS_EC2_METADATA_DISABLED))",
             e.hint().unwrap_or("configure credentials")
         );
         return Err(e.with_hint(hint));
@@ -461,6 +531,29 @@ pub fn fallback(env: &Env, e: Error) -> Result<Chain> {
         base: Base::Fallback { source },
         hops: Vec::new(),
     })
+}
+
+/// `AWS_ROLE_ARN` + `AWS_WEB_IDENTITY_TOKEN_FILE` (+ `AWS_ROLE_SESSION_NAME`), as Kubernetes (EKS IRSA) and CI
+/// systems set them; in the AWS SDKs' default chain after the profile and before the container. A token file
+/// without a role is an error; a role without a token file is not web identity.
+pub fn env_web_identity(env: &Env) -> Option<Result<Base>> {
+    let file = env.get("AWS_WEB_IDENTITY_TOKEN_FILE")?;
+    let Some(role) = env.get("AWS_ROLE_ARN") else {
+        return Some(Err(problem(
+            ProfileProblem::InvalidSetting,
+            "AWS_WEB_IDENTITY_TOKEN_FILE is set but AWS_ROLE_ARN is not",
+            Some("set AWS_ROLE_ARN to the role the token is for".into()),
+        )));
+    };
+    let setting = |v: &str, name| Setting::new(v.to_owned(), Source::Env(name));
+    Some(Ok(Base::WebIdentity {
+        profile: None,
+        role_arn: setting(role, "AWS_ROLE_ARN"),
+        token_file: setting(file, "AWS_WEB_IDENTITY_TOKEN_FILE"),
+        role_session_name: env
+            .get("AWS_ROLE_SESSION_NAME")
+            .map(|n| setting(n, "AWS_ROLE_SESSION_NAME")),
+    }))
 }
 
 /// The environment's static keys: both, neither, or an error for one without the other.

@@ -146,6 +146,17 @@ fn base_rows(rows: &mut Vec<Row>, base: &Base) {
             };
             rows.push(row(1, "from", what, Source::Default));
         }
+        Base::WebIdentity {
+            role_arn, token_file, ..
+        } => {
+            rows.push(row(
+                1,
+                "web identity role",
+                role_arn.value.clone(),
+                &role_arn.source,
+            ));
+            rows.push(row(1, "token file", token_file.value.clone(), &token_file.source));
+        }
         Base::Process { command, .. } => {
             rows.push(row(
                 1,

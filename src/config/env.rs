@@ -169,6 +169,26 @@ pub fn read_token_file(path: &str) -> Result<String> {
     Ok(String::from_utf8_lossy(&bytes).trim().to_owned())
 }
 
+/// Reads a web identity token file (read again for every call: Kubernetes rotates it), as it is (the AWS
+/// CLI keys its cache by the exact contents; send it trimmed). Missing, unreadable or empty: one error naming
+/// the file and the setting that named it.
+pub fn read_web_identity_token(path: &str, named_by: &str) -> Result<crate::secret::Secret> {
+    let what = format!("the web identity token file {path} ({named_by})");
+    let bytes = read_needed(
+        path,
+        MAX_TOKEN,
+        &what,
+        "it must be a readable file holding the OIDC token",
+    )?;
+    let token = String::from_utf8_lossy(&bytes).into_owned();
+    if token.trim().is_empty() {
+        return Err(Error::config(format!("{what} is empty")).with_hint(
+            "the token is written there by Kubernetes or the CI system; check that it is mounted",
+        ));
+    }
+    Ok(crate::secret::Secret::new(token))
+}
+
 /// One of the two files, read and parsed.
 #[derive(Clone)]
 pub struct LoadedFile {

@@ -32,6 +32,9 @@ pub struct CacheKey<'a> {
     pub role_session_name: Option<&'a str>,
     /// `SerialNumber` (the MFA device).
     pub serial_number: Option<&'a str>,
+    /// `WebIdentityToken`: the token file's contents as read (the AWS CLI 1.44+ keys web identity entries by
+    /// the token too, so a rotated token starts a new entry).
+    pub web_identity_token: Option<&'a str>,
 }
 
 impl CacheKey<'_> {
@@ -49,6 +52,9 @@ impl CacheKey<'_> {
         }
         if let Some(s) = self.serial_number {
             members.push(("SerialNumber", Value::string(s)));
+        }
+        if let Some(t) = self.web_identity_token {
+            members.push(("WebIdentityToken", Value::string(t)));
         }
         json::to_string(&Value::object(members), json::Style::Python)
     }
@@ -93,17 +99,19 @@ pub fn entry_json(a: &AssumedRole) -> String {
     if let Some(id) = &a.request_id {
         meta.push(("RequestId", Value::string(id.clone())));
     }
-    let v = Value::object([
-        ("Credentials", Value::object(creds)),
-        (
+    let mut members = vec![("Credentials", Value::object(creds))];
+    // A GetSessionToken answer names no role.
+    if !a.arn.is_empty() {
+        members.push((
             "AssumedRoleUser",
             Value::object([
                 ("AssumedRoleId", Value::string(a.assumed_role_id.clone())),
                 ("Arn", Value::string(a.arn.clone())),
             ]),
-        ),
-        ("ResponseMetadata", Value::object(meta)),
-    ]);
+        ));
+    }
+    members.push(("ResponseMetadata", Value::object(meta)));
+    let v = Value::object(members);
     json::to_string(&v, json::Style::Python)
 }
 
@@ -127,14 +135,39 @@ pub fn is_fresh(c: &Credentials, now: SystemTime) -> bool {
 
 /// The cached credentials for `key` in `dir`, if present, well-formed and fresh at `now`.
 pub fn load(dir: &Path, key: &CacheKey<'_>, now: SystemTime) -> Option<Credentials> {
-    // A link, a FIFO or anything over 1 MiB is not a cache entry of ours: ignored (and replaced).
-    let bytes = fs::read_regular(&dir.join(key.file_name()), 1 << 20, fs::Links::Refuse).ok()?;
-    parse_entry(&String::from_utf8(bytes).ok()?).filter(|c| is_fresh(c, now))
+    load_named(dir, &key.file_name(), now)
 }
 
 /// Writes the entry for `key`, atomically and mode 0600.
 pub fn store(dir: &Path, key: &CacheKey<'_>, assumed: &AssumedRole) -> Result<()> {
-    let path = dir.join(key.file_name());
+    store_named(dir, &key.file_name(), assumed)
+}
+
+/// The name of awl's MFA session file for an IAM user's key and MFA device: `awl-mfa-session-<sha1>.json`,
+/// the SHA-1 over `{"AccessKeyId": ..., "SerialNumber": ...}` as Python's `json.dumps` writes it. The code is
+/// never part of it; the AWS CLI never reads it.
+pub fn mfa_session_file_name(access_key_id: &str, serial_number: &str) -> String {
+    let key = Value::object([
+        ("AccessKeyId", Value::string(access_key_id)),
+        ("SerialNumber", Value::string(serial_number)),
+    ]);
+    let json = json::to_string(&key, json::Style::Python);
+    format!(
+        "awl-mfa-session-{}.json",
+        hex::encode(Sha1::digest(json.as_bytes()))
+    )
+}
+
+/// The credentials of the cache file `name` in `dir`, if present, well-formed and fresh at `now`.
+pub fn load_named(dir: &Path, name: &str, now: SystemTime) -> Option<Credentials> {
+    // A link, a FIFO or anything over 1 MiB is not a cache entry of ours: ignored (and replaced).
+    let bytes = fs::read_regular(&dir.join(name), 1 << 20, fs::Links::Refuse).ok()?;
+    parse_entry(&String::from_utf8(bytes).ok()?).filter(|c| is_fresh(c, now))
+}
+
+/// Writes the cache file `name` in `dir`, atomically and mode 0600.
+pub fn store_named(dir: &Path, name: &str, assumed: &AssumedRole) -> Result<()> {
+    let path = dir.join(name);
     // A link in the cache folder is replaced, never written through (it could name any file of the user's).
     fs::replace_file(&path, &path.display().to_string(), entry_json(assumed).as_bytes())
 }
@@ -164,6 +197,14 @@ mod tests {
             "182f36d3a4020609755ceaed091f53cf2b98e57f.json"
         );
         // The example of the reference notes, observed with the CLI itself.
+        // A web identity entry as the AWS CLI 1.46.3 itself named it (the token file ends in a newline).
+        let web = CacheKey {
+            role_arn: "arn:aws:iam::123456789012:role/chain-b",
+            role_session_name: Some("pod-1"),
+            web_identity_token: Some("eyJhbGciOiJSUzI1NiJ9.first.sig\n"),
+            ..CacheKey::default()
+        };
+        assert_eq!(web.file_name(), "37ea6a73436fd271671282ba4abab8ccae827294.json");
         let observed = CacheKey {
             role_arn: "arn:aws:iam::456:role/Sysops",
             serial_number: Some("arn:aws:iam::789:mfa/user@domain"),
@@ -179,6 +220,7 @@ mod tests {
             external_id: Some("é"),
             role_session_name: Some("s"),
             serial_number: Some("m"),
+            web_identity_token: None,
         };
         assert_eq!(
             all.python_json(),

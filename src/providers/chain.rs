@@ -1,20 +1,22 @@
 //! Walking a planned credential chain: the base's credentials (keys, the environment, instance metadata, a
-//! container endpoint or a process), then each AssumeRole hop in turn, from the AWS CLI's cache when a fresh
-//! entry is there, otherwise from STS (with its MFA code) and then cached.
+//! container endpoint, a process, or a web identity token), then each AssumeRole hop in turn, from the AWS
+//! CLI's cache when a fresh entry is there, otherwise from STS (with its MFA code, or from awl's MFA session)
+//! and then cached.
 
 use crate::config::chain::{Base, Chain, NamedSource};
 use crate::config::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::identity::{Credentials, Refresh};
+use crate::identity::Credentials;
 use crate::providers::cache::{self, CacheKey};
 use crate::providers::container;
 use crate::providers::imds::Imds;
 use crate::providers::process;
 use crate::secret::Secret;
-use crate::sts::{AssumeRoleParams, StsClient, check_mfa_code, default_session_name};
+use crate::sts::{
+    AssumeRoleParams, AssumedRole, StsClient, WebIdentityParams, check_mfa_code, default_session_name,
+};
 use crate::transport::Transport;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::SystemTime;
 
 /// What walking a credential chain needs from the outside: STS, the cache folder, the clock, and a way to
@@ -90,7 +92,55 @@ fn named_credentials(
     }
 }
 
-fn base_credentials(base: &Base, ctx: &ChainContext<'_>) -> Result<Credentials> {
+/// Keeps an STS answer in the cache under `name`; a cache that cannot be written is a warning.
+fn keep(ctx: &mut ChainContext<'_>, name: &str, assumed: &AssumedRole) {
+    if let Some(dir) = &ctx.cache_dir
+        && let Err(e) = cache::store_named(dir, name, assumed)
+    {
+        ctx.warnings.push(format!(
+            "{e} (the credentials work, but the next run will ask again)"
+        ));
+    }
+}
+
+/// A cached entry named `name`, if the context has a cache and the entry is fresh.
+fn cached(ctx: &ChainContext<'_>, name: &str) -> Option<Credentials> {
+    ctx.cache_dir
+        .as_deref()
+        .and_then(|d| cache::load_named(d, name, ctx.now))
+}
+
+/// AssumeRoleWithWebIdentity, the token file read anew; cached as the AWS CLI caches it (keyed by the role,
+/// a session name the user set and the token as the file holds it), so the two share the entry.
+fn web_identity(
+    role_arn: &crate::config::profiles::Setting,
+    token_file: &crate::config::profiles::Setting,
+    role_session_name: Option<&crate::config::profiles::Setting>,
+    ctx: &mut ChainContext<'_>,
+) -> Result<Credentials> {
+    let token = env::read_web_identity_token(&token_file.value, &token_file.source.to_string())?;
+    let key = CacheKey {
+        role_arn: &role_arn.value,
+        role_session_name: role_session_name.map(|s| s.value.as_str()),
+        web_identity_token: Some(token.expose()),
+        ..CacheKey::default()
+    };
+    let name = key.file_name();
+    if let Some(c) = cached(ctx, &name) {
+        return Ok(c);
+    }
+    let params = WebIdentityParams {
+        role_arn: role_arn.value.clone(),
+        role_session_name: role_session_name
+            .map_or_else(|| default_session_name(ctx.now), |s| s.value.clone()),
+        token: Secret::new(token.expose().trim()),
+    };
+    let assumed = ctx.sts.assume_role_with_web_identity(&params)?;
+    keep(ctx, &name, &assumed);
+    Ok(assumed.credentials)
+}
+
+fn base_credentials(base: &Base, ctx: &mut ChainContext<'_>) -> Result<Credentials> {
     match base {
         Base::EnvKeys {
             access_key_id,
@@ -113,36 +163,41 @@ fn base_credentials(base: &Base, ctx: &ChainContext<'_>) -> Result<Credentials> 
         Base::Process { profile, command } => {
             process::run(profile, &command.value, &command.source.to_string())
         }
+        Base::WebIdentity {
+            role_arn,
+            token_file,
+            role_session_name,
+            ..
+        } => web_identity(role_arn, token_file, role_session_name.as_ref(), ctx),
     }
 }
 
-/// A way to fetch the chain's credentials again when they come straight from instance metadata, a container
-/// endpoint or a credential process (no role to assume, so no MFA code to ask for): long transfers refresh
-/// them before they expire. `None` for other chains.
-pub fn refresher(
-    chain: &Chain,
-    env: &Env,
-    local_http: Arc<dyn Transport>,
-    imds_endpoint: Option<String>,
-) -> Option<Refresh> {
-    if !chain.hops.is_empty() {
-        return None;
+/// Whether the chain's credentials can be fetched again during a long transfer: anything but keys that never
+/// expire. (A hop that needs an MFA code is renewed only while awl's MFA session or a cache entry lasts.)
+pub fn refreshable(chain: &Chain) -> bool {
+    !(chain.hops.is_empty() && matches!(chain.base, Base::EnvKeys { .. } | Base::StaticKeys { .. }))
+}
+
+/// STS's cap on a role assumed with session credentials (role chaining): one hour.
+pub const CHAINED_ROLE_MAX_SECONDS: u32 = 3600;
+
+/// What awl asks GetSessionToken for: STS's default for IAM users, 12 hours.
+pub const MFA_SESSION_SECONDS: u32 = 43_200;
+
+/// The credentials of awl's MFA session for `serial` with the IAM user's `keys`: from its cache file while
+/// fresh, else GetSessionToken with one code, then kept (mode 0600) for the next role and the next run.
+fn mfa_session(keys: &Credentials, serial: &str, ctx: &mut ChainContext<'_>) -> Result<Credentials> {
+    let name = cache::mfa_session_file_name(&keys.access_key_id, serial);
+    if let Some(c) = cached(ctx, &name) {
+        return Ok(c);
     }
-    let env = env.clone();
-    match &chain.base {
-        Base::Named { source, .. } | Base::Fallback { source } => {
-            let source = *source;
-            Some(Box::new(move || {
-                named_credentials(source, &env, local_http.as_ref(), imds_endpoint.as_deref())
-            }))
-        }
-        Base::Process { profile, command } => {
-            let (profile, command, source) =
-                (profile.clone(), command.value.clone(), command.source.to_string());
-            Some(Box::new(move || process::run(&profile, &command, &source)))
-        }
-        Base::EnvKeys { .. } | Base::StaticKeys { .. } => None,
-    }
+    let code = (ctx.mfa_code)(serial)?;
+    check_mfa_code(&code)?;
+    let session = ctx
+        .sts
+        .get_session_token(keys, Some(MFA_SESSION_SECONDS), serial, &code)?;
+    keep(ctx, &name, &session);
+    Ok(session.credentials)
 }
 
 /// The credentials at the end of `chain`: the base's, then each role assumed in turn, each hop from the
@@ -157,16 +212,21 @@ pub fn resolve_chain(chain: &Chain, ctx: &mut ChainContext<'_>) -> Result<Creden
             external_id: hop.external_id.as_ref().map(|s| s.value.as_str()),
             role_session_name: hop.role_session_name.as_ref().map(|s| s.value.as_str()),
             serial_number: hop.mfa_serial.as_ref().map(|s| s.value.as_str()),
+            web_identity_token: None,
         };
-        if let Some(cached) = ctx
-            .cache_dir
-            .as_deref()
-            .and_then(|d| cache::load(d, &key, ctx.now))
-        {
-            creds = cached;
+        let name = key.file_name();
+        if let Some(c) = cached(ctx, &name) {
+            creds = c;
             continue;
         }
+        let mut duration_seconds = key.duration_seconds;
         let token_code = match &hop.mfa_serial {
+            Some(serial) if hop.mfa_session => {
+                creds = mfa_session(&creds, &serial.value, ctx)?;
+                // A role assumed with session credentials lasts at most an hour (role chaining).
+                duration_seconds = duration_seconds.map(|d| d.min(CHAINED_ROLE_MAX_SECONDS));
+                None
+            }
             Some(serial) => {
                 let code = (ctx.mfa_code)(&serial.value)?;
                 check_mfa_code(&code)?;
@@ -180,22 +240,18 @@ pub fn resolve_chain(chain: &Chain, ctx: &mut ChainContext<'_>) -> Result<Creden
                 .role_session_name
                 .as_ref()
                 .map_or_else(|| default_session_name(ctx.now), |s| s.value.clone()),
-            duration_seconds: key.duration_seconds,
+            duration_seconds,
             external_id: key.external_id.map(str::to_owned),
-            serial_number: key.serial_number.map(str::to_owned),
+            // From an MFA session the role needs no device: the session already proved it.
+            serial_number: key.serial_number.filter(|_| !hop.mfa_session).map(str::to_owned),
             token_code,
         };
         let assumed = ctx
             .sts
             .assume_role(&creds, &params)
             .map_err(|e| e.context(format_args!("profile '{}'", hop.profile)))?;
-        if let Some(dir) = &ctx.cache_dir
-            && let Err(e) = cache::store(dir, &key, &assumed)
-        {
-            ctx.warnings.push(format!(
-                "{e} (the credentials work, but the next run will ask again)"
-            ));
-        }
+        // Under the key the AWS CLI computes for this profile, so it too reuses the role.
+        keep(ctx, &name, &assumed);
         creds = assumed.credentials;
     }
     Ok(creds)

@@ -34,6 +34,9 @@ pub struct S3<'a> {
     sender: Sender<'a>,
     creds: Mutex<(Credentials, Option<SystemTime>)>,
     refresh: Option<Refresh>,
+    /// Why renewing the credentials failed (its message, kind and hint), once it has: every later request
+    /// fails with it, except the aborts that clean up.
+    renew_failed: Mutex<Option<(crate::error::ErrorKind, String, Option<String>)>>,
     /// Signers in use, one per region (and credentials): each derives its signing key once a day.
     signers: Mutex<Vec<Arc<Signer>>>,
     region: String,
@@ -102,6 +105,7 @@ impl<'a> S3<'a> {
             sender,
             creds: Mutex::new((creds, None)),
             refresh: None,
+            renew_failed: Mutex::new(None),
             signers: Mutex::new(Vec::new()),
             region: region.to_owned(),
             endpoint,
@@ -189,24 +193,39 @@ impl<'a> S3<'a> {
     }
 
     /// The credentials to sign with now: refreshed first if they are about to expire and can be (at most once a
-    /// minute, in case the source hands out the same soon-expiring ones again).
-    fn credentials(&self) -> Result<Credentials> {
+    /// minute, in case the source hands out the same soon-expiring ones again). Once a refresh has failed (a
+    /// role that needs an MFA code), every request fails with its error, so the transfer stops, except the
+    /// `cleanup` requests (aborts of uploads), which sign with the old credentials: they have minutes left.
+    fn credentials(&self, cleanup: bool) -> Result<Credentials> {
+        let mut failed = self.renew_failed.lock().unwrap_or_else(|p| p.into_inner());
         let mut slot = self.creds.lock().unwrap_or_else(|p| p.into_inner());
-        let now = (self.sender.clock)();
         let (creds, refreshed_at) = &mut *slot;
+        if cleanup {
+            return Ok(creds.clone());
+        }
+        if let Some((kind, message, hint)) = &*failed {
+            return Err(Error::new(*kind, message.clone()).with_hint_if(hint.clone()));
+        }
+        let now = (self.sender.clock)();
         if let Some(refresh) = &self.refresh
             && creds.expires_before(now + REFRESH_BEFORE)
             && refreshed_at.is_none_or(|t| now > t + Duration::from_secs(60))
         {
-            *creds = refresh()?;
             *refreshed_at = Some(now);
+            match refresh() {
+                Ok(c) => *creds = c,
+                Err(e) => {
+                    *failed = Some((e.kind(), e.message().to_owned(), e.hint().map(str::to_owned)));
+                    return Err(e);
+                }
+            }
         }
         Ok(creds.clone())
     }
 
     /// The signer for `region` and the current credentials, made once and reused.
-    fn signer(&self, region: &str) -> Result<Arc<Signer>> {
-        let creds = self.credentials()?;
+    fn signer(&self, region: &str, cleanup: bool) -> Result<Arc<Signer>> {
+        let creds = self.credentials(cleanup)?;
         let mut signers = self.signers.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(s) = signers
             .iter()
@@ -239,7 +258,8 @@ impl<'a> S3<'a> {
             endpoint,
             path,
             hash,
-            signer: self.signer(region)?,
+            // An abort of a multipart upload cleans up; it must go out even when renewing failed.
+            signer: self.signer(region, req.method == "DELETE" && req.query.contains("uploadId="))?,
         })
     }
 
@@ -382,7 +402,7 @@ impl<'a> S3<'a> {
     /// A presigned GET URL for an object, valid for `expires_in` from now.
     pub fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> Result<String> {
         let (endpoint, path) = locate(bucket, key, &self.region, self.endpoint.as_ref(), self.style);
-        let signer = self.signer(&self.region)?;
+        let signer = self.signer(&self.region, false)?;
         let at = self.sender.skew.signing_time((self.sender.clock)());
         Ok(presign::get_url(&signer, &endpoint, &path, at, expires_in))
     }

@@ -53,10 +53,22 @@ fn http_get_status(addr: SocketAddr, path: &str) -> Option<u16> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// The moto server of this test process, started on first use.
+/// The moto server of this test process, started on first use, with signature checking on.
 pub(crate) fn moto() -> &'static Moto {
     static MOTO: OnceLock<Moto> = OnceLock::new();
-    MOTO.get_or_init(|| {
+    MOTO.get_or_init(|| start_moto(true))
+}
+
+/// A second moto server with signature checking off, for the calls moto cannot check: the unsigned
+/// AssumeRoleWithWebIdentity (a 500 with checking on) and GetSessionToken (whose fixed key its own check
+/// refuses).
+pub(crate) fn moto_unchecked() -> &'static Moto {
+    static MOTO: OnceLock<Moto> = OnceLock::new();
+    MOTO.get_or_init(|| start_moto(false))
+}
+
+fn start_moto(check_signatures: bool) -> Moto {
+    {
         let venv = venv();
         let port = free_port();
         let log = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("moto-{port}.log"));
@@ -85,6 +97,7 @@ pub(crate) fn moto() -> &'static Moto {
         let out = Command::new(venv.join("bin/python"))
             .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/moto_bootstrap.py"))
             .arg(&url)
+            .arg(if check_signatures { "check" } else { "no-check" })
             .output()
             .expect("bootstrap runs");
         assert!(
@@ -101,7 +114,7 @@ pub(crate) fn moto() -> &'static Moto {
             secret: field("secret_access_key"),
             _watchdog: Mutex::new(watchdog),
         }
-    })
+    }
 }
 
 /// A request as the proxy saw it on the wire.

@@ -1,6 +1,6 @@
 """Creates the identities the tests use in a fresh moto server, then turns its signature checking on.
 
-usage: python moto_bootstrap.py http://127.0.0.1:PORT
+usage: python moto_bootstrap.py http://127.0.0.1:PORT [check|no-check]
 prints one JSON line: {"access_key_id": ..., "secret_access_key": ...} (the IAM user alice in 123456789012).
 
 Roles: chain-b and chain-c in moto's account 123456789012 (multi-hop tests), and the scenario's own roles,
@@ -48,8 +48,9 @@ for account, name in (("456", "Sysops"), ("123", "Developer")):
     c = c["Credentials"]
     make_role(client("iam", c["AccessKeyId"], c["SecretAccessKey"], c["SessionToken"]), name)
 
-req = urllib.request.Request(
-    URL + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"}
-)
-urllib.request.urlopen(req).read()
+if (sys.argv[2:] or ["check"])[0] == "check":
+    req = urllib.request.Request(
+        URL + "/moto-api/reset-auth", data=b"0", method="POST", headers={"Content-Type": "text/plain"}
+    )
+    urllib.request.urlopen(req).read()
 print(json.dumps({"access_key_id": key["AccessKeyId"], "secret_access_key": key["SecretAccessKey"]}))
