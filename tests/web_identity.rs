@@ -57,8 +57,11 @@ fn aws_role_arn_and_a_token_file_give_the_role_shared_with_the_aws_cli() {
         ("AWS_ROLE_SESSION_NAME", "pod-1"),
         ("AWS_DEFAULT_REGION", "us-east-1"),
     ];
-    let out = awl_in(&home, &vars, &["sts", "get-caller-identity"], "");
+    let out = awl_in(&home, &vars, &["--debug", "sts", "get-caller-identity"], "");
     assert!(out.status.success(), "{}", text(&out.stderr));
+    let trace = text(&out.stderr);
+    assert!(trace.contains("AssumeRoleWithWebIdentity"), "{trace}");
+    assert!(!trace.contains("first.sig"), "the token is never logged: {trace}");
     assert_eq!(arn(&out), "arn:aws:sts::123456789012:assumed-role/chain-b/pod-1");
     let calls = web_identity_calls(&proxy);
     assert_eq!(calls.len(), 1);

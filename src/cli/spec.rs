@@ -343,7 +343,8 @@ pub static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "configure",
         summary: "set up a profile, or show where each setting comes from",
-        usage: "awl configure [--profile P]\n       awl configure list [--profile P]",
+        usage: "awl configure [--profile P]\n       awl configure list [--profile P]\n       \
+                awl configure export-credentials [--profile P] [--format F]",
         details: "Asks for the access key, secret key, region and output format, as `aws configure` does, and writes\nthem to ~/.aws/credentials and ~/.aws/config (atomically, mode 0600, every other line kept).\n\nExamples:\n  awl configure --profile dev\n  awl --profile profile2 configure list",
         options: &[],
         raw: false,

@@ -569,6 +569,11 @@ pub fn parse(text: &str, kind: FileKind) -> Result<IniFile> {
     Ok(file)
 }
 
+/// The spaces and tabs a line starts with.
+fn indentation(line: &str) -> &str {
+    &line[..line.len() - line.trim_start_matches(WHITESPACE).len()]
+}
+
 /// Sets `name = value` in the profile `profile` of a file's text, keeping every other line as it is.
 ///
 /// The last definition of `name` in that profile's sections is replaced (with its continuation lines); if
@@ -588,35 +593,46 @@ pub fn set_property(text: &str, kind: FileKind, profile: &str, name: &str, value
     let new_line = format!("{name} = {value}");
 
     // Find the sections of this profile, the last line of a definition of `name`, and the last property line.
+    // Lines are classified as `parse` classifies them: a line continues the open property only if it is
+    // indented deeper than the line that started it.
     let mut in_target = false;
     let mut found: Option<(usize, usize)> = None; // first and last line of the definition
     let mut last_prop: Option<usize> = None;
     let mut current_def: Option<usize> = None;
+    let (mut indent, mut open) = (0usize, false);
     for (i, line) in lines.iter().enumerate() {
         let t = trim(line);
-        if line.starts_with('[') {
-            let (body, _) = strip_comment(line, false);
+        if t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+            continue;
+        }
+        let this_indent = line.len() - line.trim_start_matches(WHITESPACE).len();
+        if open && this_indent > indent {
+            if in_target {
+                if let Some(start) = current_def {
+                    found = Some((start, i));
+                }
+                last_prop = Some(i);
+            }
+            continue;
+        }
+        indent = this_indent;
+        current_def = None;
+        if t.starts_with('[') {
+            let (body, _) = strip_comment(t, false);
             let header = body.strip_prefix('[').and_then(|b| b.strip_suffix(']')).map(trim);
             in_target =
                 header.is_some_and(|h| matches!(classify(h, kind), Header::Profile(p) if p == profile));
-            current_def = None;
+            open = false;
             if in_target {
                 last_prop = Some(i);
             }
             continue;
         }
-        if !in_target || t.is_empty() || t.starts_with('#') || t.starts_with(';') {
+        open = true;
+        if !in_target {
             continue;
         }
-        if line.starts_with(WHITESPACE) {
-            if let Some(start) = current_def {
-                found = Some((start, i));
-            }
-            last_prop = Some(i);
-            continue;
-        }
-        let key = line.split_once('=').map(|(k, _)| trim(k).to_ascii_lowercase());
-        current_def = None;
+        let key = t.split_once('=').map(|(k, _)| trim(k).to_ascii_lowercase());
         if key.as_deref() == Some(&name.to_ascii_lowercase()) {
             found = Some((i, i));
             current_def = Some(i);
@@ -624,10 +640,20 @@ pub fn set_property(text: &str, kind: FileKind, profile: &str, name: &str, value
         last_prop = Some(i);
     }
     match (found, last_prop) {
+        // The new line keeps the indentation of the line it replaces, or takes that of the line it comes
+        // before: so it continues nothing and nothing after it becomes its continuation.
         (Some((start, end)), _) => {
-            lines.splice(start..=end, [new_line]);
+            let line = format!("{}{new_line}", indentation(&lines[start]));
+            lines.splice(start..=end, [line]);
         }
-        (None, Some(after)) => lines.insert(after + 1, new_line),
+        (None, Some(after)) => {
+            let next = lines[after + 1..].iter().find(|l| {
+                let t = trim(l);
+                !(t.is_empty() || t.starts_with('#') || t.starts_with(';'))
+            });
+            let line = format!("{}{new_line}", next.map_or("", |l| indentation(l)));
+            lines.insert(after + 1, line);
+        }
         (None, None) => {
             let header = match (kind, profile) {
                 (FileKind::Config, "default") => "[default]".to_owned(),
@@ -798,6 +824,12 @@ mod tests {
         assert!(out.ends_with("  x = 1\nregion = x\n"), "{out}");
         let out = set_property(text, FileKind::Config, "new", "region", "x");
         assert!(out.ends_with("  x = 1\n\n[profile new]\nregion = x\n"), "{out}");
+        // Indented files are edited by the reading rules: the new line neither continues nor is continued.
+        let indented = "[profile b]\n  [profile a]\n  output = json\n";
+        let out = set_property(indented, FileKind::Config, "b", "region", "x");
+        assert_eq!(out, "[profile b]\n  region = x\n  [profile a]\n  output = json\n");
+        let out = set_property(indented, FileKind::Config, "a", "output", "text");
+        assert_eq!(out, "[profile b]\n  [profile a]\n  output = text\n");
         let out = set_property("[a]\r\nk = 1\r\n", FileKind::Credentials, "a", "k", "2");
         assert_eq!(out, "[a]\r\nk = 2\r\n");
         let out = set_property("", FileKind::Credentials, "default", "aws_access_key_id", "AKIA");
