@@ -7,7 +7,7 @@ mod common;
 #[path = "support/day.rs"]
 mod day;
 
-use common::servers::{Moto, Proxy, Recorded, home_with_moto_keys, moto, moto_unchecked};
+use common::servers::{Action, Moto, Proxy, Recorded, home_with_moto_keys, moto, moto_unchecked};
 use common::{awl_command, data_file, text};
 use day::{awl_at, done, new_bucket, uploads_in_progress};
 use std::fs;
@@ -242,4 +242,30 @@ fn a_role_that_needs_a_code_to_renew_stops_the_transfer_cleanly() {
     );
     let ls = awl_at(&home, &m.url, &home, &["s3", "ls", &format!("s3://{bucket}/")]);
     assert!(!text(&ls.stdout).contains("big.bin"), "nothing stored");
+}
+
+#[test]
+fn sts_out_of_reach_at_renewal_time_does_not_stop_the_transfer() {
+    let m = moto();
+    let roles = "\n[profile short]\nrole_arn = arn:aws:iam::123456789012:role/chain-b\nsource_profile = default\n\
+                 duration_seconds = 303\n";
+    let home = home_with_roles(m, roles);
+    let bucket = new_bucket(&home, m, "refresh-drop");
+    let proxy = Proxy::start(m.addr);
+    // The first AssumeRole passes; every attempt of the renewal is cut off without an answer.
+    proxy.rule_after("Action=AssumeRole&", Action::Drop, 1, 10);
+    let out = slow_upload(&home, &proxy, "short", &bucket, &[]);
+    done("cp", &out);
+    assert!(
+        with_body(&proxy, "Action=AssumeRole&").len() >= 2,
+        "a renewal was tried"
+    );
+    let ls = done(
+        "ls",
+        &awl_at(&home, &m.url, &home, &["s3", "ls", &format!("s3://{bucket}/")]),
+    );
+    assert!(
+        ls.contains(&(30u64 << 20).to_string()),
+        "the old credentials carried it: {ls}"
+    );
 }

@@ -193,9 +193,9 @@ impl<'a> S3<'a> {
     }
 
     /// The credentials to sign with now: refreshed first if they are about to expire and can be (at most once a
-    /// minute, in case the source hands out the same soon-expiring ones again). Once a refresh has failed (a
-    /// role that needs an MFA code), every request fails with its error, so the transfer stops, except the
-    /// `cleanup` requests (aborts of uploads), which sign with the old credentials: they have minutes left.
+    /// minute, in case the source hands out the same soon-expiring ones again). Once a refresh has failed for
+    /// good (a role that needs an MFA code), every request fails with its error, so the transfer stops, except
+    /// the `cleanup` requests (aborts of uploads), which sign with the old credentials: they have minutes left.
     fn credentials(&self, cleanup: bool) -> Result<Credentials> {
         let mut failed = self.renew_failed.lock().unwrap_or_else(|p| p.into_inner());
         let mut slot = self.creds.lock().unwrap_or_else(|p| p.into_inner());
@@ -214,6 +214,15 @@ impl<'a> S3<'a> {
             *refreshed_at = Some(now);
             match refresh() {
                 Ok(c) => *creds = c,
+                // No answer (STS or the metadata endpoint out of reach for a moment): the old credentials,
+                // which have minutes left, go on signing, and renewal is tried again in a minute (botocore's
+                // advisory window). Anything else (a code is needed, the role refused) will not mend itself:
+                // the transfer stops.
+                Err(e) if e.kind() == crate::error::ErrorKind::Network => {
+                    if creds.expires_before(now + Duration::from_secs(60)) {
+                        return Err(e);
+                    }
+                }
                 Err(e) => {
                     *failed = Some((e.kind(), e.message().to_owned(), e.hint().map(str::to_owned)));
                     return Err(e);

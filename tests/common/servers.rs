@@ -156,6 +156,8 @@ struct Rule {
     action: Action,
     /// How many more requests the rule applies to.
     remaining: usize,
+    /// How many matching requests pass untouched first.
+    skip: usize,
 }
 
 /// A recording TCP proxy: logs each request as sent, answers chosen ones itself, forwards the rest. It also
@@ -250,6 +252,10 @@ impl Proxy {
                 .iter_mut()
                 .find(|r| r.remaining > 0 && text.contains(&r.needle))
             {
+                Some(r) if r.skip > 0 => {
+                    r.skip -= 1;
+                    None
+                }
                 Some(r) => {
                     r.remaining -= 1;
                     Some(r.action.clone())
@@ -353,6 +359,17 @@ impl Proxy {
             needle: needle.to_owned(),
             action,
             remaining: times,
+            skip: 0,
+        });
+    }
+
+    /// Lets the first `skip` requests containing `needle` pass, then does `action` to the next `times`.
+    pub(crate) fn rule_after(&self, needle: &str, action: Action, skip: usize, times: usize) {
+        self.rules.lock().expect("rules").push(Rule {
+            needle: needle.to_owned(),
+            action,
+            remaining: times,
+            skip,
         });
     }
 
