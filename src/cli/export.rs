@@ -43,7 +43,7 @@ impl Format {
             Some("fish") => Format::Fish,
             Some(other) => {
                 return Err(Error::usage(format!(
-                    "--format {:?} is not a format",
+                    "--format '{}' is not a format",
                     crate::codec::redact::sanitize(other, 40)
                 ))
                 .with_hint("use process, env, env-no-export, powershell, windows-cmd or fish"));

@@ -185,7 +185,7 @@ fn flag(name: &str, props: &Props, key: &str) -> Result<bool> {
         Some(s) => Err(problem(
             ProfileProblem::InvalidSetting,
             format!(
-                "profile '{name}': {key} {:?} ({}) is not true or false",
+                "profile '{name}': {key} '{}' ({}) is not true or false",
                 crate::codec::redact::sanitize(&s.value, 40),
                 s.source
             ),
@@ -609,6 +609,19 @@ mod tests {
         let e = p.chain("s").expect_err("sso");
         assert_eq!(e.profile_problem(), Some(ProfileProblem::Unsupported));
         assert!(e.hint().is_some_and(|h| h.contains("aws sso login")));
+    }
+
+    #[test]
+    fn mfa_session_comes_from_the_keys_profile_or_the_role_and_is_true_or_false() {
+        let p = profiles(
+            "[profile r]\nrole_arn = arn:r\nsource_profile = k\nmfa_serial = arn:m\n\
+             [profile bad]\nrole_arn = arn:r\nsource_profile = k\nmfa_serial = arn:m\nmfa_session = yes\n",
+            "[k]\naws_access_key_id = a\naws_secret_access_key = b\nmfa_session = TRUE\n",
+        );
+        assert!(p.chain("r").expect("chain").hops[0].mfa_session);
+        let e = p.chain("bad").expect_err("not a bool");
+        assert_eq!(e.profile_problem(), Some(ProfileProblem::InvalidSetting));
+        assert!(e.message().contains("mfa_session 'yes'"), "{}", e.message());
     }
 
     #[test]
