@@ -125,7 +125,8 @@ pub fn assume_role_form(p: &AssumeRoleParams) -> String {
 }
 
 /// The arguments of an AssumeRoleWithWebIdentity call.
-#[derive(Clone, PartialEq, Eq)]
+/// `Debug` is derived: the token is a [`Secret`], which prints as `Secret(***)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct WebIdentityParams {
     /// `RoleArn`.
     pub role_arn: String,
@@ -133,16 +134,6 @@ pub struct WebIdentityParams {
     pub role_session_name: String,
     /// `WebIdentityToken`: the OIDC token, read from its file for each call.
     pub token: Secret,
-}
-
-impl fmt::Debug for WebIdentityParams {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WebIdentityParams")
-            .field("role_arn", &self.role_arn)
-            .field("role_session_name", &self.role_session_name)
-            .field("token", &self.token)
-            .finish()
-    }
 }
 
 /// The form body of an AssumeRoleWithWebIdentity request (no DurationSeconds, as botocore: STS's hour).
@@ -199,9 +190,8 @@ fn missing(what: &str) -> Error {
     Error::data(format!("the STS answer has no {what}"))
 }
 
-/// Reads an AssumeRole answer.
-pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
-    let doc = xml::parse(&String::from_utf8_lossy(body))?;
+/// The `Credentials` element of an STS answer: the credentials with their expiry, and the expiry as written.
+fn temporary_credentials(doc: &xml::Element) -> Result<(Credentials, String)> {
     let creds = doc.find("Credentials").ok_or_else(|| missing("Credentials"))?;
     let field = |name: &str| -> Result<String> {
         creds
@@ -211,12 +201,19 @@ pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
             .ok_or_else(|| missing(name))
     };
     let expiration = field("Expiration")?;
-    let user = doc
-        .find("AssumedRoleUser")
-        .ok_or_else(|| missing("AssumedRoleUser"))?;
     let mut credentials = Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
         .with_session_token(field("SessionToken")?);
     credentials.expiration = Some(parse_rfc3339(&expiration)?);
+    Ok((credentials, expiration))
+}
+
+/// Reads an AssumeRole (or AssumeRoleWithWebIdentity) answer.
+pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
+    let doc = xml::parse(&String::from_utf8_lossy(body))?;
+    let (credentials, expiration) = temporary_credentials(&doc)?;
+    let user = doc
+        .find("AssumedRoleUser")
+        .ok_or_else(|| missing("AssumedRoleUser"))?;
     Ok(AssumedRole {
         credentials,
         expiration,
@@ -237,18 +234,7 @@ pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
 /// Reads a GetSessionToken answer: credentials only, so the ARN and role id are left empty.
 pub fn parse_session_token(body: &[u8]) -> Result<AssumedRole> {
     let doc = xml::parse(&String::from_utf8_lossy(body))?;
-    let creds = doc.find("Credentials").ok_or_else(|| missing("Credentials"))?;
-    let field = |name: &str| -> Result<String> {
-        creds
-            .child(name)
-            .map(|e| e.text.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| missing(name))
-    };
-    let expiration = field("Expiration")?;
-    let mut credentials = Credentials::new(field("AccessKeyId")?, field("SecretAccessKey")?)
-        .with_session_token(field("SessionToken")?);
-    credentials.expiration = Some(parse_rfc3339(&expiration)?);
+    let (credentials, expiration) = temporary_credentials(&doc)?;
     Ok(AssumedRole {
         credentials,
         expiration,
