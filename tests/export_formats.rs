@@ -93,6 +93,30 @@ fn the_other_formats_as_text() {
 }
 
 #[test]
+fn windows_cmd_refuses_a_value_it_would_act_on() {
+    let home = temp_dir("export-cmd");
+    fs::create_dir_all(home.join(".aws")).expect("aws dir");
+    fs::write(
+        home.join(".aws/credentials"),
+        "[default]\naws_access_key_id = AKIAEXPORT\naws_secret_access_key = a&calc%x\n",
+    )
+    .expect("credentials");
+    let out = awl_in(
+        &home,
+        &[],
+        &["configure", "export-credentials", "--format", "windows-cmd"],
+        "",
+    );
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(255), "{err}");
+    assert!(err.contains("AWS_SECRET_ACCESS_KEY holds a character"), "{err}");
+    assert!(
+        !err.contains("calc") && text(&out.stdout).is_empty(),
+        "no secret and no half output: {err}"
+    );
+}
+
+#[test]
 fn the_aws_cli_takes_credentials_from_awl_export_credentials() {
     let m = moto();
     let home = home_with_moto_keys(m);

@@ -184,14 +184,30 @@ fn slow_upload(home: &Path, proxy: &Proxy, profile: &str, bucket: &str, extra: &
     awl_at(home, &proxy.url, home, &args)
 }
 
+/// A home whose profile `short` assumes chain-b from [default] for 303 seconds (plus `extra` lines), a new
+/// bucket, and a recording proxy to moto.
+fn renewal_world(m: &Moto, extra: &str, tag: &str) -> (std::path::PathBuf, String, Proxy) {
+    let roles = format!(
+        "\n[profile short]\nrole_arn = arn:aws:iam::123456789012:role/chain-b\nsource_profile = default\n\
+         duration_seconds = 303\n{extra}"
+    );
+    let home = home_with_roles(m, &roles);
+    let bucket = new_bucket(&home, m, tag);
+    (home, bucket, Proxy::start(m.addr))
+}
+
+/// What the bucket lists (`awl s3 ls`).
+fn listing(home: &Path, m: &Moto, bucket: &str) -> String {
+    done(
+        "ls",
+        &awl_at(home, &m.url, home, &["s3", "ls", &format!("s3://{bucket}/")]),
+    )
+}
+
 #[test]
 fn a_transfer_outlasting_its_role_session_goes_on_with_renewed_keys() {
     let m = moto();
-    let roles = "\n[profile short]\nrole_arn = arn:aws:iam::123456789012:role/chain-b\nsource_profile = default\n\
-                 duration_seconds = 303\n";
-    let home = home_with_roles(m, roles);
-    let bucket = new_bucket(&home, m, "refresh");
-    let proxy = Proxy::start(m.addr);
+    let (home, bucket, proxy) = renewal_world(m, "", "refresh");
     let out = slow_upload(&home, &proxy, "short", &bucket, &[]);
     done("cp", &out);
     let assumed = with_body(&proxy, "Action=AssumeRole&");
@@ -208,10 +224,7 @@ fn a_transfer_outlasting_its_role_session_goes_on_with_renewed_keys() {
         "the upload began with one key and ended with the renewed one: {keys:?}"
     );
     assert!(keys.iter().filter(|k| *k == last).count() >= 2, "{keys:?}");
-    let ls = done(
-        "ls",
-        &awl_at(&home, &m.url, &home, &["s3", "ls", &format!("s3://{bucket}/")]),
-    );
+    let ls = listing(&home, m, &bucket);
     assert!(
         ls.contains(&(30u64 << 20).to_string()) && ls.contains("big.bin"),
         "{ls}"
@@ -221,14 +234,8 @@ fn a_transfer_outlasting_its_role_session_goes_on_with_renewed_keys() {
 #[test]
 fn a_role_that_needs_a_code_to_renew_stops_the_transfer_cleanly() {
     let m = moto();
-    let roles = format!(
-        "\n[profile mfa]\nrole_arn = arn:aws:iam::123456789012:role/chain-b\nsource_profile = default\n\
-         mfa_serial = {SERIAL}\nduration_seconds = 303\n"
-    );
-    let home = home_with_roles(m, &roles);
-    let bucket = new_bucket(&home, m, "refresh-mfa");
-    let proxy = Proxy::start(m.addr);
-    let out = slow_upload(&home, &proxy, "mfa", &bucket, &["--mfa-code", "123456"]);
+    let (home, bucket, proxy) = renewal_world(m, &format!("mfa_serial = {SERIAL}\n"), "refresh-mfa");
+    let out = slow_upload(&home, &proxy, "short", &bucket, &["--mfa-code", "123456"]);
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(
@@ -240,18 +247,13 @@ fn a_role_that_needs_a_code_to_renew_stops_the_transfer_cleanly() {
         0,
         "the upload was aborted"
     );
-    let ls = awl_at(&home, &m.url, &home, &["s3", "ls", &format!("s3://{bucket}/")]);
-    assert!(!text(&ls.stdout).contains("big.bin"), "nothing stored");
+    assert!(!listing(&home, m, &bucket).contains("big.bin"), "nothing stored");
 }
 
 #[test]
 fn sts_out_of_reach_at_renewal_time_does_not_stop_the_transfer() {
     let m = moto();
-    let roles = "\n[profile short]\nrole_arn = arn:aws:iam::123456789012:role/chain-b\nsource_profile = default\n\
-                 duration_seconds = 303\n";
-    let home = home_with_roles(m, roles);
-    let bucket = new_bucket(&home, m, "refresh-drop");
-    let proxy = Proxy::start(m.addr);
+    let (home, bucket, proxy) = renewal_world(m, "", "refresh-drop");
     // The first AssumeRole passes; every attempt of the renewal is cut off without an answer.
     proxy.rule_after("Action=AssumeRole&", Action::Drop, 1, 10);
     let out = slow_upload(&home, &proxy, "short", &bucket, &[]);
@@ -260,10 +262,7 @@ fn sts_out_of_reach_at_renewal_time_does_not_stop_the_transfer() {
         with_body(&proxy, "Action=AssumeRole&").len() >= 2,
         "a renewal was tried"
     );
-    let ls = done(
-        "ls",
-        &awl_at(&home, &m.url, &home, &["s3", "ls", &format!("s3://{bucket}/")]),
-    );
+    let ls = listing(&home, m, &bucket);
     assert!(
         ls.contains(&(30u64 << 20).to_string()),
         "the old credentials carried it: {ls}"

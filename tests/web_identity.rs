@@ -12,7 +12,6 @@ use common::servers::{Proxy, moto_unchecked, venv};
 use common::{awl_in, clean_command, temp_dir, text};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
 use std::process::Output;
 
 const ROLE: &str = "arn:aws:iam::123456789012:role/chain-b";
@@ -202,5 +201,4 @@ fn each_refresh_reads_the_token_file_again() {
     assert_eq!(bodies.len(), 2);
     assert!(bodies[0].ends_with("WebIdentityToken=eyJ.one"), "{}", bodies[0]);
     assert!(bodies[1].ends_with("WebIdentityToken=eyJ.two"), "{}", bodies[1]);
-    assert!(!Path::new(&path("config")).exists());
 }

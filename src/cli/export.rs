@@ -194,7 +194,7 @@ fn powershell_quote(value: &str) -> String {
 }
 
 /// The lines that set `vars` and clear the stale variables, in a shell's syntax.
-pub fn shell_lines(format: Format, vars: &[(&'static str, String)]) -> Result<String> {
+fn shell_lines(format: Format, vars: &[(&'static str, String)]) -> Result<String> {
     let mut out = String::new();
     for n in stale(vars) {
         out.push_str(&match format {

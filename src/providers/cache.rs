@@ -20,7 +20,7 @@ use std::time::{Duration, SystemTime};
 pub const EXPIRY_WINDOW: Duration = Duration::from_secs(900);
 
 /// The AssumeRole arguments that name a cache entry, as the AWS CLI keys them.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct CacheKey<'a> {
     /// `RoleArn`.
     pub role_arn: &'a str,
@@ -32,9 +32,23 @@ pub struct CacheKey<'a> {
     pub role_session_name: Option<&'a str>,
     /// `SerialNumber` (the MFA device).
     pub serial_number: Option<&'a str>,
-    /// `WebIdentityToken`: the token file's contents as read (the AWS CLI 1.44+ keys web identity entries by
-    /// the token too, so a rotated token starts a new entry).
+    /// `WebIdentityToken`: the token file's contents as read (the AWS CLI 1.46.3, through the botocore it
+    /// bundles, keys web identity entries by the token too, so a rotated token starts a new entry). A bearer
+    /// secret: `Debug` hides it.
     pub web_identity_token: Option<&'a str>,
+}
+
+impl std::fmt::Debug for CacheKey<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CacheKey")
+            .field("role_arn", &self.role_arn)
+            .field("duration_seconds", &self.duration_seconds)
+            .field("external_id", &self.external_id)
+            .field("role_session_name", &self.role_session_name)
+            .field("serial_number", &self.serial_number)
+            .field("web_identity_token", &self.web_identity_token.map(|_| "***"))
+            .finish()
+    }
 }
 
 impl CacheKey<'_> {
@@ -133,16 +147,6 @@ pub fn is_fresh(c: &Credentials, now: SystemTime) -> bool {
     c.expiration.is_some_and(|exp| exp > now + EXPIRY_WINDOW)
 }
 
-/// The cached credentials for `key` in `dir`, if present, well-formed and fresh at `now`.
-pub fn load(dir: &Path, key: &CacheKey<'_>, now: SystemTime) -> Option<Credentials> {
-    load_named(dir, &key.file_name(), now)
-}
-
-/// Writes the entry for `key`, atomically and mode 0600.
-pub fn store(dir: &Path, key: &CacheKey<'_>, assumed: &AssumedRole) -> Result<()> {
-    store_named(dir, &key.file_name(), assumed)
-}
-
 /// The name of awl's MFA session file for an IAM user's key and MFA device: `awl-mfa-session-<sha1>.json`,
 /// the SHA-1 over `{"AccessKeyId": ..., "SerialNumber": ...}` as Python's `json.dumps` writes it. The code is
 /// never part of it; the AWS CLI never reads it.
@@ -158,15 +162,16 @@ pub fn mfa_session_file_name(access_key_id: &str, serial_number: &str) -> String
     )
 }
 
-/// The credentials of the cache file `name` in `dir`, if present, well-formed and fresh at `now`.
-pub fn load_named(dir: &Path, name: &str, now: SystemTime) -> Option<Credentials> {
+/// The credentials of the cache file `name` in `dir` ([`CacheKey::file_name`] or
+/// [`mfa_session_file_name`]), if present, well-formed and fresh at `now`.
+pub fn load(dir: &Path, name: &str, now: SystemTime) -> Option<Credentials> {
     // A link, a FIFO or anything over 1 MiB is not a cache entry of ours: ignored (and replaced).
     let bytes = fs::read_regular(&dir.join(name), 1 << 20, fs::Links::Refuse).ok()?;
     parse_entry(&String::from_utf8(bytes).ok()?).filter(|c| is_fresh(c, now))
 }
 
 /// Writes the cache file `name` in `dir`, atomically and mode 0600.
-pub fn store_named(dir: &Path, name: &str, assumed: &AssumedRole) -> Result<()> {
+pub fn store(dir: &Path, name: &str, assumed: &AssumedRole) -> Result<()> {
     let path = dir.join(name);
     // A link in the cache folder is replaced, never written through (it could name any file of the user's).
     fs::replace_file(&path, &path.display().to_string(), entry_json(assumed).as_bytes())
@@ -205,6 +210,10 @@ mod tests {
             ..CacheKey::default()
         };
         assert_eq!(web.file_name(), "37ea6a73436fd271671282ba4abab8ccae827294.json");
+        assert!(
+            !format!("{web:?}").contains("first.sig"),
+            "the token never prints"
+        );
         let observed = CacheKey {
             role_arn: "arn:aws:iam::456:role/Sysops",
             serial_number: Some("arn:aws:iam::789:mfa/user@domain"),

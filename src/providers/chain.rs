@@ -95,7 +95,7 @@ fn named_credentials(
 /// Keeps an STS answer in the cache under `name`; a cache that cannot be written is a warning.
 fn keep(ctx: &mut ChainContext<'_>, name: &str, assumed: &AssumedRole) {
     if let Some(dir) = &ctx.cache_dir
-        && let Err(e) = cache::store_named(dir, name, assumed)
+        && let Err(e) = cache::store(dir, name, assumed)
     {
         ctx.warnings.push(format!(
             "{e} (the credentials work, but the next run will ask again)"
@@ -107,7 +107,7 @@ fn keep(ctx: &mut ChainContext<'_>, name: &str, assumed: &AssumedRole) {
 fn cached(ctx: &ChainContext<'_>, name: &str) -> Option<Credentials> {
     ctx.cache_dir
         .as_deref()
-        .and_then(|d| cache::load_named(d, name, ctx.now))
+        .and_then(|d| cache::load(d, name, ctx.now))
 }
 
 /// AssumeRoleWithWebIdentity, the token file read anew; cached as the AWS CLI caches it (keyed by the role,
