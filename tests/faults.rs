@@ -337,7 +337,7 @@ impl awl::transport::Transport for DropFirst {
     fn download(
         &self,
         req: &awl::transport::request::Request,
-        sink: &mut dyn std::io::Write,
+        sink: &mut dyn awl::transport::Sink,
     ) -> awl::Result<awl::transport::request::Response> {
         self.inner.download(req, sink)
     }

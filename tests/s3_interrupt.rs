@@ -190,10 +190,11 @@ fn sigint_and_sigterm_mid_sync_leave_nothing_partial_either_way() {
     assert!(!objects(&home, m, &b, "p/").contains_key("big.bin"));
     let again = done("rerun", &awl_at(&home, &m.url, &work, &args));
     let before = line_set(&text(&out.stdout)).len();
-    assert_eq!(
-        again.lines().count() + before,
-        21,
-        "each file copied once over the two runs"
+    // No file is copied twice. (A small file whose PUT completed as the signal came may have no line in
+    // the first run: the run ends within a second, not after printing, so the sum may be 20.)
+    assert!(
+        again.lines().count() + before <= 21,
+        "each file copied at most once over the two runs: {before} + {again}"
     );
     assert_eq!(objects(&home, m, &b, "p/"), files(&local));
 

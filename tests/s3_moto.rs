@@ -568,7 +568,7 @@ fn a_download_whose_checksum_does_not_match_leaves_no_file() {
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
     assert!(
-        text(&out.stderr).contains("does not match the SHA-256"),
+        text(&out.stderr).contains("does not match the SHA256 S3 stores"),
         "{}",
         text(&out.stderr)
     );

@@ -86,7 +86,7 @@ const OUTPUT: [OptionSpec; 3] = [
 ];
 
 /// The options of uploads and copies: what they set on objects, and how they go.
-const WRITE: [OptionSpec; 13] = [
+const WRITE: [OptionSpec; 14] = [
     valued(
         "--content-type",
         "TYPE",
@@ -109,6 +109,11 @@ const WRITE: [OptionSpec; 13] = [
         "user metadata (replaces the source's on a copy)",
     ),
     valued("--acl", "ACL", "a canned ACL, such as bucket-owner-full-control"),
+    valued(
+        "--checksum-algorithm",
+        "SHA256|SHA1|CRC32|CRC32C|CRC64NVME",
+        "the checksum S3 checks and stores (default SHA256)",
+    ),
     valued(
         "--max-concurrency",
         "N",

@@ -32,6 +32,16 @@ pub enum StsEndpoints {
     Legacy,
 }
 
+/// When checksums are sent and checked (`request_checksum_calculation`, `response_checksum_validation`), as
+/// the AWS tools have had since January 2025.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChecksumWhen {
+    /// Whenever the operation supports one (the default).
+    Supported,
+    /// Only where the operation requires one (for S3-compatible stores that refuse the headers).
+    Required,
+}
+
 /// What the command line says that profile resolution needs.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Flags<'a> {
@@ -70,6 +80,11 @@ pub struct Resolved {
     pub imds_endpoint: Option<Setting>,
     /// Attempts per request (`AWS_MAX_ATTEMPTS`, `max_attempts`; 3 by default).
     pub max_attempts: Setting<u32>,
+    /// `AWS_REQUEST_CHECKSUM_CALCULATION`, `request_checksum_calculation`: checksums sent with uploads.
+    pub request_checksums: Setting<ChecksumWhen>,
+    /// `AWS_RESPONSE_CHECKSUM_VALIDATION`, `response_checksum_validation`: checksums asked for and checked on
+    /// downloads.
+    pub response_checksums: Setting<ChecksumWhen>,
 }
 
 /// The profile to use: `--profile` > `AWS_PROFILE` > `AWS_DEFAULT_PROFILE` > `default` (the AWS CLI v2's and
@@ -170,6 +185,26 @@ fn max_attempts(env: &Env, props: &Props) -> Result<Setting<u32>> {
     }
 }
 
+/// The environment variable, else the profile's key: `when_supported` (the default) or `when_required`, in
+/// any case, as botocore reads them.
+fn checksum_when(env: &Env, props: &Props, var: &'static str, key: &str) -> Result<Setting<ChecksumWhen>> {
+    match env_setting(env, var).or_else(|| props.get(key).cloned()) {
+        None => Ok(Setting::new(ChecksumWhen::Supported, Source::Default)),
+        Some(s) => match s.value.to_ascii_lowercase().as_str() {
+            "when_supported" => Ok(Setting::new(ChecksumWhen::Supported, s.source)),
+            "when_required" => Ok(Setting::new(ChecksumWhen::Required, s.source)),
+            _ => Err(invalid(
+                format!(
+                    "{key} {:?} ({}) is neither when_supported nor when_required",
+                    crate::codec::redact::sanitize(&s.value, 80),
+                    s.source
+                ),
+                None,
+            )),
+        },
+    }
+}
+
 impl Profiles {
     /// Resolves the profile the command line and environment select.
     ///
@@ -218,6 +253,18 @@ impl Profiles {
             imds_endpoint: env_setting(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT")
                 .or_else(|| props.get("ec2_metadata_service_endpoint").cloned()),
             max_attempts: max_attempts(env, props)?,
+            request_checksums: checksum_when(
+                env,
+                props,
+                "AWS_REQUEST_CHECKSUM_CALCULATION",
+                "request_checksum_calculation",
+            )?,
+            response_checksums: checksum_when(
+                env,
+                props,
+                "AWS_RESPONSE_CHECKSUM_VALIDATION",
+                "response_checksum_validation",
+            )?,
             profile,
             profile_exists: exists,
             region,
@@ -532,6 +579,40 @@ mod tests {
                 .map(|_| ())
                 .map_err(|e| e.profile_problem()),
             Err(Some(ProfileProblem::InvalidSetting))
+        );
+    }
+
+    #[test]
+    fn checksum_switches_from_the_environment_before_the_profile() {
+        let p = profiles(
+            "[default]\nrequest_checksum_calculation = WHEN_REQUIRED\nresponse_checksum_validation = when_required\n",
+            "",
+        );
+        let r = p.resolve(&Flags::default(), &Env::default()).expect("resolves");
+        assert_eq!(r.request_checksums.value, ChecksumWhen::Required);
+        assert_eq!(r.response_checksums.value, ChecksumWhen::Required);
+        let env = Env::from_pairs([("AWS_REQUEST_CHECKSUM_CALCULATION", "when_supported")]);
+        let r = p.resolve(&Flags::default(), &env).expect("resolves");
+        assert_eq!(
+            (r.request_checksums.value, r.request_checksums.source),
+            (
+                ChecksumWhen::Supported,
+                Source::Env("AWS_REQUEST_CHECKSUM_CALCULATION")
+            )
+        );
+        let r = profiles("", "")
+            .resolve(&Flags::default(), &Env::default())
+            .expect("resolves");
+        assert_eq!(r.response_checksums.value, ChecksumWhen::Supported);
+        let env = Env::from_pairs([("AWS_RESPONSE_CHECKSUM_VALIDATION", "never")]);
+        let e = p
+            .resolve(&Flags::default(), &env)
+            .map(|_| ())
+            .expect_err("refused");
+        assert_eq!(e.profile_problem(), Some(ProfileProblem::InvalidSetting));
+        assert!(
+            e.to_string().contains("response_checksum_validation \"never\""),
+            "{e}"
         );
     }
 }

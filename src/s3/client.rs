@@ -3,7 +3,7 @@
 //! wrong-region answer tried once more in the bucket's region. The simple operations (ListBuckets,
 //! CreateBucket, ListObjectsV2, presigned URLs) are here; transfers of files are beside it.
 
-use crate::config::resolve::{AddressingStyle, valid_region};
+use crate::config::resolve::{AddressingStyle, ChecksumWhen, valid_region};
 use crate::error::{Error, Result};
 use crate::identity::{Credentials, Refresh};
 use crate::interrupt::{Interrupt, Registration};
@@ -16,12 +16,11 @@ use crate::s3::request::S3Request;
 use crate::s3::slots::Slots;
 use crate::sign::apply;
 use crate::sign::sigv4::{Payload, Settings, Signer, UNSIGNED_PAYLOAD, sha256_hex};
-use crate::transport::Transport;
 use crate::transport::endpoint::Endpoint;
 use crate::transport::request::{Body, Request, Response};
 use crate::transport::retry::Sender;
 use crate::transport::service_error;
-use std::io::Write;
+use crate::transport::{Sink, Transport};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -47,6 +46,8 @@ pub struct S3<'a> {
     interrupt: Option<(Arc<Interrupt>, Arc<dyn Transport>)>,
     /// The places for requests in flight, shared by every transfer of the client (files and parts alike).
     slots: Option<Arc<Slots>>,
+    /// When uploads send checksums, and when downloads ask for and check them.
+    checksums: (ChecksumWhen, ChecksumWhen),
 }
 
 /// A request addressed and ready to sign: where it goes, its payload hash, and the signer of its region.
@@ -113,7 +114,25 @@ impl<'a> S3<'a> {
             stop,
             interrupt: None,
             slots: None,
+            checksums: (ChecksumWhen::Supported, ChecksumWhen::Supported),
         }
+    }
+
+    /// The same client, sending checksums with uploads `request`, and asking for and checking them on
+    /// downloads `response` (`request_checksum_calculation`, `response_checksum_validation`).
+    pub fn with_checksums(mut self, request: ChecksumWhen, response: ChecksumWhen) -> Self {
+        self.checksums = (request, response);
+        self
+    }
+
+    /// Whether uploads send a checksum when none is asked for.
+    pub fn sends_checksums(&self) -> bool {
+        self.checksums.0 == ChecksumWhen::Supported
+    }
+
+    /// Whether downloads ask for and check the checksums S3 stores.
+    pub fn checks_checksums(&self) -> bool {
+        self.checksums.1 == ChecksumWhen::Supported
     }
 
     /// The same client, with at most `n` requests in flight at once, whatever the transfers that send them.
@@ -273,7 +292,7 @@ impl<'a> S3<'a> {
     }
 
     /// Addresses, signs (for `region`) and sends one request; a 2xx body goes into `sink` when one is given.
-    fn send_in(&self, region: &str, req: &S3Request, sink: Option<&mut dyn Write>) -> Result<Response> {
+    fn send_in(&self, region: &str, req: &S3Request, sink: Option<&mut dyn Sink>) -> Result<Response> {
         let prepared = self.prepare(region, req)?;
         let _slot = self.slots.as_ref().map(|s| s.take());
         // Each attempt is built and signed anew, at its own (skew-corrected) time.
@@ -319,7 +338,7 @@ impl<'a> S3<'a> {
 
     /// Sends a request whose 2xx body goes into `sink`; a wrong-region answer (`x-amz-bucket-region` with 301
     /// or 400) is tried once more there (nothing was written for the refused attempt).
-    pub fn send_into(&self, req: &S3Request, sink: &mut dyn Write) -> Result<Response> {
+    pub fn send_into(&self, req: &S3Request, sink: &mut dyn Sink) -> Result<Response> {
         let resp = self.send_in(&self.region, req, Some(&mut *sink))?;
         match resp.header("x-amz-bucket-region").map(str::to_owned) {
             Some(region)

@@ -5,11 +5,10 @@
 //! closure.
 
 use crate::error::{ErrorKind, Result};
-use crate::transport::Transport;
 use crate::transport::request::{Request, Response};
 use crate::transport::service_error;
 use crate::transport::skew::ClockSkew;
-use std::io::Write;
+use crate::transport::{Sink, Transport};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, SystemTime};
 
@@ -186,7 +185,7 @@ impl Sender<'_> {
     }
 
     /// As [`send`](Self::send), a 2xx body going into `sink`; a body cut short is not retried.
-    pub fn download(&self, build: &dyn Fn(SystemTime) -> Request, sink: &mut dyn Write) -> Result<Response> {
+    pub fn download(&self, build: &dyn Fn(SystemTime) -> Request, sink: &mut dyn Sink) -> Result<Response> {
         self.run(&mut |t| self.transport.download(&build(t), sink))
     }
 }

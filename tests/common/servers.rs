@@ -148,6 +148,8 @@ pub(crate) enum Action {
     Truncate,
     /// Forward, passing the answer on at this many bytes a second (a slow link, for a transfer in progress).
     Throttle(usize),
+    /// Forward, with the last byte of the answer (of its body) flipped: corruption on the way.
+    Flip,
 }
 
 /// What the proxy does with requests whose head or body contains `needle`.
@@ -266,6 +268,7 @@ impl Proxy {
         let mut delay = Duration::ZERO;
         let mut truncate = false;
         let mut rate = None;
+        let mut flip = false;
         match action {
             Some(Action::Answer(status, body, headers)) => {
                 write!(
@@ -284,6 +287,7 @@ impl Proxy {
             Some(Action::Slow(d)) => delay = d,
             Some(Action::Truncate) => truncate = true,
             Some(Action::Throttle(r)) => rate = Some(r),
+            Some(Action::Flip) => flip = true,
             None => {}
         }
         {
@@ -291,7 +295,7 @@ impl Proxy {
             f.0 += 1;
             f.1 = f.1.max(f.0);
         }
-        let result = Self::forward(&req, upstream, &mut client, (delay, truncate, rate));
+        let result = Self::forward(&req, upstream, &mut client, (delay, truncate, rate, flip));
         in_flight.lock().expect("in flight").0 -= 1;
         result
     }
@@ -300,7 +304,7 @@ impl Proxy {
         req: &Recorded,
         upstream: SocketAddr,
         client: &mut TcpStream,
-        (delay, truncate, rate): (Duration, bool, Option<usize>),
+        (delay, truncate, rate, flip): (Duration, bool, Option<usize>, bool),
     ) -> std::io::Result<()> {
         if !delay.is_zero() {
             std::thread::sleep(delay);
@@ -319,6 +323,9 @@ impl Proxy {
         up.read_to_end(&mut answer)?;
         if truncate {
             answer.truncate(answer.len() / 2);
+        }
+        if flip && let Some(last) = answer.last_mut() {
+            *last ^= 0x01;
         }
         match rate {
             // A tenth of the rate every 100 ms.

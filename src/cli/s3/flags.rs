@@ -4,6 +4,7 @@
 
 use crate::cli::args::Args;
 use crate::error::{Error, Result};
+use crate::s3::checksum::Algorithm;
 use crate::s3::ops::options::{ObjectOptions, Sse};
 use crate::s3::sync::filter::Filters;
 use crate::s3::transfer::config::TransferConfig;
@@ -169,6 +170,16 @@ pub fn object_options(args: &Args) -> Result<ObjectOptions> {
             .map(metadata)
             .transpose()?
             .unwrap_or_default(),
+        checksum_algorithm: match args.value("--checksum-algorithm") {
+            None => None,
+            Some(v) => Some(Algorithm::parse(v).ok_or_else(|| {
+                Error::usage(format!(
+                    "--checksum-algorithm {:?} is not one of SHA256, SHA1, CRC32, CRC32C, CRC64NVME",
+                    crate::codec::redact::sanitize(v, 40)
+                ))
+                .with_hint("write '--checksum-algorithm CRC32C', or leave it out for SHA256")
+            })?),
+        },
     })
 }
 

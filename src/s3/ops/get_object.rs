@@ -1,32 +1,40 @@
-//! GetObject, and the checks of what arrived: the byte count against `Content-Length`, and the SHA-256 that S3
-//! returns for a whole single-part object.
+//! GetObject: of a whole object (asking for the checksums S3 stores), or of one piece of it (a part by number,
+//! or a byte range); and the check of the byte count against `Content-Length`.
 
-use crate::codec::base64;
 use crate::error::{Error, Result};
 use crate::s3::request::S3Request;
+use crate::s3::transfer::pieces::Piece;
 use crate::transport::request::Response;
 
-/// The request for `bucket`/`key`, asking S3 for the checksums it stores.
-pub fn request(bucket: &str, key: &str) -> S3Request {
-    S3Request::new("GET", Some(bucket), key).header("x-amz-checksum-mode", "ENABLED")
+/// The request for `bucket`/`key`, asking S3 for the checksums it stores when `checksums`
+/// (`response_checksum_validation = when_supported`).
+pub fn request(bucket: &str, key: &str, checksums: bool) -> S3Request {
+    let r = S3Request::new("GET", Some(bucket), key);
+    if checksums {
+        r.header("x-amz-checksum-mode", "ENABLED")
+    } else {
+        r
+    }
 }
 
-/// Checks a complete answer against what was written: `written` bytes whose SHA-256 is `digest`. A multipart
-/// object's checksum is of its parts' checksums (`...-N`): nothing to compare it with here.
-pub fn verify(resp: &Response, what: &str, digest: &[u8; 32], written: u64) -> Result<()> {
-    if let Some(expected) = resp.header("x-amz-checksum-sha256").filter(|c| !c.contains('-'))
-        && base64::encode(digest) != expected
-    {
-        return Err(Error::transfer(format!(
-            "{what}: the data does not match the SHA-256 S3 sent ({expected})"
-        )));
+/// The request for one piece: by part number when `by_part` (S3 then sends the part's own checksum, when
+/// `checksums`), else by `Range` (S3 sends no checksum for a range, so none is asked).
+pub fn piece(bucket: &str, key: &str, piece: &Piece, by_part: bool, checksums: bool) -> S3Request {
+    match piece.part {
+        Some(n) if by_part => request(bucket, key, checksums).query(&[("partNumber", &n.to_string())]),
+        _ => request(bucket, key, false).header("range", piece.range()),
     }
-    if let Some(len) = resp.header("content-length").and_then(|l| l.parse::<u64>().ok())
-        && len != written
+}
+
+/// Checks that a complete answer's `Content-Length` is what was written.
+pub fn check_length(resp: &Response, what: &str, written: u64) -> Result<()> {
+    match resp
+        .header("content-length")
+        .and_then(|l| l.trim().parse::<u64>().ok())
     {
-        return Err(Error::transfer(format!("{what}: got {written} of {len} bytes")));
+        Some(len) if len != written => Err(Error::transfer(format!("{what}: got {written} of {len} bytes"))),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -46,25 +54,34 @@ mod tests {
     }
 
     #[test]
-    fn short_bodies_and_wrong_digests_are_refused() {
-        let d = [7u8; 32];
-        let good = base64::encode(&d);
-        assert!(
-            verify(
-                &answer(&[("x-amz-checksum-sha256", &good), ("content-length", "5")]),
-                "g",
-                &d,
-                5
-            )
-            .is_ok()
-        );
-        let e = verify(&answer(&[("content-length", "6")]), "g", &d, 5).expect_err("short");
+    fn short_bodies_are_refused() {
+        assert!(check_length(&answer(&[("content-length", "5")]), "g", 5).is_ok());
+        let e = check_length(&answer(&[("content-length", "6")]), "g", 5).expect_err("short");
         assert_eq!(
             (e.exit_code(), e.to_string().as_str()),
             (1, "g: got 5 of 6 bytes")
         );
-        assert!(verify(&answer(&[("x-amz-checksum-sha256", "AAAA")]), "g", &d, 5).is_err());
-        // A composite checksum of parts is not compared.
-        assert!(verify(&answer(&[("x-amz-checksum-sha256", "AAAA-3")]), "g", &d, 5).is_ok());
+    }
+
+    #[test]
+    fn pieces_by_number_or_range() {
+        let p = Piece {
+            part: Some(3),
+            offset: 16,
+            len: 8,
+        };
+        let r = piece("b", "k", &p, true, true);
+        assert_eq!(r.query, "partNumber=3");
+        assert!(
+            r.headers
+                .contains(&("x-amz-checksum-mode".into(), "ENABLED".into()))
+        );
+        let r = piece("b", "k", &p, false, true);
+        assert_eq!(r.query, "");
+        assert_eq!(r.headers, vec![("range".to_owned(), "bytes=16-23".to_owned())]);
+        assert!(
+            request("b", "k", false).headers.is_empty(),
+            "when_required asks for nothing"
+        );
     }
 }

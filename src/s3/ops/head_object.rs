@@ -1,8 +1,10 @@
 //! HeadObject: an object's size, time and metadata, for copies in parts (which must set the metadata
-//! themselves) and for `rm`'s and `mv`'s checks.
+//! themselves) and for `rm`'s and `mv`'s checks; and, for downloads in parts, its parts and the checksums it
+//! stores (`?partNumber=N` for one part's size and checksum).
 
 use crate::codec::time::parse_http_date;
 use crate::error::{Error, Result};
+use crate::s3::checksum::{Stored, verify::etag_is_md5};
 use crate::s3::request::S3Request;
 use crate::transport::request::Response;
 use std::time::SystemTime;
@@ -10,6 +12,21 @@ use std::time::SystemTime;
 /// HeadObject of `bucket`/`key`.
 pub fn request(bucket: &str, key: &str) -> S3Request {
     S3Request::new("HEAD", Some(bucket), key)
+}
+
+/// HeadObject of part `part` if given, asking for the stored checksums (`x-amz-checksum-mode: ENABLED`) when
+/// `checksums`.
+pub fn for_download(bucket: &str, key: &str, part: Option<u64>, checksums: bool) -> S3Request {
+    let r = request(bucket, key);
+    let r = if checksums {
+        r.header("x-amz-checksum-mode", "ENABLED")
+    } else {
+        r
+    };
+    match part {
+        Some(n) => r.query(&[("partNumber", &n.to_string())]),
+        None => r,
+    }
 }
 
 /// What HeadObject says of an object.
@@ -23,6 +40,14 @@ pub struct Head {
     pub content_headers: Vec<(String, String)>,
     /// `x-amz-meta-*`, names without the prefix.
     pub metadata: Vec<(String, String)>,
+    /// The ETag, as sent (quoted).
+    pub etag: Option<String>,
+    /// The checksum S3 stores (when asked with `x-amz-checksum-mode`).
+    pub checksum: Option<Stored>,
+    /// `x-amz-mp-parts-count`: the object's parts (on a HEAD of a part).
+    pub parts_count: Option<u64>,
+    /// Whether the ETag can be the MD5 of the bytes (no SSE-KMS, no SSE-C).
+    pub md5_etag: bool,
 }
 
 /// Reads a HeadObject answer.
@@ -52,6 +77,12 @@ pub fn parse(resp: &Response) -> Result<Head> {
             .iter()
             .filter_map(|(n, v)| n.strip_prefix("x-amz-meta-").map(|k| (k.to_owned(), v.clone())))
             .collect(),
+        etag: resp.header("etag").map(str::to_owned),
+        checksum: Stored::from_headers(&resp.headers),
+        parts_count: resp
+            .header("x-amz-mp-parts-count")
+            .and_then(|v| v.trim().parse().ok()),
+        md5_etag: etag_is_md5(&resp.headers),
     })
 }
 
@@ -78,5 +109,11 @@ mod tests {
             h.content_headers,
             vec![("content-type".into(), "text/plain".into())]
         );
+        assert_eq!(
+            (h.etag.as_deref(), h.parts_count, h.md5_etag),
+            (Some("\"x\""), None, true)
+        );
+        assert_eq!(for_download("b", "k", Some(3), true).query, "partNumber=3");
+        assert!(for_download("b", "k", None, false).headers.is_empty());
     }
 }

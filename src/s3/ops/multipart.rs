@@ -1,32 +1,35 @@
 //! The multipart upload calls: CreateMultipartUpload, UploadPart (a file's byte range, hashed beforehand),
 //! CompleteMultipartUpload and AbortMultipartUpload.
 
-use crate::codec::{base64, percent, xml};
+use crate::codec::{percent, xml};
 use crate::error::{Error, Result};
+use crate::s3::checksum::Algorithm;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::request::S3Request;
+use crate::s3::transfer::hash::Digests;
 use crate::transport::request::Body;
 
-/// A part uploaded: its number, ETag and base64 SHA-256.
+/// A part uploaded: its number, ETag and checksum.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PartDone {
     /// 1-based.
     pub number: u64,
     /// The ETag S3 returned.
     pub etag: String,
-    /// The part's SHA-256, base64, when the upload keeps one per part.
-    pub checksum: Option<String>,
+    /// The part's checksum (base64), when the upload keeps one per part.
+    pub checksum: Option<(Algorithm, String)>,
 }
 
-/// CreateMultipartUpload with the object's options; `checksums` asks S3 to keep each part's SHA-256 (parts
-/// sent from here), which parts copied on the server do not carry.
-pub fn create(bucket: &str, key: &str, opts: &ObjectOptions, checksums: bool) -> S3Request {
+/// CreateMultipartUpload with the object's options; `checksum` asks S3 to keep each part's checksum of that
+/// algorithm (parts sent from here, and not with `request_checksum_calculation = when_required`), which parts
+/// copied on the server do not carry.
+pub fn create(bucket: &str, key: &str, opts: &ObjectOptions, checksum: Option<Algorithm>) -> S3Request {
     let mut r = S3Request::new("POST", Some(bucket), key).query(&[("uploads", "")]);
     for (n, v) in opts.headers() {
         r = r.header(n, v);
     }
-    if checksums {
-        r = r.header("x-amz-checksum-algorithm", "SHA256");
+    if let Some(a) = checksum {
+        r = r.header("x-amz-checksum-algorithm", a.name());
     }
     r
 }
@@ -51,13 +54,15 @@ pub struct Upload<'a> {
     pub id: &'a str,
 }
 
-/// UploadPart `number` of `body` (a file's byte range, or a buffer), whose SHA-256 is `digest`.
-pub fn upload_part(up: &Upload<'_>, number: u64, body: Body, digest: &[u8; 32]) -> S3Request {
-    let mut r = S3Request::new("PUT", Some(up.bucket), up.key)
-        .header("x-amz-checksum-sha256", base64::encode(digest))
-        .body(body);
+/// UploadPart `number` of `body` (a file's byte range, or a buffer), hashed as `digests`.
+pub fn upload_part(up: &Upload<'_>, number: u64, body: Body, digests: &Digests) -> S3Request {
+    let mut r = S3Request::new("PUT", Some(up.bucket), up.key);
+    for (n, v) in digests.headers() {
+        r = r.header(n, v);
+    }
+    let mut r = r.body(body);
     r.query = format!("partNumber={number}&uploadId={}", percent::encode(up.id));
-    r.payload_hash = Some(hex::encode(digest));
+    r.payload_hash = Some(hex::encode(digests.sha256));
     // The upload's region is known by now.
     r.follow_region = false;
     r
@@ -101,8 +106,9 @@ pub fn complete_body(parts: &[PartDone]) -> String {
             p.number,
             escape(&p.etag)
         ));
-        if let Some(c) = &p.checksum {
-            out.push_str(&format!("<ChecksumSHA256>{c}</ChecksumSHA256>"));
+        if let Some((a, c)) = &p.checksum {
+            let e = a.xml_element();
+            out.push_str(&format!("<{e}>{c}</{e}>"));
         }
         out.push_str("</Part>");
     }
@@ -137,7 +143,7 @@ mod tests {
         let b = complete_body(&[PartDone {
             number: 1,
             etag: "\"e1\"".into(),
-            checksum: Some("c1".into()),
+            checksum: Some((Algorithm::Sha256, "c1".into())),
         }]);
         assert!(b.contains("<Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag><ChecksumSHA256>c1</ChecksumSHA256></Part>"));
     }
@@ -155,7 +161,7 @@ mod tests {
             key: "k",
             id: &id,
         };
-        let r = upload_part(&up, 2, Body::Empty, &[1u8; 32]);
+        let r = upload_part(&up, 2, Body::Empty, &Digests::of(b"", None));
         assert_eq!(r.query, "partNumber=2&uploadId=a%2Fb%2Bc");
         assert!(!r.follow_region);
         assert_eq!(abort(&up).query, "uploadId=a%2Fb%2Bc");

@@ -34,6 +34,9 @@ pub struct ObjectOptions {
     pub acl: Option<String>,
     /// User metadata, `x-amz-meta-NAME` each.
     pub metadata: Vec<(String, String)>,
+    /// The checksum S3 is to check and store (`--checksum-algorithm`); sent with each body, so not among
+    /// [`headers`](Self::headers).
+    pub checksum_algorithm: Option<crate::s3::checksum::Algorithm>,
 }
 
 impl ObjectOptions {

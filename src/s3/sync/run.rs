@@ -162,7 +162,7 @@ impl Runner<'_, '_> {
                 self.s3.upload(path, (bucket, key), &opts, self.cfg, progress)
             }
             (Place::S3 { bucket, key }, Place::Local(path)) => {
-                download_to_file(self.s3, bucket, key, path, progress).map(|_| ())
+                download_to_file(self.s3, (bucket, key), path, job.size, self.cfg, progress).map(|_| ())
             }
             (Place::S3 { bucket, key }, Place::S3 { bucket: b2, key: k2 }) => {
                 self.s3

@@ -67,7 +67,7 @@ impl S3<'_> {
         };
         let size = head.size;
         let resp = self.call(
-            &multipart::create(dst.0, dst.1, &with_source_metadata(opts, &head), false),
+            &multipart::create(dst.0, dst.1, &with_source_metadata(opts, &head), None),
             &format!("CreateMultipartUpload s3://{}/{}", dst.0, dst.1),
         )?;
         let id = multipart::parse_create(&resp.body)?;

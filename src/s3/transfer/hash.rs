@@ -1,16 +1,65 @@
-//! SHA-256 of what is sent and received: a file's byte range hashed in a first pass (memory stays flat), and a
-//! writer that hashes what passes through it.
+//! The digests of what is sent: a file's byte range hashed in a first pass (memory stays flat) with SHA-256 (the
+//! payload's signature) and the checksum S3 is sent.
 
+use crate::codec::base64;
+use crate::s3::checksum::{Algorithm, Hasher};
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{self, Write};
+use std::io;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-/// SHA-256 of a byte range of a file, read in 1 MiB pieces (memory stays flat).
-pub fn hash_range(file: &File, offset: u64, len: u64, stop: Option<&AtomicBool>) -> io::Result<[u8; 32]> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 20];
+/// What a body is sent with: its SHA-256 (which signs the payload) and the checksum S3 is asked to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digests {
+    /// The SHA-256.
+    pub sha256: [u8; 32],
+    /// The checksum sent as `x-amz-checksum-*` (none with `request_checksum_calculation = when_required`
+    /// and no algorithm asked for), raw.
+    pub checksum: Option<(Algorithm, Vec<u8>)>,
+}
+
+impl Digests {
+    /// The digests of `data`, with a checksum of `algorithm` (SHA-256's is the one computed anyway).
+    pub fn of(data: &[u8], algorithm: Option<Algorithm>) -> Self {
+        let sha256: [u8; 32] = Sha256::digest(data).into();
+        Digests::with(sha256, algorithm, |a| a.digest(data))
+    }
+
+    fn with(
+        sha256: [u8; 32],
+        algorithm: Option<Algorithm>,
+        other: impl FnOnce(Algorithm) -> Vec<u8>,
+    ) -> Self {
+        let checksum = algorithm.map(|a| match a {
+            Algorithm::Sha256 => (a, sha256.to_vec()),
+            _ => (a, other(a)),
+        });
+        Digests { sha256, checksum }
+    }
+
+    /// The checksum headers, if one is sent: `x-amz-checksum-*` and, as botocore sends beside it,
+    /// `x-amz-sdk-checksum-algorithm` (moto stores the checksum only with it).
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        match &self.checksum {
+            Some((a, v)) => vec![
+                ("x-amz-sdk-checksum-algorithm", a.name().to_owned()),
+                (a.header(), base64::encode(v)),
+            ],
+            None => Vec::new(),
+        }
+    }
+}
+
+/// Reads a byte range of a file in 1 MiB pieces (memory stays flat), handing each to `each`.
+pub fn read_range(
+    file: &File,
+    offset: u64,
+    len: u64,
+    stop: Option<&AtomicBool>,
+    each: &mut dyn FnMut(&[u8]),
+) -> io::Result<()> {
+    let mut buf = vec![0u8; (1 << 20).min(len.max(1)) as usize];
     let mut done = 0u64;
     while done < len {
         if stop.is_some_and(|s| s.load(Ordering::Relaxed)) {
@@ -24,62 +73,32 @@ pub fn hash_range(file: &File, offset: u64, len: u64, stop: Option<&AtomicBool>)
                 "the file shrank while being read",
             ));
         }
-        h.update(&buf[..n]);
+        each(&buf[..n]);
         done += n as u64;
     }
-    Ok(h.finalize().into())
+    Ok(())
 }
 
-/// A writer that hashes what passes through it.
-pub struct HashingWriter<'p, W> {
-    inner: W,
-    hash: Sha256,
-    written: u64,
-    progress: &'p (dyn Fn(u64) + Sync),
-}
-
-impl<W> std::fmt::Debug for HashingWriter<'_, W> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HashingWriter")
-            .field("written", &self.written)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<'p, W> HashingWriter<'p, W> {
-    /// A writer into `inner` that hashes, counts, and reports the count to `progress`.
-    pub fn new(inner: W, progress: &'p (dyn Fn(u64) + Sync)) -> Self {
-        HashingWriter {
-            inner,
-            hash: Sha256::new(),
-            written: 0,
-            progress,
+/// The digests of a byte range of a file: SHA-256, and a checksum of `algorithm` in the same pass.
+pub fn hash_range(
+    file: &File,
+    offset: u64,
+    len: u64,
+    stop: Option<&AtomicBool>,
+    algorithm: Option<Algorithm>,
+) -> io::Result<Digests> {
+    let mut other = algorithm.filter(|a| *a != Algorithm::Sha256).map(Hasher::new);
+    let mut h = Sha256::new();
+    read_range(file, offset, len, stop, &mut |b| {
+        h.update(b);
+        if let Some(o) = &mut other {
+            o.update(b);
         }
-    }
-
-    /// The bytes written so far.
-    pub fn written(&self) -> u64 {
-        self.written
-    }
-
-    /// The SHA-256 of what was written.
-    pub fn digest(self) -> [u8; 32] {
-        self.hash.finalize().into()
-    }
-}
-
-impl<W: Write> Write for HashingWriter<'_, W> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = self.inner.write(buf)?;
-        self.hash.update(&buf[..n]);
-        self.written += n as u64;
-        (self.progress)(self.written);
-        Ok(n)
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        self.inner.flush()
-    }
+    })?;
+    let mut other = other.map(Hasher::finish);
+    Ok(Digests::with(h.finalize().into(), algorithm, |_| {
+        other.take().unwrap_or_default()
+    }))
 }
 
 #[cfg(test)]
@@ -87,22 +106,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_range_hashes_like_its_bytes_and_the_writer_like_what_passed() {
+    fn a_range_hashes_like_its_bytes() {
         let path = std::env::temp_dir().join(format!("awl-hash-{}", std::process::id()));
         std::fs::write(&path, b"0123456789").expect("write");
         let file = File::open(&path).expect("open");
-        let digest = hash_range(&file, 2, 5, None).expect("hash");
-        assert_eq!(digest, <[u8; 32]>::from(Sha256::digest(b"23456")));
-        assert!(hash_range(&file, 8, 5, None).is_err(), "past the end");
+        let digests = hash_range(&file, 2, 5, None, Some(Algorithm::Crc32c)).expect("hash");
+        assert_eq!(digests, Digests::of(b"23456", Some(Algorithm::Crc32c)));
+        assert_eq!(digests.sha256, <[u8; 32]>::from(Sha256::digest(b"23456")));
+        let sha = hash_range(&file, 2, 5, None, Some(Algorithm::Sha256)).expect("hash");
+        assert_eq!(sha.checksum, Some((Algorithm::Sha256, digests.sha256.to_vec())));
+        assert_eq!(
+            hash_range(&file, 2, 5, None, None).expect("hash").headers(),
+            vec![]
+        );
+        assert!(hash_range(&file, 8, 5, None, None).is_err(), "past the end");
         let stop = AtomicBool::new(true);
         assert_eq!(
-            hash_range(&file, 0, 5, Some(&stop)).map_err(|e| e.kind()).err(),
+            hash_range(&file, 0, 5, Some(&stop), None)
+                .map_err(|e| e.kind())
+                .err(),
             Some(io::ErrorKind::Interrupted)
         );
-        let mut out = Vec::new();
-        let mut w = HashingWriter::new(&mut out, &|_| {});
-        w.write_all(b"23456").expect("write");
-        assert_eq!((w.written(), w.digest()), (5, digest));
         let _ = std::fs::remove_file(&path);
     }
 }

@@ -1,9 +1,13 @@
 //! Transfers of whole files and objects: when uploads go multipart and in what parts ([`config`]), hashing
-//! ([`hash`]), content types ([`content_type`]), uploads ([`upload`]) and downloads ([`download`]).
+//! ([`hash`]), content types ([`content_type`]), uploads ([`upload`]), copies ([`copy`]), and downloads
+//! ([`download`]), in parallel pieces ([`pieces`], [`parallel`]) landing in [`sink`]s.
 
 pub mod config;
 pub mod content_type;
 pub mod copy;
 pub mod download;
 pub mod hash;
+pub mod parallel;
+pub mod pieces;
+pub mod sink;
 pub mod upload;

@@ -2,7 +2,8 @@
 //! with several parts in flight, aborted on any failure or interruption so that no parts stay billed.
 //!
 //! A file is never held in memory: each part (or the whole file) is hashed with SHA-256 in a first pass, then
-//! sent from the file, with the digest as `x-amz-content-sha256` and, in base64, `x-amz-checksum-sha256`. A
+//! sent from the file, with the digest as `x-amz-content-sha256` and a checksum for S3 to check (the same
+//! SHA-256 unless another algorithm is asked for; none with `request_checksum_calculation = when_required`). A
 //! file that changes meanwhile (size or modification time) is refused, not stored. A stream (stdin) is read
 //! part by part into memory, the part size growing as it goes so that 10,000 parts reach 5 TiB with no size
 //! given in advance; memory is the parts in flight.
@@ -10,15 +11,15 @@
 use crate::codec::base64;
 use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::Registration;
+use crate::s3::checksum::Algorithm;
 use crate::s3::client::S3;
 use crate::s3::ops::multipart::{self, PartDone, Upload};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::ops::{delete, put_object};
 use crate::s3::request::S3Request;
 use crate::s3::transfer::config::{MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
-use crate::s3::transfer::hash::hash_range;
+use crate::s3::transfer::hash::{Digests, hash_range};
 use crate::transport::request::Body;
-use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -37,18 +38,16 @@ struct Multipart<'j, 's> {
     id: String,
     abort: S3Request,
     on_interrupt: Option<Registration>,
+    /// The checksum each part is sent with.
+    checksum: Option<Algorithm>,
 }
 
 impl<'j, 's> Multipart<'j, 's> {
-    fn start(
-        s3: &'j S3<'s>,
-        target: (&'j str, &'j str),
-        opts: &ObjectOptions,
-        checksums: bool,
-    ) -> Result<Self> {
+    fn start(s3: &'j S3<'s>, target: (&'j str, &'j str), opts: &ObjectOptions) -> Result<Self> {
         let (bucket, key) = target;
+        let checksum = s3.upload_checksum(opts);
         let resp = s3.call(
-            &multipart::create(bucket, key, opts, checksums),
+            &multipart::create(bucket, key, opts, checksum),
             &format!("CreateMultipartUpload s3://{bucket}/{key}"),
         )?;
         let id = multipart::parse_create(&resp.body)?;
@@ -63,6 +62,7 @@ impl<'j, 's> Multipart<'j, 's> {
             id,
             abort,
             on_interrupt,
+            checksum,
         })
     }
 
@@ -108,12 +108,12 @@ impl<'j, 's> Multipart<'j, 's> {
         result
     }
 
-    /// One part from `body` (hashed as `digest`).
-    fn send_part(&self, number: u64, body: Body, digest: &[u8; 32]) -> Result<PartDone> {
+    /// One part from `body` (hashed as `digests`).
+    fn send_part(&self, number: u64, body: Body, digests: &Digests) -> Result<PartDone> {
         if self.s3.stopped() {
             return Err(self.interrupted());
         }
-        let req = multipart::upload_part(&self.upload(), number, body, digest);
+        let req = multipart::upload_part(&self.upload(), number, body, digests);
         let what = format!("UploadPart {number} of s3://{}/{}", self.bucket, self.key);
         let resp = self.s3.call(&req, &what)?;
         let etag = resp
@@ -124,7 +124,7 @@ impl<'j, 's> Multipart<'j, 's> {
         Ok(PartDone {
             number,
             etag,
-            checksum: Some(base64::encode(digest)),
+            checksum: digests.checksum.as_ref().map(|(a, v)| (*a, base64::encode(v))),
         })
     }
 }
@@ -180,6 +180,13 @@ fn identity(file: &File) -> std::io::Result<(u64, Option<SystemTime>)> {
 }
 
 impl<'s> S3<'s> {
+    /// The checksum an upload with `opts` is sent with: the one asked for, else SHA-256 (computed anyway to sign
+    /// the payload) unless `request_checksum_calculation = when_required`.
+    pub fn upload_checksum(&self, opts: &ObjectOptions) -> Option<Algorithm> {
+        opts.checksum_algorithm
+            .or(self.sends_checksums().then_some(Algorithm::Sha256))
+    }
+
     /// Uploads a file: one PutObject below the multipart threshold, otherwise a parallel multipart upload
     /// (aborted on any failure or interruption, so no parts are left). `progress` gets the bytes done so far.
     /// A file that changes while it is uploaded is refused (and the object it made, if any, removed).
@@ -209,8 +216,9 @@ impl<'s> S3<'s> {
             ))
             .with_hint("upload it again once it no longer changes")),
         };
+        let algorithm = self.upload_checksum(opts);
         let hash = |offset, len| {
-            hash_range(&file, offset, len, self.stop_flag()).map_err(|e| {
+            hash_range(&file, offset, len, self.stop_flag(), algorithm).map_err(|e| {
                 Error::io(
                     ErrorKind::Transfer,
                     format_args!("cannot read {}", path.display()),
@@ -224,7 +232,7 @@ impl<'s> S3<'s> {
             len,
         };
         if size >= cfg.multipart_threshold {
-            let mp = Multipart::start(self, target, opts, true)?;
+            let mp = Multipart::start(self, target, opts)?;
             let part = part_size(size, cfg.part_size);
             let count = size.div_ceil(part).max(1);
             let done_bytes = AtomicU64::new(0);
@@ -243,9 +251,12 @@ impl<'s> S3<'s> {
             ))
             .with_hint("leave --multipart-threshold at or below 5GiB, so big files go up in parts"));
         }
-        let digest = hash(0, size)?;
+        let digests = hash(0, size)?;
         let what = format!("PutObject s3://{}/{}", target.0, target.1);
-        self.call(&put_object::request(target, range(0, size), &digest, opts), &what)?;
+        self.call(
+            &put_object::request(target, range(0, size), &digests, opts),
+            &what,
+        )?;
         if let Err(e) = unchanged() {
             // What S3 now holds is not the file: removed rather than left looking good.
             let _ = self.send(&delete::object(target.0, target.1));
@@ -272,17 +283,17 @@ impl<'s> S3<'s> {
         let first_size = cfg.multipart_threshold.clamp(MIN_PART, MAX_PART);
         let first = read_part(reader, first_size)?;
         if (first.len() as u64) < first_size {
-            let digest: [u8; 32] = Sha256::digest(&first).into();
+            let digests = Digests::of(&first, self.upload_checksum(opts));
             let n = first.len() as u64;
             let what = format!("PutObject s3://{}/{}", target.0, target.1);
             self.call(
-                &put_object::request(target, Body::from_bytes(first), &digest, opts),
+                &put_object::request(target, Body::from_bytes(first), &digests, opts),
                 &what,
             )?;
             progress(n);
             return Ok(n);
         }
-        let mp = Multipart::start(self, target, opts, true)?;
+        let mp = Multipart::start(self, target, opts)?;
         let parts = stream_parts(&mp, reader, first, cfg, progress);
         let total = parts.as_ref().map(|(_, n)| *n).unwrap_or(0);
         mp.finish(parts.map(|(p, _)| p), || Ok(()))?;
@@ -354,9 +365,9 @@ fn stream_parts(
                         return;
                     };
                     if !stop.load(Ordering::Relaxed) {
-                        let digest: [u8; 32] = Sha256::digest(data.as_slice()).into();
+                        let digests = Digests::of(data.as_slice(), mp.checksum);
                         let len = data.len() as u64;
-                        match mp.send_part(number, Body::Bytes(data), &digest) {
+                        match mp.send_part(number, Body::Bytes(data), &digests) {
                             Ok(p) => {
                                 parts.lock().unwrap_or_else(|p| p.into_inner()).push(p);
                                 progress(done_bytes.fetch_add(len, Ordering::Relaxed) + len);

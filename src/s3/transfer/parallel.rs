@@ -1,0 +1,279 @@
+//! A download in parallel pieces into one file: the object's parts by number where it has them (each part's
+//! stored checksum then applies), else ranges; each written at its offset as it arrives (memory is a buffer
+//! per piece in flight), then the whole checked as the plan says: the parts' checksums, the CRCs combined,
+//! or the file hashed in order. A server that answers a part with the whole object (moto) gets ranges of the
+//! same parts instead.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::s3::checksum::verify::{Plan, combined_crc, composite};
+use crate::s3::checksum::{Hasher, Kind};
+use crate::s3::client::{S3, check};
+use crate::s3::ops::get_object;
+use crate::s3::ops::head_object::{self, Head};
+use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::hash::read_range;
+use crate::s3::transfer::pieces::{self, Piece};
+use crate::s3::transfer::sink::{PieceSink, Refusal};
+use crate::s3::transfer::upload::in_parallel;
+use std::fs::File;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// The size of a piece of an object that has no parts (or whose parts cannot be learnt).
+pub const RANGE: u64 = 8 << 20;
+
+/// Attempts per piece: a body cut short is fetched again (it is rewritten in place).
+const ATTEMPTS: u32 = 3;
+
+/// A piece fetched: its checksum in the plan's algorithm, and its own stored one if S3 sent it.
+struct Fetched {
+    index: usize,
+    digest: Option<Vec<u8>>,
+    stored: Option<crate::s3::checksum::Stored>,
+}
+
+/// One object's download into `file`.
+struct Job<'a, 's> {
+    s3: &'a S3<'s>,
+    bucket: &'a str,
+    key: &'a str,
+    file: &'a File,
+    what: String,
+    plan: Plan,
+    /// Cleared when the server answers a part with the whole object: ranges from then on.
+    by_part: AtomicBool,
+}
+
+impl Job<'_, '_> {
+    fn fetch(&self, index: usize, piece: &Piece) -> Result<Fetched> {
+        let mut attempt = 1;
+        loop {
+            let by_part = piece.part.is_some() && self.by_part.load(Ordering::Relaxed);
+            let checks = self.s3.checks_checksums();
+            let req = get_object::piece(self.bucket, self.key, piece, by_part, checks);
+            let mut sink = PieceSink::new(self.file, *piece, by_part, self.plan.piece_algorithm());
+            let result = self
+                .s3
+                .send_into(&req, &mut sink)
+                .and_then(|r| check(r, &self.what));
+            match result {
+                Ok(_) if sink.written == piece.len => {
+                    let stored = sink.stored.take();
+                    return Ok(Fetched {
+                        index,
+                        digest: sink.digest(),
+                        stored,
+                    });
+                }
+                Ok(_) => {
+                    return Err(Error::transfer(format!(
+                        "{}: got {} of the {} bytes of {}",
+                        self.what,
+                        sink.written,
+                        piece.len,
+                        piece.name()
+                    )));
+                }
+                Err(_) if sink.refused == Some(Refusal::WholeObject) => {
+                    self.by_part.store(false, Ordering::Relaxed);
+                }
+                // A body cut short: fetched again, unless the sink refused what came.
+                Err(e) if e.kind() == ErrorKind::Transfer && sink.refused.is_none() && attempt < ATTEMPTS => {
+                }
+                Err(e) => return Err(e),
+            }
+            if self.s3.stopped() {
+                return Err(Error::interrupted(format!("{} interrupted", self.what)));
+            }
+            attempt += 1;
+        }
+    }
+
+    fn mismatch(&self, of: &str, algorithm: &str, shown: &str) -> Error {
+        Error::transfer(format!(
+            "{}: {of} does not match the {algorithm} S3 stores ({shown}); nothing was written",
+            self.what
+        ))
+    }
+
+    /// Hashes the file's bytes in order (a SHA of a single-part object, or its ETag as MD5).
+    fn hash_file(&self, mut h: Hasher, size: u64) -> Result<Vec<u8>> {
+        read_range(self.file, 0, size, self.s3.stop_flag(), &mut |b| h.update(b)).map_err(|e| {
+            Error::io(
+                ErrorKind::Transfer,
+                format_args!("{}: cannot read it back", self.what),
+                e,
+            )
+        })?;
+        Ok(h.finish())
+    }
+
+    /// After a COMPOSITE checksum failed without part checksums to name the part: the part whose MD5 is not
+    /// its ETag (HEAD `?partNumber=N`), if the ETags are MD5s.
+    fn find_bad_part(&self, pieces: &[Piece]) -> Option<Piece> {
+        pieces.iter().copied().find(|p| {
+            let Some(n) = p.part else { return false };
+            let head = self
+                .s3
+                .call(
+                    &head_object::for_download(self.bucket, self.key, Some(n), false),
+                    &self.what,
+                )
+                .and_then(|r| head_object::parse(&r));
+            let Ok(Head { etag: Some(etag), .. }) = head else {
+                return false;
+            };
+            let md5 = self.hash_range(p, Hasher::md5());
+            md5.is_some_and(|m| hex::encode(m) != etag.trim_matches('"'))
+        })
+    }
+
+    fn hash_range(&self, p: &Piece, mut h: Hasher) -> Option<Vec<u8>> {
+        read_range(self.file, p.offset, p.len, self.s3.stop_flag(), &mut |b| {
+            h.update(b)
+        })
+        .ok()?;
+        Some(h.finish())
+    }
+
+    /// Checks the pieces (in order) as the plan says.
+    fn verify(&self, pieces: &[Piece], got: &[Fetched], size: u64) -> Result<()> {
+        // A part's own checksum, where S3 sent one, names the part that is wrong.
+        for (p, f) in pieces.iter().zip(got) {
+            if let (Some(s), Some(d)) = (&f.stored, &f.digest)
+                && s.algorithm == self.plan.piece_algorithm().unwrap_or(s.algorithm)
+                && &s.value != d
+            {
+                return Err(self.mismatch(&p.name(), s.algorithm.name(), &s.display()));
+            }
+        }
+        match &self.plan {
+            Plan::CombinedCrc(s) => {
+                let raw: Vec<(Vec<u8>, u64)> = pieces
+                    .iter()
+                    .zip(got)
+                    .map(|(p, f)| (f.digest.clone().unwrap_or_default(), p.len))
+                    .collect();
+                if combined_crc(s.algorithm, &raw).as_ref() != Some(&s.value) {
+                    return Err(self.mismatch("the object", s.algorithm.name(), &s.display()));
+                }
+            }
+            Plan::Composite(s) | Plan::CrcEither(s) => {
+                let digests: Vec<Vec<u8>> =
+                    got.iter().map(|f| f.digest.clone().unwrap_or_default()).collect();
+                let either = matches!(self.plan, Plan::CrcEither(_)) && {
+                    let raw: Vec<(Vec<u8>, u64)> = digests
+                        .iter()
+                        .cloned()
+                        .zip(pieces.iter().map(|p| p.len))
+                        .collect();
+                    combined_crc(s.algorithm, &raw).as_ref() == Some(&s.value)
+                };
+                if !either && composite(s.algorithm, &digests) != s.value {
+                    let of = self
+                        .find_bad_part(pieces)
+                        .map_or_else(|| "a part".to_owned(), |p| p.name());
+                    return Err(self.mismatch(&of, s.algorithm.name(), &s.display()));
+                }
+            }
+            Plan::WholeFile(s) => {
+                if self.hash_file(Hasher::new(s.algorithm), size)? != s.value {
+                    return Err(self.mismatch("the object", s.algorithm.name(), &s.display()));
+                }
+            }
+            Plan::Md5(v) => {
+                if &self.hash_file(Hasher::md5(), size)? != v {
+                    return Err(self.mismatch("the object", "MD5 (its ETag)", &hex::encode(v)));
+                }
+            }
+            Plan::Length => {}
+        }
+        Ok(())
+    }
+}
+
+/// The object's parts, if it has several and the server says how many and how large (HEAD `?partNumber`).
+fn part_layout(
+    s3: &S3<'_>,
+    bucket: &str,
+    key: &str,
+    head: &Head,
+    cfg: &TransferConfig,
+) -> Option<Vec<Piece>> {
+    let multipart = head
+        .etag
+        .as_deref()
+        .is_some_and(|e| e.trim_matches('"').contains('-'))
+        || head
+            .checksum
+            .as_ref()
+            .is_some_and(|c| matches!(c.kind, Kind::Composite(_)));
+    if !multipart {
+        return None;
+    }
+    let what = format!("HeadObject s3://{bucket}/{key}");
+    let part = |n| {
+        s3.call(
+            &head_object::for_download(bucket, key, Some(n), s3.checks_checksums()),
+            &what,
+        )
+        .and_then(|r| head_object::parse(&r))
+    };
+    let first = part(1).ok()?;
+    let count = first.parts_count.filter(|c| *c > 1)?;
+    let sizes = match pieces::uniform_sizes(head.size, count, first.size) {
+        Some(s) => s,
+        // Parts of different sizes: each asked for.
+        None => {
+            let mut heads = in_parallel(s3, count, cfg.max_concurrency, &|i| {
+                part(i + 1).map(|h| (i, h.size))
+            })
+            .ok()?;
+            heads.sort_unstable();
+            heads.into_iter().map(|(_, s)| s).collect()
+        }
+    };
+    pieces::parts(head.size, &sizes)
+}
+
+/// Downloads the object `head` describes into `file` in parallel pieces, checked as far as the server can
+/// prove; `progress` gets the bytes done so far.
+pub fn download(
+    s3: &S3<'_>,
+    target: (&str, &str),
+    head: &Head,
+    file: &File,
+    cfg: &TransferConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    let (bucket, key) = target;
+    let layout = part_layout(s3, bucket, key, head, cfg);
+    let plan = if s3.checks_checksums() {
+        Plan::new(
+            head.checksum.clone(),
+            head.etag.as_deref(),
+            head.md5_etag,
+            layout.as_ref().map(|l| l.len() as u64),
+        )
+    } else {
+        Plan::Length
+    };
+    let job = Job {
+        s3,
+        bucket,
+        key,
+        file,
+        what: format!("GetObject s3://{bucket}/{key}"),
+        plan,
+        by_part: AtomicBool::new(layout.is_some()),
+    };
+    let pieces = layout.unwrap_or_else(|| pieces::ranges(head.size, RANGE));
+    let done = AtomicU64::new(0);
+    let mut got = in_parallel(s3, pieces.len() as u64, cfg.max_concurrency, &|i| {
+        let piece = &pieces[i as usize];
+        let f = job.fetch(i as usize, piece)?;
+        progress(done.fetch_add(piece.len, Ordering::Relaxed) + piece.len);
+        Ok(f)
+    })?;
+    got.sort_unstable_by_key(|f| f.index);
+    job.verify(&pieces, &got, head.size)
+}
