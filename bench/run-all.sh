@@ -12,8 +12,8 @@ out=$(mktemp)
   echo "## The command line"
   bench/run-cli.sh
   echo
-  echo "## Uploads"
-  bench/run-upload.sh
+  echo "## Transfers"
+  bench/run-transfer.sh
   echo
   echo "## Many small files"
   bench/run-many.sh
