@@ -57,7 +57,8 @@ cmd() {
     s3cmd/up) echo "$S3C put $3 $4" ;;
     s3cmd/down) echo "$S3C get --force $3 $4" ;;
     s3cmd/upmany) echo "$S3C put --recursive $3/ $4" ;;
-    s3cmd/downmany) echo "$S3C get --recursive --force $3 $4/" ;;
+    # s3cmd get --recursive fails on s3s-fs's listing (a KeyError on ETag): no figure.
+    s3cmd/downmany) ;;
     s3cmd/ls) echo "$S3C ls $3" ;;
   esac
 }
@@ -75,7 +76,7 @@ col() { awk -v c="$2" '{ print $c }' "m-$1" | median; }
 
 # The files, and the objects every tool downloads (uploaded by awl: in parts from 8 MiB, for which s3s-fs
 # stores no checksum, so awl checks the length only; the 1 MiB one with its SHA-256, which awl checks).
-curl_s3() { curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "$@"; }
+curl_s3=(curl -sf --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY")
 for mib in $SIZES; do
   head -c $((mib * 1048576)) /dev/urandom > "f$mib"
   "$AWL" s3 cp "f$mib" "s3://bench/seed-$mib" > /dev/null
@@ -94,15 +95,17 @@ for run in $(seq "$RUNS"); do
       cmp -s "f$mib" "down-$mib" || { echo "$tool's download of $mib MiB differs"; exit 1; }
       rm -f "$work/root/bench/$tool-$mib-$run"
     done
-    measure "curl-up-$mib" curl_s3 -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "f$mib" "$AWS_ENDPOINT_URL/bench/curl-$mib"
-    measure "curl-down-$mib" curl_s3 -o "down-$mib" "$AWS_ENDPOINT_URL/bench/seed-$mib"
+    measure "curl-up-$mib" "${curl_s3[@]}" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -T "f$mib" "$AWS_ENDPOINT_URL/bench/curl-$mib"
+    measure "curl-down-$mib" "${curl_s3[@]}" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" -o "down-$mib" "$AWS_ENDPOINT_URL/bench/seed-$mib"
     measure "cat-$mib" sh -c "cat f$mib > /dev/null"
   done
   for tool in "${tools[@]}"; do
     measure "$tool-upmany" $(cmd "$tool" upmany tree "s3://bench/$tool-many-$run/")
-    measure "$tool-downmany" $(cmd "$tool" downmany "s3://bench/many/" "down-$tool-$run")
-    [ "$(find "down-$tool-$run" -type f | wc -l)" = "$FILES" ] || { echo "$tool's download of $FILES files is short"; exit 1; }
-    rm -rf "down-$tool-$run"
+    if [ -n "$(cmd "$tool" downmany x y)" ]; then
+      measure "$tool-downmany" $(cmd "$tool" downmany "s3://bench/many/" "down-$tool-$run")
+      [ "$(find "down-$tool-$run" -type f | wc -l)" = "$FILES" ] || { echo "$tool's download of $FILES files is short"; exit 1; }
+      rm -rf "down-$tool-$run"
+    fi
     measure "$tool-ls" $(cmd "$tool" ls "s3://bench/many/")
     [ "$(wc -l < out)" -ge "$FILES" ] || { echo "$tool ls listed $(wc -l < out) lines"; exit 1; }
   done
@@ -129,6 +132,7 @@ for row in "${rows[@]}"; do
   cells=()
   best_w=""; best_c=""
   for tool in "${tools[@]}"; do
+    if [ ! -f "m-$tool-$row" ]; then cells+=("n/a"); continue; fi
     w=$(col "$tool-$row" 1); c=$(col "$tool-$row" 2); r=$(col "$tool-$row" 3)
     cells+=("$(printf '%s / %s / %s' "$w" "$c" "$(awk -v r="$r" 'BEGIN { printf "%.0f", r / 1024 }')")")
     if [ "$tool" != awl ]; then

@@ -9,7 +9,7 @@ use crate::s3::ops::head_object::{self, Head};
 use crate::s3::ops::multipart::{self, PartDone, Upload};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::transfer::config::{MAX_PUT, TransferConfig, part_size};
-use crate::s3::transfer::upload::in_parallel;
+use crate::s3::transfer::pool::in_parallel;
 use crate::transport::service_error;
 
 /// The options of a copy in parts: `opts`, with the source's metadata where `opts` sets none.

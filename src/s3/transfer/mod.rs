@@ -1,6 +1,6 @@
 //! Transfers of whole files and objects: when uploads go multipart and in what parts ([`config`]), hashing
 //! ([`hash`]), content types ([`content_type`]), uploads ([`upload`]), copies ([`copy`]), and downloads
-//! ([`download`]), in parallel pieces ([`pieces`], [`parallel`]) landing in [`sink`]s.
+//! ([`download`]), in parallel pieces ([`pieces`], [`parallel`]) landing in [`sink`]s; the parts of either on a [`pool`] of threads.
 
 pub mod config;
 pub mod content_type;
@@ -9,5 +9,6 @@ pub mod download;
 pub mod hash;
 pub mod parallel;
 pub mod pieces;
+pub mod pool;
 pub mod sink;
 pub mod upload;

@@ -13,8 +13,8 @@ use crate::s3::ops::head_object::{self, Head};
 use crate::s3::transfer::config::TransferConfig;
 use crate::s3::transfer::hash::read_range;
 use crate::s3::transfer::pieces::{self, Piece};
+use crate::s3::transfer::pool::in_parallel;
 use crate::s3::transfer::sink::{PieceSink, Refusal};
-use crate::s3::transfer::upload::in_parallel;
 use std::fs::File;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
@@ -219,7 +219,8 @@ fn part_layout(
         .and_then(|r| head_object::parse(&r))
     };
     let first = part(1).ok()?;
-    let count = first.parts_count.filter(|c| *c > 1)?;
+    // S3 allows 10,000 parts: a larger count from a server is not believed (nor asked part by part).
+    let count = first.parts_count.filter(|c| (2..=10_000).contains(c))?;
     let sizes = match pieces::uniform_sizes(head.size, count, first.size) {
         Some(s) => s,
         // Parts of different sizes: each asked for.

@@ -15,7 +15,7 @@ pub struct Piece {
 impl Piece {
     /// The `Range` header's value for it.
     pub fn range(&self) -> String {
-        format!("bytes={}-{}", self.offset, self.offset + self.len - 1)
+        format!("bytes={}-{}", self.offset, self.offset + self.len.max(1) - 1)
     }
 
     /// How messages name it (`part 3 (bytes 16777216-25165823)`).

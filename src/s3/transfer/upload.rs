@@ -19,11 +19,12 @@ use crate::s3::ops::{delete, put_object};
 use crate::s3::request::S3Request;
 use crate::s3::transfer::config::{MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
 use crate::s3::transfer::hash::{Digests, hash_range};
+use crate::s3::transfer::pool::in_parallel;
 use crate::transport::request::Body;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -127,50 +128,6 @@ impl<'j, 's> Multipart<'j, 's> {
             checksum: digests.checksum.as_ref().map(|(a, v)| (*a, base64::encode(v))),
         })
     }
-}
-
-/// Runs `work(i)` for i in `0..count` on up to `workers` threads, stopping at the first error or a signal;
-/// the results, in no particular order.
-pub(crate) fn in_parallel<T: Send>(
-    s3: &S3<'_>,
-    count: u64,
-    workers: usize,
-    work: &(dyn Fn(u64) -> Result<T> + Sync),
-) -> Result<Vec<T>> {
-    let next = AtomicUsize::new(0);
-    let failed = AtomicBool::new(false);
-    let first_error: Mutex<Option<Error>> = Mutex::new(None);
-    let done: Mutex<Vec<T>> = Mutex::new(Vec::with_capacity(count as usize));
-    std::thread::scope(|scope| {
-        for _ in 0..workers.clamp(1, 64).min(count.max(1) as usize) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed) as u64;
-                    if i >= count || failed.load(Ordering::Relaxed) || s3.stopped() {
-                        return;
-                    }
-                    match work(i) {
-                        Ok(t) => done.lock().unwrap_or_else(|p| p.into_inner()).push(t),
-                        Err(e) => {
-                            failed.store(true, Ordering::Relaxed);
-                            first_error
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .get_or_insert(e);
-                            return;
-                        }
-                    }
-                }
-            });
-        }
-    });
-    if let Some(e) = first_error.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        return Err(e);
-    }
-    if s3.stopped() {
-        return Err(Error::interrupted("interrupted"));
-    }
-    Ok(done.into_inner().unwrap_or_else(|p| p.into_inner()))
 }
 
 /// A file's size and modification time, to tell whether it changed while it was read.
