@@ -119,7 +119,13 @@ impl Job<'_, '_> {
                     &self.what,
                 )
                 .and_then(|r| head_object::parse(&r));
-            let Ok(Head { etag: Some(etag), .. }) = head else {
+            // Under SSE-KMS or SSE-C an ETag is no MD5: nothing to name the part by.
+            let Ok(Head {
+                etag: Some(etag),
+                md5_etag: true,
+                ..
+            }) = head
+            else {
                 return false;
             };
             let md5 = self.hash_range(p, Hasher::md5());
@@ -171,7 +177,7 @@ impl Job<'_, '_> {
                 if !either && composite(s.algorithm, &digests) != s.value {
                     let of = self
                         .find_bad_part(pieces)
-                        .map_or_else(|| "a part".to_owned(), |p| p.name());
+                        .map_or_else(|| "the object's parts".to_owned(), |p| p.name());
                     return Err(self.mismatch(&of, s.algorithm.name(), &s.display()));
                 }
             }
