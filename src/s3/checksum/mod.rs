@@ -1,5 +1,5 @@
 //! The checksums S3 stores with an object (SHA-256, SHA-1, CRC32, CRC32C, CRC64NVME): their names in headers
-//! and XML, a hasher for each, what an answer says is stored ([`Stored`]: of the whole object, of its parts'
+//! and XML, a hasher for each, what an upload's body is sent with ([`Digests`]), what an answer says is stored ([`Stored`]: of the whole object, of its parts'
 //! checksums, or of one part), and the checks of downloaded bytes against it ([`verify`]).
 
 pub mod crc;
@@ -137,6 +137,49 @@ impl Hasher {
             Hasher::Sha1(h) => h.finalize().to_vec(),
             Hasher::Crc(c, s) => c.bytes(c.finish(s)),
             Hasher::Md5(h) => h.finalize().to_vec(),
+        }
+    }
+}
+
+/// What a body is sent with: its SHA-256 (which signs the payload) and the checksum S3 is asked to check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Digests {
+    /// The SHA-256.
+    pub sha256: [u8; 32],
+    /// The checksum sent as `x-amz-checksum-*` (none with `request_checksum_calculation = when_required`
+    /// and no algorithm asked for), raw.
+    pub checksum: Option<(Algorithm, Vec<u8>)>,
+}
+
+impl Digests {
+    /// The digests of `data`, with a checksum of `algorithm` (SHA-256's is the one computed anyway).
+    pub fn of(data: &[u8], algorithm: Option<Algorithm>) -> Self {
+        let sha256: [u8; 32] = Sha256::digest(data).into();
+        Digests::with(sha256, algorithm, |a| a.digest(data))
+    }
+
+    /// The digests from a SHA-256 and, for another algorithm, `other`'s checksum.
+    pub(crate) fn with(
+        sha256: [u8; 32],
+        algorithm: Option<Algorithm>,
+        other: impl FnOnce(Algorithm) -> Vec<u8>,
+    ) -> Self {
+        let checksum = algorithm.map(|a| match a {
+            Algorithm::Sha256 => (a, sha256.to_vec()),
+            _ => (a, other(a)),
+        });
+        Digests { sha256, checksum }
+    }
+
+    /// The checksum headers, if one is sent: `x-amz-checksum-*` and, as botocore sends beside it,
+    /// `x-amz-sdk-checksum-algorithm` (moto stores the checksum only with it).
+    pub fn headers(&self) -> Vec<(&'static str, String)> {
+        match &self.checksum {
+            Some((a, v)) => vec![
+                ("x-amz-sdk-checksum-algorithm", a.name().to_owned()),
+                (a.header(), base64::encode(v)),
+            ],
+            None => Vec::new(),
         }
     }
 }

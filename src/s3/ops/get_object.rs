@@ -3,7 +3,6 @@
 
 use crate::error::{Error, Result};
 use crate::s3::request::S3Request;
-use crate::s3::transfer::pieces::Piece;
 use crate::transport::request::Response;
 
 /// The request for `bucket`/`key`, asking S3 for the checksums it stores when `checksums`
@@ -17,13 +16,15 @@ pub fn request(bucket: &str, key: &str, checksums: bool) -> S3Request {
     }
 }
 
-/// The request for one piece: by part number when `by_part` (S3 then sends the part's own checksum, when
-/// `checksums`), else by `Range` (S3 sends no checksum for a range, so none is asked).
-pub fn piece(bucket: &str, key: &str, piece: &Piece, by_part: bool, checksums: bool) -> S3Request {
-    match piece.part {
-        Some(n) if by_part => request(bucket, key, checksums).query(&[("partNumber", &n.to_string())]),
-        _ => request(bucket, key, false).header("range", piece.range()),
-    }
+/// The request for part `number` of an object (S3 then sends the part's own checksum, when `checksums`).
+pub fn part(bucket: &str, key: &str, number: u64, checksums: bool) -> S3Request {
+    request(bucket, key, checksums).query(&[("partNumber", &number.to_string())])
+}
+
+/// The request for the bytes `range` (`bytes=FIRST-LAST`); S3 sends no checksum for a range, so none is
+/// asked.
+pub fn range(bucket: &str, key: &str, range: String) -> S3Request {
+    request(bucket, key, false).header("range", range)
 }
 
 /// Checks that a complete answer's `Content-Length` is what was written.
@@ -64,19 +65,14 @@ mod tests {
     }
 
     #[test]
-    fn pieces_by_number_or_range() {
-        let p = Piece {
-            part: Some(3),
-            offset: 16,
-            len: 8,
-        };
-        let r = piece("b", "k", &p, true, true);
+    fn parts_by_number_or_ranges() {
+        let r = part("b", "k", 3, true);
         assert_eq!(r.query, "partNumber=3");
         assert!(
             r.headers
                 .contains(&("x-amz-checksum-mode".into(), "ENABLED".into()))
         );
-        let r = piece("b", "k", &p, false, true);
+        let r = range("b", "k", "bytes=16-23".into());
         assert_eq!(r.query, "");
         assert_eq!(r.headers, vec![("range".to_owned(), "bytes=16-23".to_owned())]);
         assert!(

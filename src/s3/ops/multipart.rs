@@ -3,10 +3,9 @@
 
 use crate::codec::{percent, xml};
 use crate::error::{Error, Result};
-use crate::s3::checksum::Algorithm;
+use crate::s3::checksum::{Algorithm, Digests};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::request::S3Request;
-use crate::s3::transfer::hash::Digests;
 use crate::transport::request::Body;
 
 /// A part uploaded: its number, ETag and checksum.

@@ -3,9 +3,9 @@
 //! `request_checksum_calculation = when_required`) goes as `x-amz-checksum-*` so that S3 checks the bytes end
 //! to end.
 
+use crate::s3::checksum::Digests;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::request::S3Request;
-use crate::s3::transfer::hash::Digests;
 use crate::transport::request::Body;
 
 /// The request that stores `body` (hashed as `digests`) as `target` (bucket, key), with `opts`.

@@ -1,55 +1,12 @@
 //! The digests of what is sent: a file's byte range hashed in a first pass (memory stays flat) with SHA-256 (the
 //! payload's signature) and the checksum S3 is sent.
 
-use crate::codec::base64;
-use crate::s3::checksum::{Algorithm, Hasher};
+use crate::s3::checksum::{Algorithm, Digests, Hasher};
 use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-/// What a body is sent with: its SHA-256 (which signs the payload) and the checksum S3 is asked to check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Digests {
-    /// The SHA-256.
-    pub sha256: [u8; 32],
-    /// The checksum sent as `x-amz-checksum-*` (none with `request_checksum_calculation = when_required`
-    /// and no algorithm asked for), raw.
-    pub checksum: Option<(Algorithm, Vec<u8>)>,
-}
-
-impl Digests {
-    /// The digests of `data`, with a checksum of `algorithm` (SHA-256's is the one computed anyway).
-    pub fn of(data: &[u8], algorithm: Option<Algorithm>) -> Self {
-        let sha256: [u8; 32] = Sha256::digest(data).into();
-        Digests::with(sha256, algorithm, |a| a.digest(data))
-    }
-
-    fn with(
-        sha256: [u8; 32],
-        algorithm: Option<Algorithm>,
-        other: impl FnOnce(Algorithm) -> Vec<u8>,
-    ) -> Self {
-        let checksum = algorithm.map(|a| match a {
-            Algorithm::Sha256 => (a, sha256.to_vec()),
-            _ => (a, other(a)),
-        });
-        Digests { sha256, checksum }
-    }
-
-    /// The checksum headers, if one is sent: `x-amz-checksum-*` and, as botocore sends beside it,
-    /// `x-amz-sdk-checksum-algorithm` (moto stores the checksum only with it).
-    pub fn headers(&self) -> Vec<(&'static str, String)> {
-        match &self.checksum {
-            Some((a, v)) => vec![
-                ("x-amz-sdk-checksum-algorithm", a.name().to_owned()),
-                (a.header(), base64::encode(v)),
-            ],
-            None => Vec::new(),
-        }
-    }
-}
 
 /// Reads a byte range of a file in 1 MiB pieces (memory stays flat), handing each to `each`.
 pub fn read_range(

@@ -49,7 +49,10 @@ impl Job<'_, '_> {
         loop {
             let by_part = piece.part.is_some() && self.by_part.load(Ordering::Relaxed);
             let checks = self.s3.checks_checksums();
-            let req = get_object::piece(self.bucket, self.key, piece, by_part, checks);
+            let req = match piece.part {
+                Some(n) if by_part => get_object::part(self.bucket, self.key, n, checks),
+                _ => get_object::range(self.bucket, self.key, piece.range()),
+            };
             let mut sink = PieceSink::new(self.file, *piece, by_part, self.plan.piece_algorithm());
             let result = self
                 .s3

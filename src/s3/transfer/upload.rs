@@ -11,14 +11,14 @@
 use crate::codec::base64;
 use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::Registration;
-use crate::s3::checksum::Algorithm;
+use crate::s3::checksum::{Algorithm, Digests};
 use crate::s3::client::S3;
 use crate::s3::ops::multipart::{self, PartDone, Upload};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::ops::{delete, put_object};
 use crate::s3::request::S3Request;
 use crate::s3::transfer::config::{MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
-use crate::s3::transfer::hash::{Digests, hash_range};
+use crate::s3::transfer::hash::hash_range;
 use crate::s3::transfer::pool::in_parallel;
 use crate::transport::request::Body;
 use std::fs::File;
