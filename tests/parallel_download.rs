@@ -315,6 +315,60 @@ fn a_piece_cut_short_is_fetched_again() {
     assert_eq!(tries, 2, "the cut piece again, once");
 }
 
+#[test]
+fn every_piece_asks_for_the_version_head_saw() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = new_bucket(&home, m, "ifmatch");
+    let dir = temp_dir("ifmatch");
+    data_file(&dir, "nine.bin", 9 << 20);
+    done(
+        "up",
+        &awl_at(
+            &home,
+            &m.url,
+            &dir,
+            &["s3", "cp", "nine.bin", &format!("s3://{bucket}/nine")],
+        ),
+    );
+    let proxy = Proxy::start(m.addr);
+    done("down", &down(&home, &proxy, &dir, &bucket, "nine", "back"));
+    let head_first = proxy
+        .requests()
+        .first()
+        .is_some_and(|r| r.head.starts_with(&format!("HEAD /{bucket}/nine ")));
+    assert!(head_first, "a HEAD first, for the size and the ETag");
+    let gets: Vec<String> = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.head.starts_with("GET "))
+        .map(|r| r.head.to_ascii_lowercase())
+        .collect();
+    assert!(
+        gets.len() >= 2 && gets.iter().all(|h| h.contains("if-match: \"")),
+        "{gets:#?}"
+    );
+    // The object replaced after HEAD: S3 answers the next piece 412, and nothing is written.
+    let proxy = Proxy::start(m.addr);
+    proxy.answer_times(
+        "bytes=8388608-",
+        412,
+        "<Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified \
+         did not hold</Message></Error>",
+        "",
+        1,
+    );
+    let out = down(&home, &proxy, &dir, &bucket, "nine", "replaced");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the object changed while it was downloaded; nothing was written"),
+        "{err}"
+    );
+    assert!(!dir.join("replaced").exists());
+    assert_eq!(temporaries(&dir), Vec::<String>::new());
+}
+
 fn request_lines(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.starts_with("> ")).collect()
 }

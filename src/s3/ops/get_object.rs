@@ -27,6 +27,15 @@ pub fn range(bucket: &str, key: &str, range: String) -> S3Request {
     request(bucket, key, false).header("range", range)
 }
 
+/// The same request, answered only while the object's ETag is still `etag` (`If-Match`): the pieces of one
+/// download all come from one version of the object, or S3 answers 412.
+pub fn if_match(req: S3Request, etag: Option<&str>) -> S3Request {
+    match etag {
+        Some(e) => req.header("if-match", e),
+        None => req,
+    }
+}
+
 /// Checks that a complete answer's `Content-Length` is what was written.
 pub fn check_length(resp: &Response, what: &str, written: u64) -> Result<()> {
     match resp

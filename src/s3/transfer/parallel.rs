@@ -2,7 +2,7 @@
 //! stored checksum then applies), else ranges; each written at its offset as it arrives (memory is a buffer
 //! per piece in flight), then the whole checked as the plan says: the parts' checksums, the CRCs combined,
 //! or the file hashed in order. A server that answers a part with the whole object (moto) gets ranges of the
-//! same parts instead.
+//! same parts instead. Every piece is asked `If-Match` the ETag HEAD gave, so none comes from a newer version.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::s3::checksum::verify::{Plan, combined_crc, composite};
@@ -38,6 +38,8 @@ struct Job<'a, 's> {
     key: &'a str,
     file: &'a File,
     what: String,
+    /// The ETag HEAD gave: every piece must come from that version (`If-Match`).
+    etag: Option<&'a str>,
     plan: Plan,
     /// Cleared when the server answers a part with the whole object: ranges from then on.
     by_part: AtomicBool,
@@ -53,6 +55,7 @@ impl Job<'_, '_> {
                 Some(n) if by_part => get_object::part(self.bucket, self.key, n, checks),
                 _ => get_object::range(self.bucket, self.key, piece.range()),
             };
+            let req = get_object::if_match(req, self.etag);
             let mut sink = PieceSink::new(self.file, *piece, by_part, self.plan.piece_algorithm());
             let result = self
                 .s3
@@ -78,6 +81,15 @@ impl Job<'_, '_> {
                 }
                 Err(_) if sink.refused == Some(Refusal::WholeObject) => {
                     self.by_part.store(false, Ordering::Relaxed);
+                }
+                // If-Match failed: the object was replaced since HEAD.
+                Err(e) if e.status() == Some(412) => {
+                    return Err(Error::transfer(format!(
+                        "{}: the object changed while it was downloaded; nothing was written",
+                        self.what
+                    ))
+                    .with_hint("download it again")
+                    .with_source(e));
                 }
                 // A body cut short: fetched again, unless the sink refused what came.
                 Err(e) if e.kind() == ErrorKind::Transfer && sink.refused.is_none() && attempt < ATTEMPTS => {
@@ -273,6 +285,7 @@ pub fn download(
         key,
         file,
         what: format!("GetObject s3://{bucket}/{key}"),
+        etag: head.etag.as_deref(),
         plan,
         by_part: AtomicBool::new(layout.is_some()),
     };
