@@ -61,9 +61,9 @@ test-deps: $(VENV_STAMP) $(S3S_FS)
 $(S3S_FS):
 	$(CARGO) install --locked --root target/tools s3s-fs@0.14.1 --features binary
 
+# crc32c and awscrt: without them moto computes CRC32C and CRC64NVME checksums as CRC32 (moto/s3/utils.py).
 $(VENV_STAMP):
 	python3 -m venv $(VENV)
-	# crc32c and awscrt: without them moto computes CRC32C and CRC64NVME checksums as CRC32 (moto/s3/utils.py).
 	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3 crc32c==2.9.post0 awscrt==0.38.1
 	touch $@
 
