@@ -10,7 +10,7 @@ use crate::s3::checksum::{Hasher, Kind};
 use crate::s3::client::{S3, check};
 use crate::s3::ops::get_object;
 use crate::s3::ops::head_object::{self, Head};
-use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::config::{TransferConfig, part_size};
 use crate::s3::transfer::hash::read_range;
 use crate::s3::transfer::pieces::{self, Piece};
 use crate::s3::transfer::pool::in_parallel;
@@ -289,7 +289,9 @@ pub fn download(
         plan,
         by_part: AtomicBool::new(layout.is_some()),
     };
-    let pieces = layout.unwrap_or_else(|| pieces::ranges(head.size, RANGE));
+    // Ranges of 8 MiB, grown (as parts are) so that no object needs more than 10,000: the list stays small
+    // whatever size a server claims.
+    let pieces = layout.unwrap_or_else(|| pieces::ranges(head.size, part_size(head.size, RANGE)));
     let done = AtomicU64::new(0);
     let mut got = in_parallel(s3, pieces.len() as u64, cfg.max_concurrency, &|i| {
         let piece = &pieces[i as usize];
