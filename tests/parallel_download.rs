@@ -203,6 +203,46 @@ fn multipart_objects_from_awl_and_the_aws_cli_are_checked_part_by_part() {
 }
 
 #[test]
+fn standard_output_gets_pieces_fetched_ahead_in_order_and_checked() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = new_bucket(&home, m, "stdout");
+    let dir = temp_dir("stdout");
+    let file = data_file(&dir, "twenty.bin", 20_000_000);
+    done(
+        "up",
+        &awl_at(
+            &home,
+            &m.url,
+            &dir,
+            &["s3", "cp", "twenty.bin", &format!("s3://{bucket}/o")],
+        ),
+    );
+    let url = format!("s3://{bucket}/o");
+    let proxy = Proxy::start(m.addr);
+    let out = awl_at(&home, &proxy.url, &dir, &["s3", "cp", &url, "-"]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        out.stdout == fs::read(&file).expect("read"),
+        "stdout is the object, in order"
+    );
+    let ranges = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.head.contains("range: bytes="))
+        .count();
+    assert_eq!(ranges, 3, "the three parts, as ranges (moto)");
+    // A flipped byte is found once all is written: exit 1, and the message says what was written is wrong.
+    let proxy = Proxy::start(m.addr);
+    proxy.rule("bytes=8388608-16777215", Action::Flip, usize::MAX);
+    let out = awl_at(&home, &proxy.url, &dir, &["s3", "cp", &url, "-"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("does not match the SHA256 S3 stores"), "{err}");
+    assert!(err.contains("what was written is not the object"), "{err}");
+}
+
+#[test]
 fn every_algorithm_is_verified_and_a_flipped_byte_refused() {
     let m = moto();
     let home = home_with_moto_keys(m);

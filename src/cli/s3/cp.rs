@@ -262,7 +262,14 @@ fn stream_down(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     }
     with_s3(ctx, None, |s3| {
         let mut out = io::stdout().lock();
-        s3.get_object(&bucket, &key, &mut out, &|_| {})?;
+        crate::s3::transfer::download::download_to(
+            s3,
+            (&bucket, &key),
+            &mut out,
+            None,
+            &cp.transfer,
+            &|_| {},
+        )?;
         out.flush()
             .map_err(|e| Error::new(ErrorKind::Transfer, "cannot write to standard output").with_source(e))
     })

@@ -1,14 +1,16 @@
-//! Downloading an object: streamed in order into a sink (standard output, a FIFO, a device, or a file below
-//! the multipart threshold) and checked against the checksum its answer carries, or fetched in parallel
-//! pieces ([`parallel`]). A file is written under a temporary name beside the
-//! destination, given the object's `Last-Modified` as its time (so that the next sync copies nothing), and
-//! renamed into place only when complete and checked.
+//! Downloading an object: below the multipart threshold one GET, streamed in order into a sink and checked
+//! against the checksum its answer carries; from the threshold up in parallel pieces ([`parallel`]), written
+//! at their offsets into a file, or fetched ahead and written in order to standard output, a FIFO or a
+//! device. A file is written under a temporary name beside the destination, given the object's
+//! `Last-Modified` as its time (so that the next sync copies nothing), and renamed into place only when
+//! complete and checked.
 
 use crate::codec::time::parse_http_date;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fs::Download;
 use crate::s3::client::{S3, check};
-use crate::s3::ops::{get_object, head_object};
+use crate::s3::ops::get_object;
+use crate::s3::ops::head_object::{self, Head};
 use crate::s3::transfer::config::TransferConfig;
 use crate::s3::transfer::parallel;
 use crate::s3::transfer::sink::Checked;
@@ -50,9 +52,51 @@ impl S3<'_> {
     }
 }
 
+/// HEAD of the object, when its size is not known or calls for pieces; `None` when it cannot be had (the GET
+/// then says why, with the service's code).
+fn head_if(s3: &S3<'_>, target: (&str, &str), wanted: bool) -> Result<Option<Head>> {
+    if !wanted {
+        return Ok(None);
+    }
+    let r = s3.send(&head_object::for_download(
+        target.0,
+        target.1,
+        None,
+        s3.checks_checksums(),
+    ))?;
+    r.is_success().then(|| head_object::parse(&r)).transpose()
+}
+
+/// Whether an object of `size` comes in pieces: at the multipart threshold and above, and more than one piece.
+fn in_pieces(size: u64, cfg: &TransferConfig) -> bool {
+    size >= cfg.multipart_threshold && size > parallel::RANGE
+}
+
+/// Downloads an object in order into `out` (standard output, a FIFO, a device): in pieces fetched ahead of
+/// the writer at the multipart threshold and above (`size`, or asked with HEAD), else one GET.
+pub fn download_to(
+    s3: &S3<'_>,
+    target: (&str, &str),
+    out: &mut dyn Write,
+    size: Option<u64>,
+    cfg: &TransferConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<Got> {
+    match head_if(s3, target, size.is_none_or(|s| in_pieces(s, cfg)))? {
+        Some(h) if in_pieces(h.size, cfg) => {
+            parallel::stream(s3, target, &h, out, cfg, progress)?;
+            Ok(Got {
+                bytes: h.size,
+                last_modified: h.last_modified,
+            })
+        }
+        _ => s3.get_object(target.0, target.1, out, progress),
+    }
+}
+
 /// Downloads an object to `dest`: into a temporary file beside it, given the object's time, renamed only
 /// when complete and checked; a device or FIFO is written in place, in order. At or above the multipart
-/// threshold (`size`, from a listing, or asked with HEAD) a file is fetched in parallel pieces.
+/// threshold (`size`, from a listing, or asked with HEAD) it comes in parallel pieces.
 pub fn download_to_file(
     s3: &S3<'_>,
     target: (&str, &str),
@@ -61,31 +105,22 @@ pub fn download_to_file(
     cfg: &TransferConfig,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<u64> {
-    let (bucket, key) = target;
     let display = dest.display().to_string();
     let mut out = Download::open(dest, &display, s3.interrupt())?;
-    let big = |s: u64| s >= cfg.multipart_threshold && s > parallel::RANGE;
-    let head = match &out {
-        Download::Replace(_) if size.is_none_or(big) => {
-            let r = s3.send(&head_object::for_download(
-                bucket,
-                key,
-                None,
-                s3.checks_checksums(),
-            ))?;
-            // Not there, or not allowed: the GET below says why, with the service's code.
-            r.is_success().then(|| head_object::parse(&r)).transpose()?
-        }
-        _ => None,
-    };
-    let (bytes, time) = match (&mut out, head) {
-        (Download::Replace(p), Some(h)) if big(h.size) => {
-            parallel::download(s3, target, &h, p.file(), cfg, progress)?;
-            (h.size, h.last_modified)
-        }
-        _ => {
-            let got = s3.get_object(bucket, key, out.file(), progress)?;
-            (got.bytes, got.last_modified)
+    let (bytes, time) = match &mut out {
+        Download::Replace(p) => match head_if(s3, target, size.is_none_or(|s| in_pieces(s, cfg)))? {
+            Some(h) if in_pieces(h.size, cfg) => {
+                parallel::download(s3, target, &h, p.file(), cfg, progress)?;
+                (h.size, h.last_modified)
+            }
+            _ => {
+                let got = s3.get_object(target.0, target.1, p.file(), progress)?;
+                (got.bytes, got.last_modified)
+            }
+        },
+        Download::InPlace(f) => {
+            let got = download_to(s3, target, f, size, cfg, progress)?;
+            (got.bytes, None)
         }
     };
     if let (Download::Replace(p), Some(t)) = (&mut out, time) {

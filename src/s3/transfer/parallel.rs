@@ -16,6 +16,8 @@ use crate::s3::transfer::pieces::{self, Piece};
 use crate::s3::transfer::pool::in_parallel;
 use crate::s3::transfer::sink::{PieceSink, Refusal};
 use std::fs::File;
+use std::io::Write;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// The size of a piece of an object that has no parts (or whose parts cannot be learnt).
@@ -24,25 +26,29 @@ pub const RANGE: u64 = 8 << 20;
 /// Attempts per piece: a body cut short is fetched again (it is rewritten in place).
 const ATTEMPTS: u32 = 3;
 
-/// A piece fetched: its checksum in the plan's algorithm, and its own stored one if S3 sent it.
+/// A piece fetched: its checksum in the plan's algorithm, its own stored one if S3 sent it, and its bytes when
+/// kept in memory.
 struct Fetched {
     index: usize,
     digest: Option<Vec<u8>>,
     stored: Option<crate::s3::checksum::Stored>,
+    bytes: Option<Vec<u8>>,
 }
 
-/// One object's download into `file`.
+/// One object's download: into `file` at the pieces' offsets, or (none) into memory, piece by piece.
 struct Job<'a, 's> {
     s3: &'a S3<'s>,
     bucket: &'a str,
     key: &'a str,
-    file: &'a File,
+    file: Option<&'a File>,
     what: String,
     /// The ETag HEAD gave: every piece must come from that version (`If-Match`).
     etag: Option<&'a str>,
     plan: Plan,
     /// Cleared when the server answers a part with the whole object: ranges from then on.
     by_part: AtomicBool,
+    /// Buffers of pieces already written out, for the next ones (a download kept in memory).
+    spare: Mutex<Vec<Vec<u8>>>,
 }
 
 impl Job<'_, '_> {
@@ -56,7 +62,14 @@ impl Job<'_, '_> {
                 _ => get_object::range(self.bucket, self.key, piece.range()),
             };
             let req = get_object::if_match(req, self.etag);
-            let mut sink = PieceSink::new(self.file, *piece, by_part, self.plan.piece_algorithm());
+            let algorithm = self.plan.piece_algorithm();
+            let mut sink = match self.file {
+                Some(f) => PieceSink::new(f, *piece, by_part, algorithm),
+                None => {
+                    let buf = self.spare.lock().unwrap_or_else(|p| p.into_inner()).pop();
+                    PieceSink::in_memory(*piece, by_part, algorithm, buf.unwrap_or_default())
+                }
+            };
             let result = self
                 .s3
                 .send_into(&req, &mut sink)
@@ -64,10 +77,12 @@ impl Job<'_, '_> {
             match result {
                 Ok(_) if sink.written == piece.len => {
                     let stored = sink.stored.take();
+                    let (digest, bytes) = sink.finish();
                     return Ok(Fetched {
                         index,
-                        digest: sink.digest(),
+                        digest,
                         stored,
+                        bytes,
                     });
                 }
                 Ok(_) => {
@@ -104,15 +119,22 @@ impl Job<'_, '_> {
     }
 
     fn mismatch(&self, of: &str, algorithm: &str, shown: &str) -> Error {
+        let left = match self.file {
+            Some(_) => "nothing was written",
+            None => "what was written is not the object",
+        };
         Error::transfer(format!(
-            "{}: {of} does not match the {algorithm} S3 stores ({shown}); nothing was written",
+            "{}: {of} does not match the {algorithm} S3 stores ({shown}); {left}",
             self.what
         ))
     }
 
     /// Hashes the file's bytes in order (a SHA of a single-part object, or its ETag as MD5).
     fn hash_file(&self, mut h: Hasher, size: u64) -> Result<Vec<u8>> {
-        read_range(self.file, 0, size, self.s3.stop_flag(), &mut |b| h.update(b)).map_err(|e| {
+        let Some(file) = self.file else {
+            return Err(Error::new(ErrorKind::Other, "no file to hash"));
+        };
+        read_range(file, 0, size, self.s3.stop_flag(), &mut |b| h.update(b)).map_err(|e| {
             Error::io(
                 ErrorKind::Transfer,
                 format_args!("{}: cannot read it back", self.what),
@@ -149,15 +171,16 @@ impl Job<'_, '_> {
     }
 
     fn hash_range(&self, p: &Piece, mut h: Hasher) -> Option<Vec<u8>> {
-        read_range(self.file, p.offset, p.len, self.s3.stop_flag(), &mut |b| {
+        read_range(self.file?, p.offset, p.len, self.s3.stop_flag(), &mut |b| {
             h.update(b)
         })
         .ok()?;
         Some(h.finish())
     }
 
-    /// Checks the pieces (in order) as the plan says.
-    fn verify(&self, pieces: &[Piece], got: &[Fetched], size: u64) -> Result<()> {
+    /// Checks the pieces (in order) as the plan says; `whole` is the whole object's hash in the plan's
+    /// algorithm when it was computed on the way (a download written in order), else the file is hashed.
+    fn verify(&self, pieces: &[Piece], got: &[Fetched], size: u64, whole: Option<Vec<u8>>) -> Result<()> {
         // A part's own checksum, where S3 sent one, names the part that is wrong.
         for (p, f) in pieces.iter().zip(got) {
             if let (Some(s), Some(d)) = (&f.stored, &f.digest)
@@ -192,17 +215,25 @@ impl Job<'_, '_> {
                 if !either && composite(s.algorithm, &digests) != s.value {
                     let of = self
                         .find_bad_part(pieces)
-                        .map_or_else(|| "the object's parts".to_owned(), |p| p.name());
+                        .map_or_else(|| "one of the object's parts".to_owned(), |p| p.name());
                     return Err(self.mismatch(&of, s.algorithm.name(), &s.display()));
                 }
             }
             Plan::WholeFile(s) => {
-                if self.hash_file(Hasher::new(s.algorithm), size)? != s.value {
+                let h = match whole {
+                    Some(h) => h,
+                    None => self.hash_file(Hasher::new(s.algorithm), size)?,
+                };
+                if h != s.value {
                     return Err(self.mismatch("the object", s.algorithm.name(), &s.display()));
                 }
             }
             Plan::Md5(v) => {
-                if &self.hash_file(Hasher::md5(), size)? != v {
+                let h = match whole {
+                    Some(h) => h,
+                    None => self.hash_file(Hasher::md5(), size)?,
+                };
+                if &h != v {
                     return Err(self.mismatch("the object", "MD5 (its ETag)", &hex::encode(v)));
                 }
             }
@@ -257,18 +288,18 @@ fn part_layout(
     pieces::parts(head.size, &sizes)
 }
 
-/// Downloads the object `head` describes into `file` in parallel pieces, checked as far as the server can
-/// prove; `progress` gets the bytes done so far.
-pub fn download(
-    s3: &S3<'_>,
-    target: (&str, &str),
-    head: &Head,
-    file: &File,
+/// The plan and the pieces of a download of the object `head` describes, whose pieces may be at most `max`
+/// bytes (parts larger than that are fetched as ranges).
+fn prepare<'a, 's>(
+    s3: &'a S3<'s>,
+    target: (&'a str, &'a str),
+    head: &'a Head,
+    file: Option<&'a File>,
     cfg: &TransferConfig,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<()> {
+    max: u64,
+) -> (Job<'a, 's>, Vec<Piece>) {
     let (bucket, key) = target;
-    let layout = part_layout(s3, bucket, key, head, cfg);
+    let layout = part_layout(s3, bucket, key, head, cfg).filter(|l| l.iter().all(|p| p.len <= max));
     let plan = if s3.checks_checksums() {
         Plan::new(
             head.checksum.clone(),
@@ -288,10 +319,25 @@ pub fn download(
         etag: head.etag.as_deref(),
         plan,
         by_part: AtomicBool::new(layout.is_some()),
+        spare: Mutex::new(Vec::new()),
     };
     // Ranges of 8 MiB, grown (as parts are) so that no object needs more than 10,000: the list stays small
     // whatever size a server claims.
     let pieces = layout.unwrap_or_else(|| pieces::ranges(head.size, part_size(head.size, RANGE)));
+    (job, pieces)
+}
+
+/// Downloads the object `head` describes into `file` in parallel pieces, checked as far as the server can
+/// prove; `progress` gets the bytes done so far.
+pub fn download(
+    s3: &S3<'_>,
+    target: (&str, &str),
+    head: &Head,
+    file: &File,
+    cfg: &TransferConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    let (job, pieces) = prepare(s3, target, head, Some(file), cfg, u64::MAX);
     let done = AtomicU64::new(0);
     let mut got = in_parallel(s3, pieces.len() as u64, cfg.max_concurrency, &|i| {
         let piece = &pieces[i as usize];
@@ -300,5 +346,58 @@ pub fn download(
         Ok(f)
     })?;
     got.sort_unstable_by_key(|f| f.index);
-    job.verify(&pieces, &got, head.size)
+    job.verify(&pieces, &got, head.size, None)
+}
+
+/// The memory a download written in order may hold: the pieces fetched ahead of the writer.
+pub const READ_AHEAD: u64 = 32 << 20;
+
+/// Downloads the object `head` describes into `out` in order (standard output, a FIFO, a device): pieces
+/// fetched in parallel a window at a time, as many as fit in [`READ_AHEAD`] (and `--max-concurrency`),
+/// written in order, hashed on the way, and checked as far as the server can prove once all are written (a
+/// mismatch then says that what was written is not the object).
+pub fn stream(
+    s3: &S3<'_>,
+    target: (&str, &str),
+    head: &Head,
+    out: &mut dyn Write,
+    cfg: &TransferConfig,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<()> {
+    // Parts larger than a quarter of the read-ahead come as ranges.
+    let (job, pieces) = prepare(s3, target, head, None, cfg, READ_AHEAD / 4);
+    let largest = pieces.iter().map(|p| p.len).max().unwrap_or(1).max(1);
+    let window = ((READ_AHEAD / largest) as usize).clamp(1, cfg.max_concurrency.max(1));
+    let mut whole = match &job.plan {
+        Plan::WholeFile(s) => Some(Hasher::new(s.algorithm)),
+        Plan::Md5(_) => Some(Hasher::md5()),
+        _ => None,
+    };
+    let mut all = Vec::with_capacity(pieces.len());
+    let mut done = 0u64;
+    for (w, chunk) in pieces.chunks(window).enumerate() {
+        let base = w * window;
+        let mut got = in_parallel(s3, chunk.len() as u64, window, &|i| {
+            job.fetch(base + i as usize, &chunk[i as usize])
+        })?;
+        got.sort_unstable_by_key(|f| f.index);
+        for f in &mut got {
+            let bytes = f.bytes.take().unwrap_or_default();
+            if let Some(h) = &mut whole {
+                h.update(&bytes);
+            }
+            out.write_all(&bytes).map_err(|e| {
+                Error::io(
+                    ErrorKind::Transfer,
+                    format_args!("{}: cannot write it", job.what),
+                    e,
+                )
+            })?;
+            done += bytes.len() as u64;
+            progress(done);
+            job.spare.lock().unwrap_or_else(|p| p.into_inner()).push(bytes);
+        }
+        all.extend(got);
+    }
+    job.verify(&pieces, &all, head.size, whole.map(Hasher::finish))
 }

@@ -112,9 +112,18 @@ pub enum Refusal {
     TooLong,
 }
 
-/// One piece of an object, written at its offset into `file` and hashed with the plan's algorithm.
+/// Where a piece's bytes go.
+enum Target<'f> {
+    /// At the piece's offset in the download's file.
+    File(&'f File),
+    /// Into memory, for a download written in order elsewhere (standard output, a FIFO).
+    Memory(Vec<u8>),
+}
+
+/// One piece of an object, written at its offset into `file` (or kept in memory) and hashed with the plan's
+/// algorithm.
 pub struct PieceSink<'f> {
-    file: &'f File,
+    target: Target<'f>,
     piece: Piece,
     by_part: bool,
     algorithm: Option<Algorithm>,
@@ -144,8 +153,18 @@ impl<'f> PieceSink<'f> {
     /// A sink for `piece` of an object into `file`, asked for by part number when `by_part`, hashed with
     /// `algorithm`.
     pub fn new(file: &'f File, piece: Piece, by_part: bool, algorithm: Option<Algorithm>) -> Self {
+        Self::with_target(Target::File(file), piece, by_part, algorithm)
+    }
+
+    /// The same, the bytes kept in memory, in `buf` (a buffer used before, so that its pages are not faulted in
+    /// and zeroed again), handed back by [`finish`](Self::finish).
+    pub fn in_memory(piece: Piece, by_part: bool, algorithm: Option<Algorithm>, buf: Vec<u8>) -> Self {
+        Self::with_target(Target::Memory(buf), piece, by_part, algorithm)
+    }
+
+    fn with_target(target: Target<'f>, piece: Piece, by_part: bool, algorithm: Option<Algorithm>) -> Self {
         PieceSink {
-            file,
+            target,
             piece,
             by_part,
             algorithm,
@@ -156,9 +175,14 @@ impl<'f> PieceSink<'f> {
         }
     }
 
-    /// The piece's checksum in the plan's algorithm, once all of it is written.
-    pub fn digest(self) -> Option<Vec<u8>> {
-        self.hasher.map(Hasher::finish)
+    /// The piece's checksum in the plan's algorithm, and its bytes if kept in memory, once all of it is
+    /// written.
+    pub fn finish(self) -> (Option<Vec<u8>>, Option<Vec<u8>>) {
+        let bytes = match self.target {
+            Target::Memory(v) => Some(v),
+            Target::File(_) => None,
+        };
+        (self.hasher.map(Hasher::finish), bytes)
     }
 }
 
@@ -168,7 +192,10 @@ impl Write for PieceSink<'_> {
             self.refused = Some(Refusal::TooLong);
             return Err(refuse("the server sent more than the piece asked for"));
         }
-        self.file.write_all_at(buf, self.piece.offset + self.written)?;
+        match &mut self.target {
+            Target::File(f) => f.write_all_at(buf, self.piece.offset + self.written)?,
+            Target::Memory(v) => v.extend_from_slice(buf),
+        }
         if let Some(h) = &mut self.hasher {
             h.update(buf);
         }
@@ -185,6 +212,11 @@ impl Sink for PieceSink<'_> {
     fn begin(&mut self, status: u16, headers: &[(String, String)]) -> io::Result<()> {
         self.written = 0;
         self.hasher = self.algorithm.map(Hasher::new);
+        if let Target::Memory(v) = &mut self.target {
+            v.clear();
+            // Grown once, not by doubling (each doubling copies what came so far).
+            v.reserve_exact(self.piece.len as usize);
+        }
         let get = |name: &str| headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str());
         let last = self.piece.offset + self.piece.len.max(1) - 1;
         match get("content-range").and_then(content_range) {
@@ -283,7 +315,7 @@ mod tests {
             s.stored.as_ref().map(|c| c.value.clone()),
             Some(Algorithm::Crc32.digest(b"abc"))
         );
-        assert_eq!(s.digest(), Some(Algorithm::Crc32.digest(b"abc")));
+        assert_eq!(s.finish(), (Some(Algorithm::Crc32.digest(b"abc")), None));
         assert_eq!(std::fs::read(&path).expect("read"), b"\0\0\0\0abc");
         let mut s = PieceSink::new(&file, piece, true, None);
         assert!(s.begin(200, &h(&[("content-length", "7")])).is_err());
