@@ -1,7 +1,7 @@
-//! A download in parallel pieces into one file: the object's parts by number where it has them (each part's
-//! stored checksum then applies), else ranges; each written at its offset as it arrives (memory is a buffer
-//! per piece in flight), then the whole checked as the plan says: the parts' checksums, the CRCs combined,
-//! or the file hashed in order. A server that answers a part with the whole object (moto) gets ranges of the
+//! A download in parallel pieces: the object's parts by number where it has them (each part's stored checksum
+//! then applies), else ranges; into a file, each written at its offset as it arrives (memory is a buffer per
+//! piece in flight), or into memory a window ahead of a writer that takes them in order ([`stream`]); then
+//! the whole checked as the plan says: the parts' checksums, the CRCs combined, or the bytes hashed in order. A server that answers a part with the whole object (moto) gets ranges of the
 //! same parts instead. Every piece is asked `If-Match` the ETag HEAD gave, so none comes from a newer version.
 
 use crate::error::{Error, ErrorKind, Result};
