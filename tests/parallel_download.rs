@@ -134,22 +134,48 @@ fn down(home: &Path, proxy: &Proxy, dir: &Path, bucket: &str, key: &str, name: &
     )
 }
 
-#[test]
-fn multipart_objects_from_awl_and_the_aws_cli_are_checked_part_by_part() {
+/// moto with a fresh bucket and folder, and a file of `len` bytes there that awl uploaded as `key`.
+struct Uploaded {
+    m: &'static Moto,
+    home: PathBuf,
+    bucket: String,
+    dir: PathBuf,
+    file: PathBuf,
+}
+
+fn uploaded_to_moto(tag: &str, len: usize, key: &str) -> Uploaded {
     let m = moto();
     let home = home_with_moto_keys(m);
-    let bucket = new_bucket(&home, m, "parts");
-    let dir = temp_dir("parts");
-    let file = data_file(&dir, "twenty.bin", 20_000_000);
+    let bucket = new_bucket(&home, m, tag);
+    let dir = temp_dir(tag);
+    let file = data_file(&dir, "data.bin", len);
     done(
-        "awl up",
+        "up",
         &awl_at(
             &home,
             &m.url,
             &dir,
-            &["s3", "cp", "twenty.bin", &format!("s3://{bucket}/by-awl")],
+            &["s3", "cp", "data.bin", &format!("s3://{bucket}/{key}")],
         ),
     );
+    Uploaded {
+        m,
+        home,
+        bucket,
+        dir,
+        file,
+    }
+}
+
+#[test]
+fn multipart_objects_from_awl_and_the_aws_cli_are_checked_part_by_part() {
+    let Uploaded {
+        m,
+        home,
+        bucket,
+        dir,
+        file,
+    } = uploaded_to_moto("parts", 20_000_000, "by-awl");
     // The AWS CLI sends CRC32s of its parts (when_supported), so moto stores a COMPOSITE CRC32.
     done(
         "aws up",
@@ -157,7 +183,7 @@ fn multipart_objects_from_awl_and_the_aws_cli_are_checked_part_by_part() {
             &home,
             m,
             &dir,
-            &["s3", "cp", "twenty.bin", &format!("s3://{bucket}/by-aws")],
+            &["s3", "cp", "data.bin", &format!("s3://{bucket}/by-aws")],
         ),
     );
     for key in ["by-awl", "by-aws"] {
@@ -204,20 +230,13 @@ fn multipart_objects_from_awl_and_the_aws_cli_are_checked_part_by_part() {
 
 #[test]
 fn standard_output_gets_pieces_fetched_ahead_in_order_and_checked() {
-    let m = moto();
-    let home = home_with_moto_keys(m);
-    let bucket = new_bucket(&home, m, "stdout");
-    let dir = temp_dir("stdout");
-    let file = data_file(&dir, "twenty.bin", 20_000_000);
-    done(
-        "up",
-        &awl_at(
-            &home,
-            &m.url,
-            &dir,
-            &["s3", "cp", "twenty.bin", &format!("s3://{bucket}/o")],
-        ),
-    );
+    let Uploaded {
+        m,
+        home,
+        bucket,
+        dir,
+        file,
+    } = uploaded_to_moto("stdout", 20_000_000, "o");
     let url = format!("s3://{bucket}/o");
     let proxy = Proxy::start(m.addr);
     let out = awl_at(&home, &proxy.url, &dir, &["s3", "cp", &url, "-"]);
@@ -329,20 +348,13 @@ fn every_algorithm_is_verified_and_a_flipped_byte_refused() {
 
 #[test]
 fn a_piece_cut_short_is_fetched_again() {
-    let m = moto();
-    let home = home_with_moto_keys(m);
-    let bucket = new_bucket(&home, m, "cut");
-    let dir = temp_dir("cut");
-    let file = data_file(&dir, "nine.bin", 9 << 20);
-    done(
-        "up",
-        &awl_at(
-            &home,
-            &m.url,
-            &dir,
-            &["s3", "cp", "nine.bin", &format!("s3://{bucket}/nine")],
-        ),
-    );
+    let Uploaded {
+        m,
+        home,
+        bucket,
+        dir,
+        file,
+    } = uploaded_to_moto("cut", 9 << 20, "nine");
     let proxy = Proxy::start(m.addr);
     proxy.rule("bytes=0-8388607", Action::Truncate, 1);
     done("down", &down(&home, &proxy, &dir, &bucket, "nine", "back"));
@@ -357,20 +369,9 @@ fn a_piece_cut_short_is_fetched_again() {
 
 #[test]
 fn every_piece_asks_for_the_version_head_saw() {
-    let m = moto();
-    let home = home_with_moto_keys(m);
-    let bucket = new_bucket(&home, m, "ifmatch");
-    let dir = temp_dir("ifmatch");
-    data_file(&dir, "nine.bin", 9 << 20);
-    done(
-        "up",
-        &awl_at(
-            &home,
-            &m.url,
-            &dir,
-            &["s3", "cp", "nine.bin", &format!("s3://{bucket}/nine")],
-        ),
-    );
+    let Uploaded {
+        m, home, bucket, dir, ..
+    } = uploaded_to_moto("ifmatch", 9 << 20, "nine");
     let proxy = Proxy::start(m.addr);
     done("down", &down(&home, &proxy, &dir, &bucket, "nine", "back"));
     let head_first = proxy
@@ -407,6 +408,28 @@ fn every_piece_asks_for_the_version_head_saw() {
     );
     assert!(!dir.join("replaced").exists());
     assert_eq!(temporaries(&dir), Vec::<String>::new());
+}
+
+#[test]
+fn a_parts_count_past_s3s_limit_is_not_believed() {
+    let Uploaded {
+        m,
+        home,
+        bucket,
+        dir,
+        file,
+    } = uploaded_to_moto("count", 9 << 20, "nine");
+    // A server that claims 99,999 parts (S3 allows 10,000) is not asked for each: ranges instead.
+    let proxy = Proxy::start(m.addr);
+    proxy.answer_times("?partNumber=1 ", 200, "", "x-amz-mp-parts-count: 99999\r\n", 1);
+    done("down", &down(&home, &proxy, &dir, &bucket, "nine", "back"));
+    assert!(same_files(&file, &dir.join("back")));
+    let heads = proxy
+        .requests()
+        .iter()
+        .filter(|r| r.head.starts_with("HEAD "))
+        .count();
+    assert_eq!(heads, 2, "the object and its first part, no more");
 }
 
 fn request_lines(stderr: &str) -> Vec<&str> {

@@ -384,7 +384,8 @@ fn copy_body(reader: &mut dyn Read, sink: &mut dyn Write) -> std::io::Result<u64
         let n = match reader.read(&mut buf) {
             Ok(0) => return Ok(total),
             Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted && !is_stopped(&e) => continue,
+            // A signal's EINTR; a stop is another kind of error and ends the copy.
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
             Err(e) => return Err(e),
         };
         sink.write_all(&buf[..n])?;

@@ -238,16 +238,19 @@ impl Stored {
     }
 }
 
+/// Header pairs as an answer carries them, for the tests of what reads them.
+#[cfg(test)]
+pub(crate) fn test_headers(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    use super::test_headers as h;
     use super::*;
-
-    fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect()
-    }
 
     #[test]
     fn names_and_digests() {

@@ -184,34 +184,28 @@ impl Job<'_, '_> {
         // A part's own checksum, where S3 sent one, names the part that is wrong.
         for (p, f) in pieces.iter().zip(got) {
             if let (Some(s), Some(d)) = (&f.stored, &f.digest)
-                && s.algorithm == self.plan.piece_algorithm().unwrap_or(s.algorithm)
+                && Some(s.algorithm) == self.plan.piece_algorithm()
                 && &s.value != d
             {
                 return Err(self.mismatch(&p.name(), s.algorithm.name(), &s.display()));
             }
         }
+        // Each piece's checksum in the plan's algorithm, with its length (what CRCs combine by).
+        let crcs: Vec<(Vec<u8>, u64)> = pieces
+            .iter()
+            .zip(got)
+            .map(|(p, f)| (f.digest.clone().unwrap_or_default(), p.len))
+            .collect();
         match &self.plan {
             Plan::CombinedCrc(s) => {
-                let raw: Vec<(Vec<u8>, u64)> = pieces
-                    .iter()
-                    .zip(got)
-                    .map(|(p, f)| (f.digest.clone().unwrap_or_default(), p.len))
-                    .collect();
-                if combined_crc(s.algorithm, &raw).as_ref() != Some(&s.value) {
+                if combined_crc(s.algorithm, &crcs).as_ref() != Some(&s.value) {
                     return Err(self.mismatch("the object", s.algorithm.name(), &s.display()));
                 }
             }
             Plan::Composite(s) | Plan::CrcEither(s) => {
-                let digests: Vec<Vec<u8>> =
-                    got.iter().map(|f| f.digest.clone().unwrap_or_default()).collect();
-                let either = matches!(self.plan, Plan::CrcEither(_)) && {
-                    let raw: Vec<(Vec<u8>, u64)> = digests
-                        .iter()
-                        .cloned()
-                        .zip(pieces.iter().map(|p| p.len))
-                        .collect();
-                    combined_crc(s.algorithm, &raw).as_ref() == Some(&s.value)
-                };
+                let either = matches!(self.plan, Plan::CrcEither(_))
+                    && combined_crc(s.algorithm, &crcs).as_ref() == Some(&s.value);
+                let digests: Vec<Vec<u8>> = crcs.into_iter().map(|(d, _)| d).collect();
                 if !either && composite(s.algorithm, &digests) != s.value {
                     let of = self
                         .find_bad_part(pieces)

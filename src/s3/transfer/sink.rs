@@ -248,13 +248,7 @@ impl Sink for PieceSink<'_> {
 mod tests {
     use super::*;
     use crate::codec::base64;
-
-    fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::s3::checksum::test_headers as h;
 
     #[test]
     fn a_whole_object_is_checked_against_what_its_answer_says() {
