@@ -7,6 +7,9 @@
 //! from `SEED_MFA_CODE` for scripts. Profiles, region and endpoints come from `~/.aws` and the environment,
 //! exactly as for the `awl` command.
 
+use awl::s3::object::ObjectRef;
+use awl::s3::ops::create_bucket::CreateBucket;
+use awl::s3::ops::list_buckets::ListBuckets;
 use awl::s3::ops::options::ObjectOptions;
 use awl::s3::transfer::config::TransferConfig;
 use awl::s3::transfer::content_type;
@@ -32,7 +35,8 @@ fn main() -> Result<(), awl::Error> {
     )?;
     let s3 = session.s3(creds)?;
 
-    let buckets = s3.list_buckets()?;
+    // Every page of the listing, each checked by the one paginator.
+    let buckets = s3.pages(ListBuckets).collect::<Result<Vec<_>, _>>()?.concat();
     println!(
         "{} bucket(s): {}",
         buckets.len(),
@@ -46,7 +50,10 @@ fn main() -> Result<(), awl::Error> {
         println!("{BUCKET} is there already");
     } else {
         // The region's LocationConstraint is sent (none in us-east-1), which boto3's create_bucket leaves out.
-        s3.create_bucket(BUCKET)?;
+        s3.run(&CreateBucket {
+            bucket: BUCKET,
+            region: s3.region(),
+        })?;
         println!("created {BUCKET}");
     }
 
@@ -56,7 +63,7 @@ fn main() -> Result<(), awl::Error> {
     };
     s3.upload(
         &file,
-        (BUCKET, "book.txt"),
+        &ObjectRef::new(BUCKET, "book.txt"),
         &opts,
         &TransferConfig::default(),
         &|_| {},

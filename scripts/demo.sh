@@ -11,9 +11,10 @@ rm -rf "$work"; mkdir -p "$work/home/.aws"
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
-step "Building examples/seed.rs (the scenario through the awl library)"
-cargo build --quiet --release --example seed
+step "Building examples/seed.rs and examples/sync.rs (the scenario and a sync through the awl library)"
+cargo build --quiet --release --example seed --example sync
 SEED="$PWD/target/release/examples/seed"
+SYNC="$PWD/target/release/examples/sync"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 endpoint="http://127.0.0.1:$port"
@@ -60,5 +61,11 @@ run "$AWL" --profile profile2 sts get-caller-identity < /dev/null
 
 step "7. The same job from Rust: examples/seed.rs through the awl library"
 run "$SEED" samplefile.txt < /dev/null
+
+step "8. A sync through the library (examples/sync.rs), twice: the second run has nothing to do"
+mkdir -p site/pages && cp samplefile.txt site/index.txt && cp samplefile.txt site/pages/about.txt
+run env AWS_PROFILE=profile2 "$SYNC" site s3://mysuperduperbucket/site < /dev/null
+run env AWS_PROFILE=profile2 "$SYNC" site s3://mysuperduperbucket/site < /dev/null | tee sync2.txt
+grep -q '^0 done, 0 failed' sync2.txt && echo "nothing copied the second time"
 
 step "Done: every step worked"

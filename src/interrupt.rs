@@ -182,9 +182,19 @@ impl Interrupt {
         true
     }
 
-    /// The first signal: stop transfers, remove the temporary files, run the actions (each in its own thread,
-    /// all within the deadline), and say so on stderr.
+    /// The first signal: undo what is registered, and say so on stderr.
     fn cut_short(&self, sig: i32) {
+        self.undo();
+        let name = SIGNALS.iter().find(|(_, n)| *n == sig).map_or("TERM", |(n, _)| n);
+        let _ = writeln!(std::io::stderr(), "awl: error: interrupted by SIG{name}");
+        *self.signalled.lock().unwrap_or_else(|p| p.into_inner()) = Some(sig);
+        self.done.notify_all();
+    }
+
+    /// Stops transfers, removes the temporary files and runs the registered actions (each in its own thread,
+    /// all within the deadline); nothing is registered afterwards. What a signal does; a library user that
+    /// handles signals itself calls it when one comes.
+    pub fn undo(&self) {
         self.stop.store(true, Ordering::Relaxed);
         let (files, actions) = {
             let mut s = self.lock();
@@ -204,10 +214,6 @@ impl Interrupt {
                 std::thread::sleep(Duration::from_millis(5));
             }
         }
-        let name = SIGNALS.iter().find(|(_, n)| *n == sig).map_or("TERM", |(n, _)| n);
-        let _ = writeln!(std::io::stderr(), "awl: error: interrupted by SIG{name}");
-        *self.signalled.lock().unwrap_or_else(|p| p.into_inner()) = Some(sig);
-        self.done.notify_all();
     }
 
     /// Waits until the undoing of a signal is over (the signal thread then ends the process), at most twice

@@ -187,15 +187,8 @@ impl Session {
             Some(s) => Some(Endpoint::parse(&s.value)?),
             None => None,
         };
-        let mut s3 = S3::new(
-            self.sender(),
-            creds,
-            region,
-            endpoint,
-            r.addressing_style.value,
-            None,
-        )
-        .with_checksums(r.request_checksums.value, r.response_checksums.value);
+        let mut s3 = S3::new(self.sender(), creds, region, endpoint, r.addressing_style.value)
+            .with_checksums(r.request_checksums.value, r.response_checksums.value);
         if let Some(i) = &self.interrupt {
             s3 = s3.with_interrupt(i.clone(), self.transports.network.clone());
         }

@@ -375,12 +375,32 @@ fn a_library_user_gives_the_session_a_transport_of_its_own() {
         .credentials(&mut |_| panic!("no MFA here"), std::time::SystemTime::now())
         .expect("static keys");
     let s3 = session.s3(creds).expect("s3");
-    let buckets = s3.list_buckets().expect("the retry covers the drop");
+    let buckets = s3
+        .pages(awl::s3::ops::list_buckets::ListBuckets)
+        .collect::<awl::Result<Vec<_>>>()
+        .expect("the retry covers the drop")
+        .concat();
     assert!(buckets.iter().any(|b| b.name == bucket), "{buckets:?}");
     // The dropped attempt, then the one that got through: every request went through the given transport.
     assert_eq!(injected.seen.load(Ordering::SeqCst), 2);
     // An empty key is refused before anything is sent: `DELETE /bucket/` would delete the bucket.
-    let err = s3.delete_key(&bucket, "").expect_err("refused");
+    let err = awl::s3::sync::run::Runner {
+        s3: &s3,
+        opts: &Default::default(),
+        cfg: &Default::default(),
+        dryrun: false,
+        report: &|_| {},
+    }
+    .one(
+        &awl::s3::sync::run::Job {
+            op: awl::s3::sync::run::Op::Delete,
+            src: awl::s3::sync::run::Place::S3(awl::s3::object::ObjectRef::new(bucket.clone(), "")),
+            dst: awl::s3::sync::run::Place::S3(awl::s3::object::ObjectRef::new(bucket.clone(), "")),
+            size: None,
+        },
+        &|_| {},
+    )
+    .expect_err("refused");
     assert_eq!(err.kind(), awl::ErrorKind::Usage, "{err}");
     assert_eq!(injected.seen.load(Ordering::SeqCst), 2, "nothing sent");
 }

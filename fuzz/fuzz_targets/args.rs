@@ -1,8 +1,7 @@
 //! The command-line parser must never panic, whatever the arguments; help pages render for what it accepts.
 #![no_main]
 
-use awl::cli::command::{Invocation, parse};
-use awl::cli::help::help_text;
+use awl::cli::parse;
 use libfuzzer_sys::fuzz_target;
 use std::ffi::OsString;
 
@@ -11,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
         .split(|&b| b == 0)
         .map(|a| OsString::from(String::from_utf8_lossy(a).into_owned()))
         .collect();
-    if let Ok(Invocation::Help(words)) = parse(args) {
-        let _ = help_text(&words);
+    if let Ok(parsed) = parse(args) {
+        let _ = parsed.help_page();
     }
 });

@@ -10,7 +10,7 @@ use std::ffi::OsString;
 
 /// The output format asked for with `--output`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Output {
+pub(crate) enum Output {
     /// The command's default: JSON for `sts`, text for `s3`.
     #[default]
     Default,
@@ -22,72 +22,63 @@ pub enum Output {
 
 /// The options that every command takes, before or after the command words.
 #[derive(Debug, Default, PartialEq, Eq)]
-pub struct Globals {
+pub(crate) struct Globals {
     /// `--profile`.
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// `--region`.
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// `--endpoint-url`.
-    pub endpoint_url: Option<String>,
+    pub(crate) endpoint_url: Option<String>,
     /// `--mfa-code`: the MFA token code for scripts, instead of the prompt.
-    pub mfa_code: Option<Secret>,
+    pub(crate) mfa_code: Option<Secret>,
     /// `--output`.
-    pub output: Output,
+    pub(crate) output: Output,
     /// `--debug`: trace requests on stderr, secrets redacted.
-    pub debug: bool,
+    pub(crate) debug: bool,
     /// `--cli-connect-timeout` in seconds (0: wait as long as it takes).
-    pub connect_timeout: Option<u64>,
+    pub(crate) connect_timeout: Option<u64>,
     /// `--cli-read-timeout` in seconds (0: wait as long as it takes).
-    pub read_timeout: Option<u64>,
+    pub(crate) read_timeout: Option<u64>,
 }
 
 /// A leaf command's arguments, read against its option table: the options given (in order, each with its
 /// value if it takes one) and the positional arguments.
 #[derive(Debug, Default)]
-pub struct Args {
+pub(crate) struct Args {
     words: Vec<&'static str>,
     options: Vec<(&'static str, Option<String>)>,
     /// The positional arguments, in order.
-    pub positionals: Vec<String>,
+    pub(crate) positionals: Vec<String>,
 }
 
 impl Args {
     /// The command words (`["s3", "cp"]`).
-    pub fn words(&self) -> &[&'static str] {
+    pub(crate) fn words(&self) -> &[&'static str] {
         &self.words
     }
 
     /// `awl s3 cp`, for messages.
-    pub fn command(&self) -> String {
+    pub(crate) fn command(&self) -> String {
         format!("awl {}", self.words.join(" "))
     }
 
     /// A usage error about this command, with a hint to its help page.
-    pub fn usage(&self, message: impl Into<String>) -> Error {
+    pub(crate) fn usage(&self, message: impl Into<String>) -> Error {
         Error::usage(message).with_hint(format!("see 'awl help {}'", self.words.join(" ")))
     }
 
     /// Whether the option `name` (one that takes no value) was given.
-    pub fn flag(&self, name: &str) -> bool {
+    pub(crate) fn flag(&self, name: &str) -> bool {
         self.options.iter().any(|(n, _)| *n == name)
     }
 
-    /// Every value of the repeatable option `name`, in order.
-    pub fn values(&self, name: &str) -> Vec<&str> {
-        self.options
-            .iter()
-            .filter(|(n, _)| *n == name)
-            .filter_map(|(_, v)| v.as_deref())
-            .collect()
-    }
-
     /// The options given, in order (repeatable ones each time), for rules whose order matters.
-    pub fn given(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
+    pub(crate) fn given(&self) -> impl Iterator<Item = (&'static str, Option<&str>)> {
         self.options.iter().map(|(n, v)| (*n, v.as_deref()))
     }
 
     /// The value of the option `name`, if given.
-    pub fn value(&self, name: &str) -> Option<&str> {
+    pub(crate) fn value(&self, name: &str) -> Option<&str> {
         self.options
             .iter()
             .find(|(n, _)| *n == name)
@@ -95,7 +86,7 @@ impl Args {
     }
 
     /// An error unless there are no positional arguments.
-    pub fn no_positionals(&self) -> Result<()> {
+    pub(crate) fn no_positionals(&self) -> Result<()> {
         match self.positionals.first() {
             None => Ok(()),
             Some(a) => Err(self.usage(format!("'{}' takes no argument '{a}'", self.command()))),
@@ -105,21 +96,21 @@ impl Args {
 
 /// The global options and command words, and the rest of the arguments in order.
 #[derive(Debug, Default)]
-pub struct Split {
+pub(crate) struct Split {
     /// The global options.
-    pub globals: Globals,
+    pub(crate) globals: Globals,
     /// The command words, as the table names them.
-    pub words: Vec<&'static str>,
+    pub(crate) words: Vec<&'static str>,
     /// The rest, in order.
-    pub rest: Vec<String>,
+    pub(crate) rest: Vec<String>,
     /// `--help`, `-h` or `help` was given.
-    pub help: bool,
+    pub(crate) help: bool,
     /// `--version` was given.
-    pub version: bool,
+    pub(crate) version: bool,
 }
 
 /// The arguments as UTF-8 text, or a usage error naming the first that is not.
-pub fn utf8(args: Vec<OsString>) -> Result<Vec<String>> {
+pub(crate) fn utf8(args: Vec<OsString>) -> Result<Vec<String>> {
     args.into_iter()
         .map(|a| {
             a.into_string().map_err(|bad| {
@@ -139,7 +130,7 @@ fn split_inline(arg: &str) -> (&str, Option<&str>) {
 }
 
 /// Takes the global options out of the arguments (anywhere before `--`) and walks the command words.
-pub fn split(strings: Vec<String>) -> Result<Split> {
+pub(crate) fn split(strings: Vec<String>) -> Result<Split> {
     let mut s = Split::default();
     let mut specs = COMMANDS;
     let mut iter = strings.into_iter();
@@ -258,7 +249,7 @@ fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
 }
 
 /// Reads a leaf command's arguments against its option table.
-pub fn leaf_args(words: Vec<&'static str>, spec: &CommandSpec, rest: Vec<String>) -> Result<Args> {
+pub(crate) fn leaf_args(words: Vec<&'static str>, spec: &CommandSpec, rest: Vec<String>) -> Result<Args> {
     let mut args = Args {
         words,
         ..Args::default()

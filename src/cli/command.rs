@@ -14,7 +14,7 @@ use std::ffi::OsString;
 
 /// A command, typed. `Debug` never shows a secret: [`Secret`](crate::secret::Secret)s print as `Secret(***)`.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Command {
+pub(crate) enum Command {
     /// `awl s3 ...`.
     S3(Box<s3::S3Command>),
     /// `awl sts ...`.
@@ -30,7 +30,7 @@ pub enum Command {
 /// What the command line asks for.
 #[derive(Debug, PartialEq, Eq)]
 #[allow(clippy::large_enum_variant)] // one value per run, read once: boxing would buy nothing
-pub enum Invocation {
+pub(crate) enum Invocation {
     /// `--version`.
     Version,
     /// `--help`, `help ...` or `... help`: the help page of the named command words (none: the overview).
@@ -79,7 +79,7 @@ fn command(args: &Args) -> Result<Command> {
 }
 
 /// Parses the arguments after the program name.
-pub fn parse(args: Vec<OsString>) -> Result<Invocation> {
+pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation> {
     let s = split(utf8(args)?)?;
     if s.help {
         return Ok(Invocation::Help(s.words));

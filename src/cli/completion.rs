@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 
 /// The shells awl writes a completion script for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Shell {
+pub(crate) enum Shell {
     /// bash.
     Bash,
     /// zsh, through bashcompinit.
@@ -16,7 +16,7 @@ pub enum Shell {
 
 impl Shell {
     /// `awl completion bash|zsh`.
-    pub fn from_args(args: &Args) -> Result<Self> {
+    pub(crate) fn from_args(args: &Args) -> Result<Self> {
         match args.positionals.as_slice() {
             [shell] if shell == "bash" => Ok(Shell::Bash),
             [shell] if shell == "zsh" => Ok(Shell::Zsh),
@@ -29,7 +29,7 @@ impl Shell {
 }
 
 /// The bash script: commands, subcommands, global options, and profile names after `--profile`.
-pub fn bash() -> String {
+pub(crate) fn bash() -> String {
     let commands: Vec<&str> = COMMANDS.iter().map(|c| c.name).chain(["help"]).collect();
     let mut cases = String::new();
     for c in COMMANDS.iter().filter(|c| !c.subcommands.is_empty()) {
@@ -85,7 +85,7 @@ complete -F _awl awl
 }
 
 /// The zsh script: the bash one, through zsh's bashcompinit.
-pub fn zsh() -> String {
+pub(crate) fn zsh() -> String {
     format!(
         "# zsh completion for awl: awl completion zsh > \"${{fpath[1]}}/_awl\", or source <(awl completion zsh)\n\
          autoload -U +X bashcompinit && bashcompinit\n{}",

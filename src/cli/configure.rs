@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// An `awl configure` command.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ConfigureCommand {
+pub(crate) enum ConfigureCommand {
     /// `awl configure`: the questions of `aws configure`.
     Interactive,
     /// `awl configure list`: every setting and its source.
@@ -22,13 +22,13 @@ pub enum ConfigureCommand {
 
 impl ConfigureCommand {
     /// `awl configure`.
-    pub fn interactive(args: &Args) -> Result<Self> {
+    pub(crate) fn interactive(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         Ok(ConfigureCommand::Interactive)
     }
 
     /// `awl configure list`.
-    pub fn list(args: &Args) -> Result<Self> {
+    pub(crate) fn list(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         Ok(ConfigureCommand::List)
     }

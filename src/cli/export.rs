@@ -16,7 +16,7 @@ use std::process::Command;
 
 /// How credentials are written for another program (`--format`, the AWS CLI v2's names).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// credential_process JSON (Version 1).
     Process,
     /// `export NAME='value'` lines for sh, bash and zsh.
@@ -54,7 +54,7 @@ impl Format {
 
 /// A command that hands the profile's credentials to another program.
 #[derive(Debug, PartialEq, Eq)]
-pub enum ExportCommand {
+pub(crate) enum ExportCommand {
     /// `awl env`: export lines (or JSON with `--output json`), or `--format`.
     Env(Format),
     /// `awl configure export-credentials`: credentials only (no region), in `--format` (process by default).
@@ -72,13 +72,13 @@ pub enum ExportCommand {
 
 impl ExportCommand {
     /// `awl env`.
-    pub fn env(args: &Args) -> Result<Self> {
+    pub(crate) fn env(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         Ok(ExportCommand::Env(Format::parse(args, Format::Env)?))
     }
 
     /// `awl configure export-credentials`.
-    pub fn export_credentials(args: &Args) -> Result<Self> {
+    pub(crate) fn export_credentials(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         Ok(ExportCommand::ExportCredentials(Format::parse(
             args,
@@ -87,7 +87,7 @@ impl ExportCommand {
     }
 
     /// `awl exec`: everything after the command word is the command to run.
-    pub fn exec(args: &Args) -> Result<Self> {
+    pub(crate) fn exec(args: &Args) -> Result<Self> {
         let (program, rest) = args.positionals.split_first().ok_or_else(|| {
             Error::usage("'awl exec' needs a command to run")
                 .with_hint("awl exec --profile P -- COMMAND [ARGS...]")
@@ -99,7 +99,7 @@ impl ExportCommand {
     }
 
     /// `awl credential-process`.
-    pub fn credential_process(args: &Args) -> Result<Self> {
+    pub(crate) fn credential_process(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         Ok(ExportCommand::CredentialProcess)
     }
@@ -161,7 +161,7 @@ fn stale<'a>(set: &'a [(&'static str, String)]) -> impl Iterator<Item = &'static
 }
 
 /// A value quoted for sh: inside single quotes, with `'` written as `'\''`.
-pub fn sh_quote(value: &str) -> String {
+pub(crate) fn sh_quote(value: &str) -> String {
     format!("'{}'", value.replace('\'', r"'\''"))
 }
 

@@ -34,7 +34,7 @@ fn global_options(out: &mut String) {
 }
 
 /// Renders the help page of the command named by `words` (none, or words that name nothing: the overview).
-pub fn help_text(words: &[&str]) -> String {
+pub(crate) fn help_text(words: &[&str]) -> String {
     // The longest prefix of the words that names a command.
     let known = (0..=words.len())
         .rev()

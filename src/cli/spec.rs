@@ -3,34 +3,34 @@
 
 /// An option of a command: `--name` alone, or `--name VALUE`.
 #[derive(Clone, Copy, Debug)]
-pub struct OptionSpec {
+pub(crate) struct OptionSpec {
     /// `--name`.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// What the value is, for the help page (`SIZE`); `None` for an option that takes no value.
-    pub value: Option<&'static str>,
+    pub(crate) value: Option<&'static str>,
     /// One line of help.
-    pub help: &'static str,
+    pub(crate) help: &'static str,
     /// Whether it may be given more than once (`--exclude`); the values are kept in order.
-    pub repeat: bool,
+    pub(crate) repeat: bool,
 }
 
 /// One command or subcommand.
 #[derive(Debug)]
-pub struct CommandSpec {
+pub(crate) struct CommandSpec {
     /// The word that names it.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// One line: what it does.
-    pub summary: &'static str,
+    pub(crate) summary: &'static str,
     /// The usage lines.
-    pub usage: &'static str,
+    pub(crate) usage: &'static str,
     /// More text for its help page: notes and examples.
-    pub details: &'static str,
+    pub(crate) details: &'static str,
     /// Its options.
-    pub options: &'static [OptionSpec],
+    pub(crate) options: &'static [OptionSpec],
     /// Whether everything after the command words is a command line of its own, taken as it is (`exec`).
-    pub raw: bool,
+    pub(crate) raw: bool,
     /// Its subcommands (none for a leaf).
-    pub subcommands: &'static [CommandSpec],
+    pub(crate) subcommands: &'static [CommandSpec],
 }
 
 const fn leaf(
@@ -218,7 +218,7 @@ const RM_OPTIONS: [OptionSpec; 6] = [
 ];
 
 /// Every command, in the order the overview lists them.
-pub static COMMANDS: &[CommandSpec] = &[
+pub(crate) static COMMANDS: &[CommandSpec] = &[
     CommandSpec {
         name: "s3",
         summary: "list, make, copy, sync, move and remove buckets and objects",
@@ -413,7 +413,7 @@ const FORMAT: OptionSpec = valued(
 );
 
 /// The options that every command takes, before or after the command words.
-pub static GLOBAL_OPTIONS: &[OptionSpec] = &[
+pub(crate) static GLOBAL_OPTIONS: &[OptionSpec] = &[
     valued(
         "--profile",
         "P",
@@ -451,7 +451,7 @@ pub static GLOBAL_OPTIONS: &[OptionSpec] = &[
 ];
 
 /// The command or subcommand that `words` name, walking the table; `None` for no words.
-pub fn find(words: &[&str]) -> Option<&'static CommandSpec> {
+pub(crate) fn find(words: &[&str]) -> Option<&'static CommandSpec> {
     let mut specs = COMMANDS;
     let mut spec = None;
     for w in words {
@@ -463,11 +463,11 @@ pub fn find(words: &[&str]) -> Option<&'static CommandSpec> {
 }
 
 /// The global option `name`, if it is one.
-pub fn global(name: &str) -> Option<&'static OptionSpec> {
+pub(crate) fn global(name: &str) -> Option<&'static OptionSpec> {
     GLOBAL_OPTIONS.iter().find(|o| o.name == name)
 }
 
 /// The names of a list of commands, for messages: `ls, mb, cp, presign`.
-pub fn names(specs: &[CommandSpec]) -> String {
+pub(crate) fn names(specs: &[CommandSpec]) -> String {
     specs.iter().map(|s| s.name).collect::<Vec<_>>().join(", ")
 }

@@ -11,7 +11,7 @@ use crate::sts::{AssumeRoleParams, AssumedRole, check_mfa_code};
 
 /// An `awl sts` command.
 #[derive(Debug, PartialEq, Eq)]
-pub enum StsCommand {
+pub(crate) enum StsCommand {
     /// `get-caller-identity`.
     GetCallerIdentity,
     /// `assume-role` with its parameters (the MFA code a [`Secret`]).
@@ -20,13 +20,13 @@ pub enum StsCommand {
 
 impl StsCommand {
     /// `awl sts get-caller-identity`.
-    pub fn get_caller_identity(args: &Args) -> Result<Self> {
+    pub(crate) fn get_caller_identity(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         Ok(StsCommand::GetCallerIdentity)
     }
 
     /// `awl sts assume-role`.
-    pub fn assume_role(args: &Args) -> Result<Self> {
+    pub(crate) fn assume_role(args: &Args) -> Result<Self> {
         args.no_positionals()?;
         let required = |n: &str| {
             args.value(n).map(str::to_owned).ok_or_else(|| {

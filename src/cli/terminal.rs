@@ -8,18 +8,30 @@ use crate::secret::Secret;
 use std::fs::{File, OpenOptions};
 use std::io::{self, IsTerminal, Write};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-/// Writes to stdout; a closed pipe (`awl ... | head`) is not an error.
+/// Set once standard output turned out closed: whoever reads it has stopped.
+static STDOUT_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Writes to stdout; a closed pipe (`awl ... | head`) is not an error, but is remembered
+/// ([`stdout_closed`]) so that a listing stops asking for pages nobody will read.
 pub(crate) fn print_out(text: &str) -> Result<()> {
     let mut out = io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-            Err(Error::new(ErrorKind::Other, "cannot write to standard output").with_source(e))
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+            STDOUT_CLOSED.store(true, Ordering::Relaxed);
+            Ok(())
         }
-        _ => Ok(()),
+        Err(e) => Err(Error::new(ErrorKind::Other, "cannot write to standard output").with_source(e)),
+        Ok(()) => Ok(()),
     }
+}
+
+/// Whether a write found standard output closed.
+pub(crate) fn stdout_closed() -> bool {
+    STDOUT_CLOSED.load(Ordering::Relaxed)
 }
 
 /// Writes a JSON document to stdout, pretty, with a final newline.

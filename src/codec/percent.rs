@@ -52,6 +52,13 @@ fn hex_value(b: u8) -> Option<u8> {
     }
 }
 
+/// Decodes a form-encoded value as Python's `unquote_plus` does (`+` is a space, then `%XX`): the keys of
+/// a listing asked with `encoding-type=url`. `None` if the bytes are not UTF-8.
+pub fn decode_plus(input: &str) -> Option<String> {
+    let spaced = input.replace('+', " ");
+    String::from_utf8(decode(&spaced).into_owned()).ok()
+}
+
 /// Decodes `%XX` sequences; a `%` not followed by two hex digits is kept as it is, and `+` stays `+`.
 pub fn decode(input: &str) -> Cow<'_, [u8]> {
     let bytes = input.as_bytes();
@@ -80,6 +87,13 @@ pub fn decode(input: &str) -> Cow<'_, [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn form_decoding_as_unquote_plus() {
+        assert_eq!(decode_plus("a+b%2Bc%20d%25").as_deref(), Some("a b+c d%"));
+        assert_eq!(decode_plus("%F0%9F%98%80").as_deref(), Some("\u{1F600}"));
+        assert_eq!(decode_plus("%FF"), None);
+    }
 
     #[test]
     fn unreserved_bytes_pass_and_everything_else_is_encoded() {

@@ -118,9 +118,13 @@ impl UtcDateTime {
         b.iter().map(|&c| char::from(c)).collect()
     }
 
-    /// SigV4's credential-scope date, `YYYYMMDD`.
-    pub fn amz_day(&self) -> String {
-        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    /// ISO 8601 in UTC with milliseconds, as S3 writes `LastModified`: `2026-11-26T18:10:14.000Z` (times
+    /// are kept to the second).
+    pub fn iso8601_millis(&self) -> String {
+        format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.000Z",
+            self.year, self.month, self.day, self.hour, self.minute, self.second
+        )
     }
 
     /// RFC 3339 in UTC with a `Z`, as STS and the AWS CLI v1 cache write it: `2026-11-26T18:10:14Z`.
@@ -245,11 +249,6 @@ pub fn parse_http_date(text: &str) -> Result<SystemTime> {
     })
 }
 
-/// Formats an instant as an HTTP date (IMF-fixdate): `Sun, 30 Aug 2015 12:36:00 GMT`.
-pub fn format_http_date(t: SystemTime) -> String {
-    httpdate::fmt_http_date(t)
-}
-
 /// Keeps outside text in an error message short.
 fn truncate_for_message(text: &str) -> &str {
     match text.char_indices().nth(64) {
@@ -278,7 +277,6 @@ mod tests {
         let t = UtcDateTime::from_unix(1_440_938_160);
         assert_eq!(t, at(2015, 8, 30, 12, 36, 0));
         assert_eq!(t.amz_date(), "20150830T123600Z");
-        assert_eq!(t.amz_day(), "20150830");
         assert_eq!(t.rfc3339(), "2015-08-30T12:36:00Z");
     }
 
@@ -391,7 +389,6 @@ mod tests {
         assert_eq!(parse_http_date("Sun, 30 Aug 2015 12:36:00 GMT").ok(), Some(want));
         assert_eq!(parse_http_date("Sunday, 30-Aug-15 12:36:00 GMT").ok(), Some(want));
         assert_eq!(parse_http_date("Sun Aug 30 12:36:00 2015").ok(), Some(want));
-        assert_eq!(format_http_date(want), "Sun, 30 Aug 2015 12:36:00 GMT");
         assert!(parse_http_date("yesterday").is_err());
     }
 }

@@ -76,6 +76,27 @@ fn err(what: &str, at: usize) -> Error {
     Error::data(format!("malformed XML at byte {at}: {what}"))
 }
 
+/// `text` as XML element content that any reader gives back unchanged: the five entities, and CR, LF and
+/// tab as character references, since a reader normalises a literal CR (and CRLF) to LF (S3's "XML related
+/// object key constraints": a key `a\r` written as is would name `a\n`).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\r' => out.push_str("&#13;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Reads a document and returns its root element.
 pub fn parse(text: &str) -> Result<Element> {
     if text.len() > MAX_LEN {
@@ -270,6 +291,22 @@ fn decode_into(out: &mut String, text: &str, at: usize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escaped_text_reads_back_unchanged() {
+        for text in [
+            "a\r",
+            "a\n",
+            "a\r\nb",
+            "<&>\"'",
+            "tab\there",
+            "\u{1F600} \u{FF01}",
+        ] {
+            let doc = parse(&format!("<Key>{}</Key>", escape(text))).expect("parses");
+            assert_eq!(doc.text, text, "{text:?}");
+        }
+        assert_eq!(escape("a\rb"), "a&#13;b");
+    }
 
     #[test]
     fn reads_an_sts_answer_with_namespaces_and_entities() {

@@ -1,16 +1,16 @@
 //! The S3 client: one set of credentials (fetched again before they expire, where they can be), a signer per
-//! region made once and reused, and each [`S3Request`] addressed, signed and sent with retries, with a
-//! wrong-region answer tried once more in the bucket's region. The simple operations (ListBuckets,
-//! CreateBucket, ListObjectsV2, presigned URLs) are here; transfers of files are beside it.
+//! region made once and reused, and every [`Operation`] run the same way by [`S3::run`]: addressed, signed,
+//! sent with retries, tried once more in the bucket's region when the answer names another (one rule for
+//! every call), its refusals made errors, its answer parsed. Listings go through `S3::pages`, the one
+//! paginator (in `paginate`); transfers of files are beside it.
 
 use crate::config::resolve::{AddressingStyle, ChecksumWhen, valid_region};
 use crate::error::{Error, Result};
 use crate::identity::{Credentials, Refresh};
 use crate::interrupt::{Interrupt, Registration};
 use crate::s3::address::{aws_endpoint, locate};
-use crate::s3::ops::create_bucket;
-use crate::s3::ops::list_buckets::{self, BucketInfo};
-use crate::s3::ops::list_objects::{self, ObjectPage};
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
 use crate::s3::presign;
 use crate::s3::request::S3Request;
 use crate::s3::slots::Slots;
@@ -41,6 +41,7 @@ pub struct S3<'a> {
     region: String,
     endpoint: Option<Endpoint>,
     style: AddressingStyle,
+    /// Set by a signal: transfers stop.
     stop: Option<Arc<AtomicBool>>,
     /// What a signal undoes, and the transport its abort requests go through.
     interrupt: Option<(Arc<Interrupt>, Arc<dyn Transport>)>,
@@ -93,14 +94,13 @@ impl std::fmt::Debug for S3<'_> {
 
 impl<'a> S3<'a> {
     /// S3 in `region` (at `endpoint` if given), signing with `creds`, sending through `sender` (retries,
-    /// clock skew); `stop`, set by a signal handler, interrupts transfers.
+    /// clock skew).
     pub fn new(
         sender: Sender<'a>,
         creds: Credentials,
         region: &str,
         endpoint: Option<Endpoint>,
         style: AddressingStyle,
-        stop: Option<Arc<AtomicBool>>,
     ) -> Self {
         S3 {
             sender,
@@ -111,7 +111,7 @@ impl<'a> S3<'a> {
             region: region.to_owned(),
             endpoint,
             style,
-            stop,
+            stop: None,
             interrupt: None,
             slots: None,
             checksums: (ChecksumWhen::Supported, ChecksumWhen::Supported),
@@ -147,6 +147,11 @@ impl<'a> S3<'a> {
         self.stop = Some(interrupt.stop_flag());
         self.interrupt = Some((interrupt, transport));
         self
+    }
+
+    /// The region requests are signed for (a bucket elsewhere is followed there).
+    pub fn region(&self) -> &str {
+        &self.region
     }
 
     /// The run's interruption, if the client has one.
@@ -192,12 +197,6 @@ impl<'a> S3<'a> {
     /// their expiry (a long upload with an instance role's credentials, say).
     pub fn with_refresh(mut self, refresh: Refresh) -> Self {
         self.refresh = Some(refresh);
-        self
-    }
-
-    /// The same client, with transfers interrupted when `stop` is set (by a signal handler, say).
-    pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {
-        self.stop = Some(stop);
         self
     }
 
@@ -269,6 +268,12 @@ impl<'a> S3<'a> {
 
     /// Addresses `req` for `region`, hashes its in-memory body, and takes the region's signer.
     fn prepare<'r>(&self, region: &str, req: &'r S3Request) -> Result<Prepared<'r>> {
+        if req.names_object && req.key.is_empty() {
+            return Err(Error::usage(format!(
+                "s3://{}/ names no object",
+                req.bucket.as_deref().unwrap_or_default()
+            )));
+        }
         let (endpoint, path) = match &req.bucket {
             Some(b) => locate(b, &req.key, region, self.endpoint.as_ref(), self.style),
             None => (
@@ -303,198 +308,114 @@ impl<'a> S3<'a> {
         }
     }
 
-    /// The region a wrong-region answer names (`x-amz-bucket-region`, or a redirect's error body), if it is
-    /// not the one asked.
-    fn other_region(&self, resp: &Response, asked: &str) -> Option<String> {
-        if !matches!(resp.status, 301 | 307 | 400) {
-            return None;
-        }
-        let region = resp.header("x-amz-bucket-region").map(str::to_owned).or_else(|| {
-            let facts = service_error::of_response("S3", resp);
-            matches!(
-                facts.code.as_str(),
-                "PermanentRedirect" | "AuthorizationHeaderMalformed" | "HTTP301"
-            )
-            .then_some(facts.region)
-            .flatten()
-        });
-        // A region from an answer becomes part of a host name: only a valid one is followed.
-        region.filter(|r| r != asked && valid_region(r))
-    }
-
-    /// Sends a request, whatever the answer's status; on a wrong-region answer (301, PermanentRedirect,
-    /// AuthorizationHeaderMalformed with a region) tries once more in the bucket's region, if the request
-    /// allows it.
-    pub fn send(&self, req: &S3Request) -> Result<Response> {
-        let resp = self.send_in(&self.region, req, None)?;
-        if req.follow_region
-            && req.bucket.is_some()
-            && let Some(region) = self.other_region(&resp, &self.region)
-        {
-            return self.send_in(&region, req, None);
-        }
-        Ok(resp)
-    }
-
-    /// Sends a request whose 2xx body goes into `sink`; a wrong-region answer (`x-amz-bucket-region` with 301
-    /// or 400) is tried once more there (nothing was written for the refused attempt).
-    pub fn send_into(&self, req: &S3Request, sink: &mut dyn Sink) -> Result<Response> {
-        let resp = self.send_in(&self.region, req, Some(&mut *sink))?;
-        match resp.header("x-amz-bucket-region").map(str::to_owned) {
-            Some(region)
-                if matches!(resp.status, 301 | 400) && region != self.region && valid_region(&region) =>
-            {
-                self.send_in(&region, req, Some(sink))
-            }
-            _ => Ok(resp),
-        }
-    }
-
-    /// Sends a request and requires a 2xx answer; `what` names the call in the error (`PutObject s3://b/k`).
-    pub fn call(&self, req: &S3Request, what: &str) -> Result<Response> {
-        check(self.send(req)?, what)
-    }
-
-    /// Every bucket of the account (all pages).
-    pub fn list_buckets(&self) -> Result<Vec<BucketInfo>> {
-        let mut all = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let resp = self.call(&list_buckets::request(token.as_deref()), "ListBuckets")?;
-            let (page, next) = list_buckets::parse(&resp.body)?;
-            all.extend(page);
-            match next {
-                None => return Ok(all),
-                Some(t) => token = Some(next_token(token.as_deref(), t, "ListBuckets")?),
-            }
-        }
-    }
-
-    /// Creates a bucket in this client's region (LocationConstraint sent outside us-east-1).
-    pub fn create_bucket(&self, bucket: &str) -> Result<()> {
-        let what = format!("CreateBucket {bucket}");
-        let resp = self.send(&create_bucket::request(bucket, &self.region))?;
-        if resp.is_success() {
-            return Ok(());
-        }
-        let code = service_error::code(&resp);
-        let what = match code.as_str() {
-            "BucketAlreadyOwnedByYou" => format!("{what}: you already own it"),
-            _ => what,
+    /// Sends a request, whatever the answer's status (a 2xx body into `sink` when given). The one
+    /// region-redirect rule: an answer of 301, 307 or 400 that names another valid region
+    /// (`x-amz-bucket-region`, or the region of a PermanentRedirect or AuthorizationHeaderMalformed body) is
+    /// tried once more there, if the request allows it; nothing was written into `sink` for the refused
+    /// attempt.
+    fn exchange(&self, req: &S3Request, sink: Option<&mut dyn Sink>) -> Result<Response> {
+        let elsewhere = |resp: &Response| {
+            other_region(resp, &self.region).filter(|_| req.follow_region && req.bucket.is_some())
         };
-        Err(service_error::error("S3", &what, &resp).with_hint_if(create_bucket::hint(&code)))
-    }
-
-    /// One page of ListObjectsV2 under `prefix`, grouped by `delimiter` if given.
-    pub fn list_objects_page(
-        &self,
-        bucket: &str,
-        prefix: &str,
-        delimiter: Option<&str>,
-        token: Option<&str>,
-    ) -> Result<ObjectPage> {
-        let req = list_objects::request(bucket, prefix, delimiter, token);
-        let resp = self.call(&req, &format!("ListObjectsV2 s3://{bucket}/{prefix}"))?;
-        list_objects::parse(&resp.body)
-    }
-
-    /// Every object (and common prefix) under `prefix`, all pages.
-    pub fn list_objects(&self, bucket: &str, prefix: &str, delimiter: Option<&str>) -> Result<ObjectPage> {
-        let mut all = ObjectPage::default();
-        for page in self.pages(bucket, prefix, delimiter) {
-            let page = page?;
-            all.objects.extend(page.objects);
-            all.prefixes.extend(page.prefixes);
-        }
-        Ok(all)
-    }
-
-    /// The pages of ListObjectsV2 under `prefix`, one at a time: memory holds one page, not the listing. A
-    /// repeated continuation token ends it with an error.
-    pub fn pages<'c>(
-        &'c self,
-        bucket: &'c str,
-        prefix: &'c str,
-        delimiter: Option<&'c str>,
-    ) -> Pages<'c, 'a> {
-        Pages {
-            s3: self,
-            bucket,
-            prefix,
-            delimiter,
-            token: None,
-            done: false,
+        match sink {
+            None => {
+                let resp = self.send_in(&self.region, req, None)?;
+                match elsewhere(&resp) {
+                    Some(region) => self.send_in(&region, req, None),
+                    None => Ok(resp),
+                }
+            }
+            Some(sink) => {
+                let resp = self.send_in(&self.region, req, Some(&mut *sink))?;
+                match elsewhere(&resp) {
+                    Some(region) => self.send_in(&region, req, Some(sink)),
+                    None => Ok(resp),
+                }
+            }
         }
     }
 
-    /// A presigned GET URL for an object, valid for `expires_in` from now.
-    pub fn presign_get(&self, bucket: &str, key: &str, expires_in: Duration) -> Result<String> {
-        let (endpoint, path) = locate(bucket, key, &self.region, self.endpoint.as_ref(), self.style);
+    /// Runs one operation: its request sent (and tried once more in the bucket's region by the one redirect
+    /// rule), a refusal made the service's error (a 200 whose body is an S3 error included, as
+    /// CompleteMultipartUpload and CopyObject may answer), the answer parsed.
+    pub fn run<O: Operation + ?Sized>(&self, op: &O) -> Result<O::Output> {
+        let resp = self.exchange(&op.request(), None)?;
+        match refusal(resp, &op.what(), true) {
+            Ok(resp) => op.parse(resp),
+            Err(e) => op.refused(e),
+        }
+    }
+
+    /// Runs one operation whose 2xx body goes into `sink` (GetObject); its headers are parsed.
+    pub fn run_into<O: Operation + ?Sized>(&self, op: &O, sink: &mut dyn Sink) -> Result<O::Output> {
+        let resp = self.exchange(&op.request(), Some(sink))?;
+        match refusal(resp, &op.what(), false) {
+            Ok(resp) => op.parse(resp),
+            Err(e) => op.refused(e),
+        }
+    }
+
+    /// A presigned GET URL for `object` (of its version, when one is meant), valid for `expires_in` from now.
+    pub fn presign_get(&self, object: &ObjectRef, expires_in: Duration) -> Result<String> {
+        let (endpoint, path) = locate(
+            &object.bucket,
+            &object.key,
+            &self.region,
+            self.endpoint.as_ref(),
+            self.style,
+        );
         let signer = self.signer(&self.region, false)?;
         let at = self.sender.skew.signing_time((self.sender.clock)());
         Ok(presign::get_url(&signer, &endpoint, &path, at, expires_in))
     }
 }
 
-/// The pages of a listing, as [`S3::pages`] gives them.
-#[derive(Debug)]
-pub struct Pages<'c, 'a> {
-    s3: &'c S3<'a>,
-    bucket: &'c str,
-    prefix: &'c str,
-    delimiter: Option<&'c str>,
-    token: Option<String>,
-    done: bool,
+/// The region a wrong-region answer names (`x-amz-bucket-region`, or a redirect's error body), if it is
+/// valid and not the one asked.
+fn other_region(resp: &Response, asked: &str) -> Option<String> {
+    if !matches!(resp.status, 301 | 307 | 400) {
+        return None;
+    }
+    let region = resp.header("x-amz-bucket-region").map(str::to_owned).or_else(|| {
+        let facts = service_error::of_response("S3", resp);
+        matches!(
+            facts.code.as_str(),
+            "PermanentRedirect" | "AuthorizationHeaderMalformed" | "HTTP301"
+        )
+        .then_some(facts.region)
+        .flatten()
+    });
+    // A region from an answer becomes part of a host name: only a valid one is followed.
+    region.filter(|r| r != asked && valid_region(r))
 }
 
-impl Iterator for Pages<'_, '_> {
-    type Item = Result<ObjectPage>;
-
-    fn next(&mut self) -> Option<Result<ObjectPage>> {
-        if self.done {
-            return None;
-        }
-        let page = self
-            .s3
-            .list_objects_page(self.bucket, self.prefix, self.delimiter, self.token.as_deref());
-        let page = match page {
-            Ok(p) => p,
-            Err(e) => {
-                self.done = true;
-                return Some(Err(e));
-            }
-        };
-        match page.next.clone() {
-            None => self.done = true,
-            Some(t) => {
-                let what = format!("ListObjectsV2 s3://{}/{}", self.bucket, self.prefix);
-                match next_token(self.token.as_deref(), t, &what) {
-                    Ok(t) => self.token = Some(t),
-                    Err(e) => {
-                        self.done = true;
-                        return Some(Err(e));
-                    }
-                }
-            }
-        }
-        Some(Ok(page))
+/// The answer, unless it is a refusal: a non-2xx status, or (when the body was read into memory) a 200
+/// whose body is an S3 `<Error>`.
+fn refusal(resp: Response, what: &str, body_read: bool) -> Result<Response> {
+    if resp.is_success() && !(body_read && answered_error(&resp.body)) {
+        return Ok(resp);
     }
+    if resp.is_success() {
+        return Err(service_error::error("S3", what, &resp));
+    }
+    check(resp, what)
 }
 
-/// The token of the next page, unless the server sent the one just used again: following it would loop or
-/// list the same page twice, so the listing stops with an error (as the AWS CLI does).
-fn next_token(previous: Option<&str>, next: String, what: &str) -> Result<String> {
-    if previous == Some(next.as_str()) {
-        return Err(Error::data(format!(
-            "{what}: the server sent the same continuation token twice; the listing is incomplete"
-        ))
-        .with_hint("the server's pagination is broken; report it to its operator"));
-    }
-    Ok(next)
+/// Whether a body is an S3 error document (S3 may answer CompleteMultipartUpload, UploadPartCopy and
+/// CopyObject with 200 and an error, the connection having been held open meanwhile).
+fn answered_error(body: &[u8]) -> bool {
+    let head = &body[..body.len().min(256)];
+    let text = String::from_utf8_lossy(head);
+    let text = text.trim_start();
+    let text = match text.strip_prefix("<?xml") {
+        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r).trim_start(),
+        None => text,
+    };
+    text.starts_with("<Error>") || text.starts_with("<Error ")
 }
 
 /// A 2xx answer, or the service's error with `what` in front. A 301 names the bucket's region.
-pub fn check(resp: Response, what: &str) -> Result<Response> {
+fn check(resp: Response, what: &str) -> Result<Response> {
     if resp.is_success() {
         return Ok(resp);
     }
@@ -511,4 +432,72 @@ pub fn check(resp: Response, what: &str) -> Result<Response> {
         .to_owned();
     }
     Err(Error::service(what, facts).with_attempts(resp.attempts))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn one_redirect_rule_by_header_or_body() {
+        let header = [("x-amz-bucket-region", "eu-west-1")];
+        for status in [301, 307, 400] {
+            assert_eq!(
+                other_region(&answer(status, &header, ""), "us-east-1").as_deref(),
+                Some("eu-west-1")
+            );
+        }
+        assert_eq!(other_region(&answer(403, &header, ""), "us-east-1"), None);
+        assert_eq!(
+            other_region(&answer(301, &header, ""), "eu-west-1"),
+            None,
+            "already there"
+        );
+        let bad = [("x-amz-bucket-region", "evil.example/")];
+        assert_eq!(
+            other_region(&answer(301, &bad, ""), "us-east-1"),
+            None,
+            "not a region"
+        );
+        let body = "<Error><Code>AuthorizationHeaderMalformed</Code><Message>m</Message>\
+                    <Region>ap-southeast-2</Region></Error>";
+        assert_eq!(
+            other_region(&answer(400, &[], body), "us-east-1").as_deref(),
+            Some("ap-southeast-2")
+        );
+        let other = "<Error><Code>InvalidArgument</Code><Region>ap-southeast-2</Region></Error>";
+        assert_eq!(other_region(&answer(400, &[], other), "us-east-1"), None);
+    }
+
+    #[test]
+    fn a_200_with_an_error_body_is_a_refusal() {
+        let e = refusal(
+            answer(
+                200,
+                &[],
+                "<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code></Error>",
+            ),
+            "CompleteMultipartUpload s3://b/k",
+            true,
+        )
+        .expect_err("refused");
+        assert_eq!(e.service_code(), Some("InternalError"));
+        assert!(refusal(answer(200, &[], "<CompleteMultipartUploadResult/>"), "c", true).is_ok());
+        // A downloaded body is the object's bytes, whatever they say.
+        assert!(refusal(answer(200, &[], "<Error>"), "g", false).is_ok());
+        let e = refusal(answer(404, &[], ""), "HeadObject s3://b/k", true).expect_err("404");
+        assert_eq!(e.status(), Some(404));
+    }
 }

@@ -2,6 +2,7 @@
 //! builds one with a pure function; the client addresses, signs and sends it.
 
 use crate::codec::percent;
+use crate::s3::object::ObjectRef;
 use crate::transport::request::Body;
 
 /// What an S3 operation sends.
@@ -25,6 +26,9 @@ pub struct S3Request {
     /// Whether an answer that names another region is tried once more there (not for parts of an upload,
     /// whose region is already known).
     pub follow_region: bool,
+    /// Whether it names an object: with an empty key it would name the bucket (`DELETE /bucket/` is
+    /// DeleteBucket, `PUT /bucket/` CreateBucket), so it is refused before it is sent.
+    pub names_object: bool,
 }
 
 impl S3Request {
@@ -39,16 +43,45 @@ impl S3Request {
             body: Body::Empty,
             payload_hash: None,
             follow_region: true,
+            names_object: false,
         }
     }
 
-    /// The same request with the query `key=value` pairs, values percent-encoded, in the order given.
+    /// A request about the object `key` of `bucket` (refused if the key is empty).
+    pub fn object(method: &'static str, bucket: &str, key: &str) -> Self {
+        S3Request {
+            names_object: true,
+            ..S3Request::new(method, Some(bucket), key)
+        }
+    }
+
+    /// A request about `object`: its bucket and key, and `versionId` when a version is meant.
+    pub fn for_object(method: &'static str, object: &ObjectRef) -> Self {
+        let r = S3Request::object(method, &object.bucket, &object.key);
+        match object.version_query() {
+            Some(pair) => r.query(&[pair]),
+            None => r,
+        }
+    }
+
+    /// The same request with the query `key=value` pairs added after those it has, values percent-encoded,
+    /// in the order given.
     pub fn query(mut self, pairs: &[(&str, &str)]) -> Self {
-        self.query = pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", percent::encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        for (k, v) in pairs {
+            if !self.query.is_empty() {
+                self.query.push('&');
+            }
+            self.query.push_str(k);
+            self.query.push('=');
+            self.query.push_str(&percent::encode(v));
+        }
+        self
+    }
+
+    /// The same request, not tried again in another region (the call's region is known already, or the
+    /// call has no bucket).
+    pub fn in_known_region(mut self) -> Self {
+        self.follow_region = false;
         self
     }
 
@@ -77,5 +110,8 @@ mod tests {
             ("uploads", ""),
         ]);
         assert_eq!(r.query, "list-type=2&continuation-token=a%2Fb%20c&uploads=");
+        let v = S3Request::for_object("GET", &ObjectRef::new("b", "k").at_version("v 1"))
+            .query(&[("partNumber", "2")]);
+        assert_eq!(v.query, "versionId=v%201&partNumber=2");
     }
 }

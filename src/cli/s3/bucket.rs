@@ -4,13 +4,18 @@
 use crate::cli::args::Args;
 use crate::cli::context::Ctx;
 use crate::cli::s3::flags::Say;
-use crate::cli::s3::many::Root;
 use crate::cli::s3::report::Reporter;
 use crate::cli::s3::{rm, with_s3};
 use crate::cli::terminal::print_out;
 use crate::error::{Error, Result};
 use crate::s3::address::parse_s3_url;
+use crate::s3::object::ObjectRef;
+use crate::s3::ops::create_bucket::CreateBucket;
+use crate::s3::ops::delete::DeleteBucket;
+use crate::s3::ops::list_uploads::ListMultipartUploads;
+use crate::s3::ops::multipart::{AbortMultipartUpload, Upload};
 use crate::s3::sync::filter::Filters;
+use crate::s3::sync::root::Root;
 use std::io::Write;
 
 /// A bucket from `s3://bucket` and nothing more.
@@ -36,16 +41,16 @@ fn bucket_only(args: &Args) -> Result<String> {
 
 /// `mb` or `rb` of a bucket.
 #[derive(Debug, PartialEq, Eq)]
-pub struct BucketCommand {
+pub(crate) struct BucketCommand {
     /// The bucket.
-    pub bucket: String,
+    pub(crate) bucket: String,
     /// `mb --exists-ok`, or `rb --force`.
-    pub forced: bool,
+    pub(crate) forced: bool,
 }
 
 impl BucketCommand {
     /// `awl s3 mb`.
-    pub fn mb(args: &Args) -> Result<Self> {
+    pub(crate) fn mb(args: &Args) -> Result<Self> {
         Ok(BucketCommand {
             bucket: bucket_only(args)?,
             forced: args.flag("--exists-ok"),
@@ -53,7 +58,7 @@ impl BucketCommand {
     }
 
     /// `awl s3 rb`.
-    pub fn rb(args: &Args) -> Result<Self> {
+    pub(crate) fn rb(args: &Args) -> Result<Self> {
         Ok(BucketCommand {
             bucket: bucket_only(args)?,
             forced: args.flag("--force"),
@@ -64,12 +69,17 @@ impl BucketCommand {
 /// Runs `mb`.
 pub(crate) fn make(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
     let bucket = &b.bucket;
-    with_s3(ctx, None, |s3| match s3.create_bucket(bucket) {
-        Ok(()) => print_out(&format!("make_bucket: {bucket}\n")),
-        Err(e) if b.forced && e.service_code() == Some("BucketAlreadyOwnedByYou") => {
-            print_out(&format!("make_bucket: {bucket} (you already own it)\n"))
+    with_s3(ctx, None, |s3| {
+        match s3.run(&CreateBucket {
+            bucket,
+            region: s3.region(),
+        }) {
+            Ok(()) => print_out(&format!("make_bucket: {bucket}\n")),
+            Err(e) if b.forced && e.service_code() == Some("BucketAlreadyOwnedByYou") => {
+                print_out(&format!("make_bucket: {bucket} (you already own it)\n"))
+            }
+            Err(e) => Err(e),
         }
-        Err(e) => Err(e),
     })?;
     Ok(0)
 }
@@ -86,16 +96,23 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
                 prefix: String::new(),
             };
             let reporter = Reporter::new(Say::All, false);
-            let failed = rm::delete_under(s3, &root, &Filters::default(), &reporter, false)?;
+            let failed = rm::remove_all(s3, &root, &Filters::default(), &reporter, false)?;
             if failed > 0 {
                 return Err(Error::transfer(format!(
                     "{failed} objects of {bucket} could not be deleted; the bucket stays"
                 )));
             }
-            match s3.uploads_in_progress(bucket) {
-                Ok(uploads) => {
-                    for u in uploads {
-                        s3.abort_upload(bucket, &u)?;
+            let listing = ListMultipartUploads {
+                bucket: bucket.clone(),
+            };
+            match s3.pages(listing).collect::<Result<Vec<_>>>() {
+                Ok(pages) => {
+                    for u in pages.into_iter().flatten() {
+                        let upload = Upload {
+                            target: ObjectRef::new(bucket.clone(), u.key),
+                            id: u.upload_id,
+                        };
+                        s3.run(&AbortMultipartUpload(&upload))?;
                     }
                 }
                 // A store without ListMultipartUploads (s3s-fs) cannot say what is in progress; S3 itself
@@ -109,7 +126,7 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
                 Err(e) => return Err(e),
             }
         }
-        s3.delete_bucket(bucket)?;
+        s3.run(&DeleteBucket(bucket))?;
         print_out(&format!("remove_bucket: {bucket}\n"))
     })?;
     Ok(0)

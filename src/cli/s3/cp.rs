@@ -5,51 +5,53 @@
 use crate::cli::args::Args;
 use crate::cli::context::Ctx;
 use crate::cli::s3::flags::{self, Say};
-use crate::cli::s3::many::{self, Root, entries};
 use crate::cli::s3::report::Reporter;
 use crate::cli::s3::with_s3;
 use crate::cli::terminal::{Progress, print_out};
 use crate::error::{Error, ErrorKind, Result};
 use crate::s3::address::parse_s3_url;
 use crate::s3::client::S3;
+use crate::s3::object::ObjectRef;
+use crate::s3::ops::head_object::HeadObject;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::sync::filter::Filters;
-use crate::s3::sync::plan::{Pair, join};
+use crate::s3::sync::root::{Root, apart};
 use crate::s3::sync::run::{Job, Op, Place, Runner, check};
+use crate::s3::sync::{Options, copy_tree};
 use crate::s3::transfer::config::TransferConfig;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
 /// `awl s3 cp` or `awl s3 mv`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct CpCommand {
+pub(crate) struct CpCommand {
     /// Whether the sources are deleted once copied (`mv`).
-    pub moving: bool,
+    pub(crate) moving: bool,
     /// The source, as given.
-    pub src: String,
+    pub(crate) src: String,
     /// The destination, as given.
-    pub dst: String,
+    pub(crate) dst: String,
     /// `--recursive`.
-    pub recursive: bool,
+    pub(crate) recursive: bool,
     /// What uploads and copies set on objects.
-    pub opts: ObjectOptions,
+    pub(crate) opts: ObjectOptions,
     /// Multipart threshold, part size and concurrency.
-    pub transfer: TransferConfig,
+    pub(crate) transfer: TransferConfig,
     /// `--exclude` / `--include`.
-    pub filters: Filters,
+    pub(crate) filters: Filters,
     /// `--dryrun`.
-    pub dryrun: bool,
+    pub(crate) dryrun: bool,
     /// `--no-overwrite`.
-    pub no_overwrite: bool,
+    pub(crate) no_overwrite: bool,
     /// Links followed in local folders.
-    pub follow: bool,
+    pub(crate) follow: bool,
     /// How much is printed.
-    pub say: Say,
+    pub(crate) say: Say,
 }
 
 impl CpCommand {
     /// `awl s3 cp` (`moving`: `awl s3 mv`).
-    pub fn from_args(args: &Args, moving: bool) -> Result<Self> {
+    pub(crate) fn from_args(args: &Args, moving: bool) -> Result<Self> {
         let [src, dst] = args.positionals.as_slice() else {
             return Err(args.usage(format!("'{}' takes a source and a destination", args.command())));
         };
@@ -133,7 +135,7 @@ fn places(cp: &CpCommand) -> Result<(Place, Place)> {
             return Err(Error::usage(format!("{} names no object", cp.src))
                 .with_hint("write it as s3://bucket/key, or give --recursive"));
         }
-        Place::S3 { bucket, key }
+        Place::S3(ObjectRef::new(bucket, key))
     } else {
         let path = PathBuf::from(&cp.src);
         let meta = std::fs::metadata(&path)
@@ -149,7 +151,7 @@ fn places(cp: &CpCommand) -> Result<(Place, Place)> {
         Place::Local(path)
     };
     let name = match &src {
-        Place::S3 { key, .. } => basename(key).to_owned(),
+        Place::S3(o) => basename(&o.key).to_owned(),
         Place::Local(p) => p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -160,7 +162,7 @@ fn places(cp: &CpCommand) -> Result<(Place, Place)> {
         if key.is_empty() || key.ends_with('/') {
             key.push_str(&name);
         }
-        Place::S3 { bucket, key }
+        Place::S3(ObjectRef::new(bucket, key))
     } else {
         let mut path = PathBuf::from(&cp.dst);
         if path.is_dir() || cp.dst.ends_with('/') {
@@ -175,7 +177,7 @@ fn places(cp: &CpCommand) -> Result<(Place, Place)> {
 fn exists(s3: &S3<'_>, place: &Place) -> Result<bool> {
     match place {
         Place::Local(p) => Ok(p.exists()),
-        Place::S3 { bucket, key } => match s3.head(bucket, key) {
+        Place::S3(o) => match s3.run(&HeadObject::of(o)) {
             Ok(_) => Ok(true),
             Err(e) if e.status() == Some(404) => Ok(false),
             Err(e) => Err(e),
@@ -198,7 +200,7 @@ fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     let word = job.op.word();
     let size = match &job.src {
         Place::Local(p) => std::fs::metadata(p).ok().map(|m| m.len()),
-        Place::S3 { .. } => None,
+        Place::S3(_) => None,
     };
     let progress = Progress::new(size, !cp.say.lines() || cp.say == Say::NoProgress || cp.dryrun);
     let result = with_s3(ctx, None, |s3| {
@@ -244,9 +246,10 @@ fn stream_up(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         }
         return Ok(0);
     }
+    let target = ObjectRef::new(bucket, key);
     with_s3(ctx, None, |s3| {
         let mut stdin = io::stdin().lock();
-        s3.upload_stream(&mut stdin, (&bucket, &key), &cp.opts, &cp.transfer, &|_| {})
+        s3.upload_stream(&mut stdin, &target, &cp.opts, &cp.transfer, &|_| {})
     })
     .map_err(|e| transfer_error(format!("upload failed: {shown}"), e))?;
     Ok(0)
@@ -264,7 +267,7 @@ fn stream_down(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         let mut out = io::stdout().lock();
         crate::s3::transfer::download::download_to(
             s3,
-            (&bucket, &key),
+            &ObjectRef::new(bucket.clone(), key.clone()),
             &mut out,
             None,
             &cp.transfer,
@@ -277,13 +280,14 @@ fn stream_down(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     Ok(0)
 }
 
-/// `--recursive`: every file or object under the source root, to the same key under the destination root.
+/// `--recursive`: every file or object under the source root, to the same key under the destination root
+/// (the library's [`copy_tree`]).
 fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
     let (src, dst) = (Root::parse(&cp.src)?, Root::parse(&cp.dst)?);
     if !src.is_s3() && !dst.is_s3() {
-        return Err(many::both_local("cp"));
+        return Err(flags::both_local("cp"));
     }
-    many::apart(&src, &dst)?;
+    apart(&src, &dst)?;
     if let Root::Local(dir) = &src
         && !dir.is_dir()
     {
@@ -291,52 +295,19 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
             .with_hint("--recursive copies a folder; without it, one file"));
     }
     let reporter = Reporter::new(cp.say, cp.dryrun);
-    let empty = Filters::default();
-    let failed = with_s3(ctx, Some(cp.transfer.max_concurrency), |s3| {
-        let src_entries = entries(&src, s3, &cp.filters, cp.follow, &reporter);
-        // With --no-overwrite, what the destination has is listed too and left alone.
-        let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if cp.no_overwrite {
-            Box::new(join(src_entries, entries(&dst, s3, &empty, cp.follow, &reporter)))
-        } else {
-            Box::new(src_entries.map(|r| r.map(|e| (Some(e), None))))
-        };
-        let mut first_error = None;
-        // The copy stops at the first listing error, as the AWS CLI's does.
-        let pairs = pairs.map_while(|pair| pair.map_err(|e| first_error.get_or_insert(e)).ok());
-        let jobs = pairs.filter_map(|(s, d)| {
-            let entry = s.filter(|_| d.is_none())?;
-            let places = src
-                .place(&entry.key)
-                .and_then(|a| Ok((a, dst.place(&entry.key)?)));
-            match places {
-                Ok((a, b)) => Some(Job {
-                    op: cp.op(&a, &b),
-                    src: a,
-                    dst: b,
-                    size: Some(entry.size),
-                }),
-                // A zero-byte folder marker is not a file: passed over without a word, as the AWS CLI does.
-                Err(_) if entry.key.ends_with('/') && entry.size == 0 => None,
-                Err(why) => {
-                    reporter.skip(&format!("{}{}", cp.src.trim_end_matches('/'), entry.key), &why);
-                    None
-                }
-            }
-        });
-        let runner = Runner {
-            s3,
-            opts: &cp.opts,
-            cfg: &cp.transfer,
-            dryrun: cp.dryrun,
-            report: &|e| reporter.event(e),
-        };
-        let outcome = runner.run(jobs, &|| true);
-        match first_error {
-            Some(e) => Err(e),
-            None => Ok(outcome.failed),
-        }
+    let options = Options {
+        filters: &cp.filters,
+        follow: cp.follow,
+        opts: &cp.opts,
+        cfg: &cp.transfer,
+        dryrun: cp.dryrun,
+    };
+    let outcome = with_s3(ctx, Some(cp.transfer.max_concurrency), |s3| {
+        copy_tree(s3, &src, &dst, cp.moving, cp.no_overwrite, &options, &|e| {
+            reporter.event(e)
+        })
     })?;
-    Ok(reporter.exit_code(failed))
+    Ok(reporter.exit_code(outcome.failed))
 }
 
 #[cfg(test)]

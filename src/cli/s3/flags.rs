@@ -11,7 +11,7 @@ use crate::s3::transfer::config::TransferConfig;
 
 /// How much a command prints.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Say {
+pub(crate) enum Say {
     /// A line per object, and the progress line on a terminal.
     #[default]
     All,
@@ -25,7 +25,7 @@ pub enum Say {
 
 impl Say {
     /// From `--quiet`, `--only-show-errors`, `--no-progress`.
-    pub fn from_args(args: &Args) -> Self {
+    pub(crate) fn from_args(args: &Args) -> Self {
         if args.flag("--quiet") {
             Say::Nothing
         } else if args.flag("--only-show-errors") {
@@ -38,18 +38,18 @@ impl Say {
     }
 
     /// Whether a line per object is printed.
-    pub fn lines(self) -> bool {
+    pub(crate) fn lines(self) -> bool {
         matches!(self, Say::All | Say::NoProgress)
     }
 
     /// Whether warnings are printed.
-    pub fn warnings(self) -> bool {
+    pub(crate) fn warnings(self) -> bool {
         self != Say::Nothing
     }
 }
 
 /// A size option's value: bytes, or with KiB/MiB/GiB (KB/MB/GB taken as the same).
-pub fn byte_size(name: &str, value: Option<&str>, default: u64) -> Result<u64> {
+pub(crate) fn byte_size(name: &str, value: Option<&str>, default: u64) -> Result<u64> {
     let Some(v) = value else {
         return Ok(default);
     };
@@ -76,7 +76,7 @@ pub fn byte_size(name: &str, value: Option<&str>, default: u64) -> Result<u64> {
 }
 
 /// A value that goes into a header: no control characters (a line break would add headers of its own).
-pub fn header_value(option: &str, value: &str) -> Result<String> {
+pub(crate) fn header_value(option: &str, value: &str) -> Result<String> {
     if value.chars().any(|c| c.is_control() && c != '\t') {
         return Err(Error::usage(format!(
             "{option} '{}' holds a control character, which cannot go into a header",
@@ -88,7 +88,7 @@ pub fn header_value(option: &str, value: &str) -> Result<String> {
 }
 
 /// Multipart threshold, part size and concurrency; `concurrency` is the default of `--max-concurrency`.
-pub fn transfer(args: &Args, concurrency: usize) -> Result<TransferConfig> {
+pub(crate) fn transfer(args: &Args, concurrency: usize) -> Result<TransferConfig> {
     let defaults = TransferConfig::default();
     Ok(TransferConfig {
         multipart_threshold: byte_size(
@@ -143,7 +143,7 @@ fn metadata(value: &str) -> Result<Vec<(String, String)>> {
 }
 
 /// What uploads and copies set on objects.
-pub fn object_options(args: &Args) -> Result<ObjectOptions> {
+pub(crate) fn object_options(args: &Args) -> Result<ObjectOptions> {
     let text = |name: &str| args.value(name).map(|v| header_value(name, v)).transpose();
     Ok(ObjectOptions {
         content_type: text("--content-type")?,
@@ -184,7 +184,7 @@ pub fn object_options(args: &Args) -> Result<ObjectOptions> {
 }
 
 /// `--exclude` and `--include`, in the order given.
-pub fn filters(args: &Args) -> Filters {
+pub(crate) fn filters(args: &Args) -> Filters {
     let mut f = Filters::default();
     for (name, value) in args.given() {
         match (name, value) {
@@ -194,6 +194,11 @@ pub fn filters(args: &Args) -> Filters {
         }
     }
     f
+}
+
+/// The usage error for two local roots.
+pub(crate) fn both_local(command: &str) -> Error {
+    Error::usage("one of the two must be an s3:// URL").with_hint(format!("see 'awl help s3 {command}'"))
 }
 
 #[cfg(test)]

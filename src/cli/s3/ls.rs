@@ -4,30 +4,33 @@
 use crate::cli::args::{Args, Output};
 use crate::cli::context::Ctx;
 use crate::cli::s3::with_s3;
-use crate::cli::terminal::{json_out, print_out};
+use crate::cli::terminal::{json_out, print_out, stdout_closed};
 use crate::codec::json::Value;
 use crate::codec::redact::sanitize;
-use crate::codec::time::{UtcDateTime, parse_rfc3339};
+use crate::codec::time::UtcDateTime;
 use crate::error::Result;
 use crate::s3::address::parse_s3_url;
 use crate::s3::client::S3;
+use crate::s3::ops::list_buckets::{BucketInfo, ListBuckets};
+use crate::s3::ops::list_objects::{ListObjectsV2, ObjectPage};
+use std::time::SystemTime;
 
 /// `awl s3 ls`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct LsCommand {
+pub(crate) struct LsCommand {
     /// The bucket and prefix, or none for the buckets.
-    pub target: Option<(String, String)>,
+    pub(crate) target: Option<(String, String)>,
     /// Every object under the prefix, not grouped by folder.
-    pub recursive: bool,
+    pub(crate) recursive: bool,
     /// Sizes in KiB, MiB, ...
-    pub human: bool,
+    pub(crate) human: bool,
     /// The total at the end.
-    pub summarize: bool,
+    pub(crate) summarize: bool,
 }
 
 impl LsCommand {
     /// `awl s3 ls`.
-    pub fn from_args(args: &Args) -> Result<Self> {
+    pub(crate) fn from_args(args: &Args) -> Result<Self> {
         let mut target = None;
         for a in &args.positionals {
             match a.as_str() {
@@ -45,21 +48,22 @@ impl LsCommand {
 }
 
 /// The `LastModified`/`CreationDate` of a listing as `aws s3 ls` prints it (`2026-11-26 18:10:14`, in UTC).
-pub fn listing_date(text: &str) -> String {
-    parse_rfc3339(text)
-        .map(|t| {
-            let d = UtcDateTime::from_system_time(t);
-            format!(
-                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-                d.year, d.month, d.day, d.hour, d.minute, d.second
-            )
-        })
-        .unwrap_or_else(|_| text.to_owned())
+fn listing_date(t: SystemTime) -> String {
+    let d = UtcDateTime::from_system_time(t);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        d.year, d.month, d.day, d.hour, d.minute, d.second
+    )
+}
+
+/// A listing's time as S3 writes it, for the JSON output.
+fn iso(t: SystemTime) -> Value {
+    Value::string(UtcDateTime::from_system_time(t).iso8601_millis())
 }
 
 /// A size as the AWS CLI's `human_readable_size` writes it: `1 Byte`, `10 Bytes`, `1.0 KiB`, ...: the first
 /// unit in which the value rounds to less than 1024.
-pub fn human_size(bytes: u64) -> String {
+fn human_size(bytes: u64) -> String {
     match bytes {
         1 => "1 Byte".to_owned(),
         b if b < 1024 => format!("{b} Bytes"),
@@ -86,31 +90,37 @@ pub(crate) fn run(ctx: &Ctx<'_>, ls: &LsCommand) -> Result<u8> {
 }
 
 fn buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
-    let buckets = s3.list_buckets()?;
+    let buckets: Vec<BucketInfo> = s3
+        .pages(ListBuckets)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     match ctx.globals.output {
         Output::Json => json_out(&Value::Array(
             buckets
                 .into_iter()
-                .map(|b| {
-                    Value::object([
-                        ("Name", Value::string(b.name)),
-                        ("CreationDate", Value::string(b.created)),
-                    ])
-                })
+                .map(|b| Value::object([("Name", Value::string(b.name)), ("CreationDate", iso(b.created))]))
                 .collect(),
         )),
         _ => print_out(
             &buckets
                 .iter()
-                .map(|b| format!("{} {}\n", listing_date(&b.created), b.name))
+                .map(|b| format!("{} {}\n", listing_date(b.created), sanitize(&b.name, usize::MAX)))
                 .collect::<String>(),
         ),
     }
 }
 
 fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &str) -> Result<()> {
+    let listing = ListObjectsV2::new(bucket, prefix).grouped((!ls.recursive).then_some("/"));
     if ctx.globals.output == Output::Json {
-        let page = s3.list_objects(bucket, prefix, (!ls.recursive).then_some("/"))?;
+        let mut page = ObjectPage::default();
+        for p in s3.pages(listing) {
+            let p = p?;
+            page.objects.extend(p.objects);
+            page.prefixes.extend(p.prefixes);
+        }
         return json_out(&Value::object([
             (
                 "Contents",
@@ -121,7 +131,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
                             Value::object([
                                 ("Key", Value::string(o.key.clone())),
                                 ("Size", Value::Number(o.size.to_string())),
-                                ("LastModified", Value::string(o.last_modified.clone())),
+                                ("LastModified", iso(o.last_modified)),
                             ])
                         })
                         .collect(),
@@ -144,7 +154,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
     // prefix), control characters escaped so that a key cannot drive the terminal or forge lines.
     let shown = |name: &str| sanitize(name.get(cut..).unwrap_or(name), usize::MAX);
     let (mut count, mut total) = (0u64, 0u64);
-    for page in s3.pages(bucket, prefix, (!ls.recursive).then_some("/")) {
+    for page in s3.pages(listing) {
         let page = page?;
         let mut out = String::new();
         for p in &page.prefixes {
@@ -156,11 +166,15 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
             let name = shown(&o.key);
             out.push_str(&format!(
                 "{} {:>10} {name}\n",
-                listing_date(&o.last_modified),
+                listing_date(o.last_modified),
                 size(o.size)
             ));
         }
         print_out(&out)?;
+        // Nobody reads on (`ls | head`): no more pages are asked for.
+        if stdout_closed() {
+            return Ok(());
+        }
     }
     if ls.summarize {
         print_out(&format!(
@@ -179,8 +193,8 @@ mod tests {
 
     #[test]
     fn listing_dates_as_aws_s3_ls_prints_them() {
-        assert_eq!(listing_date("2026-11-26T18:10:14.000Z"), "2026-11-26 18:10:14");
-        assert_eq!(listing_date("x"), "x");
+        let t = crate::codec::time::parse_rfc3339("2026-11-26T18:10:14.000Z").expect("date");
+        assert_eq!(listing_date(t), "2026-11-26 18:10:14");
     }
 
     #[test]

@@ -1,16 +1,15 @@
 //! `awl s3 ...`, shaped like `aws s3`: one file per command (`ls`, `mb`/`rb`, `cp`/`mv`, `sync`, `rm`,
-//! `presign`), the options they share ([`flags`]), what commands over many files share ([`many`]), and the
-//! lines they print ([`report`]).
+//! `presign`), the options they share ([`flags`]), and the lines they print ([`report`]); what
+//! commands over many files do is the library's [`s3::sync`](crate::s3::sync).
 
-pub mod bucket;
-pub mod cp;
-pub mod flags;
-pub mod ls;
-pub mod many;
-pub mod presign;
-pub mod report;
-pub mod rm;
-pub mod sync;
+pub(crate) mod bucket;
+pub(crate) mod cp;
+pub(crate) mod flags;
+pub(crate) mod ls;
+pub(crate) mod presign;
+pub(crate) mod report;
+pub(crate) mod rm;
+pub(crate) mod sync;
 
 use crate::cli::args::Args;
 use crate::cli::context::{Ctx, Service, session_credentials, with_session};
@@ -19,7 +18,7 @@ use crate::s3::client::S3;
 
 /// An `awl s3` command.
 #[derive(Debug, PartialEq, Eq)]
-pub enum S3Command {
+pub(crate) enum S3Command {
     /// `ls`.
     Ls(ls::LsCommand),
     /// `mb`.
@@ -38,42 +37,42 @@ pub enum S3Command {
 
 impl S3Command {
     /// `awl s3 ls`.
-    pub fn ls(args: &Args) -> Result<Self> {
+    pub(crate) fn ls(args: &Args) -> Result<Self> {
         ls::LsCommand::from_args(args).map(S3Command::Ls)
     }
 
     /// `awl s3 mb`.
-    pub fn mb(args: &Args) -> Result<Self> {
+    pub(crate) fn mb(args: &Args) -> Result<Self> {
         bucket::BucketCommand::mb(args).map(S3Command::Mb)
     }
 
     /// `awl s3 rb`.
-    pub fn rb(args: &Args) -> Result<Self> {
+    pub(crate) fn rb(args: &Args) -> Result<Self> {
         bucket::BucketCommand::rb(args).map(S3Command::Rb)
     }
 
     /// `awl s3 cp`.
-    pub fn cp(args: &Args) -> Result<Self> {
+    pub(crate) fn cp(args: &Args) -> Result<Self> {
         cp::CpCommand::from_args(args, false).map(S3Command::Cp)
     }
 
     /// `awl s3 mv`.
-    pub fn mv(args: &Args) -> Result<Self> {
+    pub(crate) fn mv(args: &Args) -> Result<Self> {
         cp::CpCommand::from_args(args, true).map(S3Command::Cp)
     }
 
     /// `awl s3 sync`.
-    pub fn sync(args: &Args) -> Result<Self> {
+    pub(crate) fn sync(args: &Args) -> Result<Self> {
         sync::SyncCommand::from_args(args).map(S3Command::Sync)
     }
 
     /// `awl s3 rm`.
-    pub fn rm(args: &Args) -> Result<Self> {
+    pub(crate) fn rm(args: &Args) -> Result<Self> {
         rm::RmCommand::from_args(args).map(S3Command::Rm)
     }
 
     /// `awl s3 presign`.
-    pub fn presign(args: &Args) -> Result<Self> {
+    pub(crate) fn presign(args: &Args) -> Result<Self> {
         presign::PresignCommand::from_args(args).map(S3Command::Presign)
     }
 }

@@ -6,22 +6,23 @@ use crate::cli::s3::with_s3;
 use crate::cli::terminal::print_out;
 use crate::error::{Error, Result};
 use crate::s3::address::parse_s3_url;
+use crate::s3::object::ObjectRef;
 use std::time::Duration;
 
 /// `awl s3 presign`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct PresignCommand {
+pub(crate) struct PresignCommand {
     /// The bucket.
-    pub bucket: String,
+    pub(crate) bucket: String,
     /// The key.
-    pub key: String,
+    pub(crate) key: String,
     /// How long the URL works.
-    pub expires: Duration,
+    pub(crate) expires: Duration,
 }
 
 impl PresignCommand {
     /// `awl s3 presign`.
-    pub fn from_args(args: &Args) -> Result<Self> {
+    pub(crate) fn from_args(args: &Args) -> Result<Self> {
         let [url] = args.positionals.as_slice() else {
             return Err(args.usage("'awl s3 presign' takes one s3://bucket/key"));
         };
@@ -55,7 +56,10 @@ impl PresignCommand {
 /// Runs `presign`.
 pub(crate) fn run(ctx: &Ctx<'_>, p: &PresignCommand) -> Result<u8> {
     with_s3(ctx, None, |s3| {
-        print_out(&format!("{}\n", s3.presign_get(&p.bucket, &p.key, p.expires)?))
+        print_out(&format!(
+            "{}\n",
+            s3.presign_get(&ObjectRef::new(p.bucket.clone(), p.key.clone()), p.expires)?
+        ))
     })?;
     Ok(0)
 }

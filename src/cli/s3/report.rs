@@ -32,7 +32,7 @@ fn absolute(path: &Path, cwd: &Path) -> PathBuf {
 
 /// A local path as `aws s3` prints it: its folder relative to `cwd`, then its name (`./a.txt`, `dir/a.txt`,
 /// `../x/a.txt`).
-pub fn relative_path(path: &Path, cwd: &Path) -> String {
+pub(crate) fn relative_path(path: &Path, cwd: &Path) -> String {
     let abs = absolute(path, cwd);
     let cwd = absolute(cwd, Path::new("/"));
     let (dir, name) = (abs.parent().unwrap_or(Path::new("/")), abs.file_name());
@@ -58,7 +58,7 @@ pub fn relative_path(path: &Path, cwd: &Path) -> String {
 
 /// Prints what a run does and counts what it skipped.
 #[derive(Debug)]
-pub struct Reporter {
+pub(crate) struct Reporter {
     say: Say,
     dryrun: bool,
     cwd: PathBuf,
@@ -67,7 +67,7 @@ pub struct Reporter {
 
 impl Reporter {
     /// A reporter printing as `say` says, for a dry run or not.
-    pub fn new(say: Say, dryrun: bool) -> Self {
+    pub(crate) fn new(say: Say, dryrun: bool) -> Self {
         Reporter {
             say,
             dryrun,
@@ -78,10 +78,10 @@ impl Reporter {
 
     /// A place as printed, control characters escaped (a key or a file name cannot drive the terminal or
     /// forge a line).
-    pub fn place(&self, p: &Place) -> String {
+    pub(crate) fn place(&self, p: &Place) -> String {
         let text = match p {
             Place::Local(path) => relative_path(path, &self.cwd),
-            Place::S3 { bucket, key } => format!("s3://{bucket}/{key}"),
+            Place::S3(o) => o.to_string(),
         };
         sanitize(&text, usize::MAX)
     }
@@ -94,7 +94,7 @@ impl Reporter {
     }
 
     /// Prints one event of a run.
-    pub fn event(&self, e: Event<'_>) {
+    pub(crate) fn event(&self, e: Event<'_>) {
         match e {
             Event::Done(job) if self.say.lines() => {
                 let dry = if self.dryrun { "(dryrun) " } else { "" };
@@ -109,11 +109,13 @@ impl Reporter {
                     self.what(job)
                 );
             }
+            Event::Skipped(what, why) => self.skip(what, why),
+            Event::Withheld(n, why) => self.withheld(n, why),
         }
     }
 
     /// Says that `what` was skipped, and why; the run then exits 2.
-    pub fn skip(&self, what: &str, why: &str) {
+    fn skip(&self, what: &str, why: &str) {
         self.skipped.fetch_add(1, Ordering::Relaxed);
         if self.say.warnings() {
             let what = sanitize(what, usize::MAX);
@@ -121,18 +123,13 @@ impl Reporter {
         }
     }
 
-    /// How many things were skipped so far.
-    pub fn skipped(&self) -> usize {
-        self.skipped.load(Ordering::Relaxed)
-    }
-
     /// Says that `n` deletions were not done, and why (always shown: the destination keeps what it had).
-    pub fn withheld(&self, n: usize, why: &str) {
+    fn withheld(&self, n: usize, why: &str) {
         let _ = writeln!(std::io::stderr(), "warning: {n} deletions not done: {why}");
     }
 
     /// The exit code of the run: 1 if anything failed, else 2 if anything was skipped, else 0.
-    pub fn exit_code(&self, failed: usize) -> u8 {
+    pub(crate) fn exit_code(&self, failed: usize) -> u8 {
         if failed > 0 {
             1
         } else if self.skipped.load(Ordering::Relaxed) > 0 {

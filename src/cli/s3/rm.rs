@@ -4,36 +4,38 @@
 use crate::cli::args::Args;
 use crate::cli::context::Ctx;
 use crate::cli::s3::flags::{self, Say};
-use crate::cli::s3::many::{Root, entries};
 use crate::cli::s3::report::Reporter;
 use crate::cli::s3::with_s3;
 use crate::error::{Error, Result};
 use crate::s3::address::parse_s3_url;
 use crate::s3::client::S3;
-use crate::s3::ops::delete::MAX_KEYS;
+use crate::s3::object::ObjectRef;
+use crate::s3::ops::delete::DeleteObject;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::sync::filter::Filters;
-use crate::s3::sync::run::{Event, Job, Op, Place, Runner};
+use crate::s3::sync::root::Root;
+use crate::s3::sync::run::{Event, Job, Op, Place};
+use crate::s3::sync::{Options, remove_tree};
 use crate::s3::transfer::config::TransferConfig;
 
 /// `awl s3 rm`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct RmCommand {
+pub(crate) struct RmCommand {
     /// What, as given.
-    pub target: String,
+    pub(crate) target: String,
     /// `--recursive`.
-    pub recursive: bool,
+    pub(crate) recursive: bool,
     /// `--exclude` / `--include`.
-    pub filters: Filters,
+    pub(crate) filters: Filters,
     /// `--dryrun`.
-    pub dryrun: bool,
+    pub(crate) dryrun: bool,
     /// How much is printed.
-    pub say: Say,
+    pub(crate) say: Say,
 }
 
 impl RmCommand {
     /// `awl s3 rm`.
-    pub fn from_args(args: &Args) -> Result<Self> {
+    pub(crate) fn from_args(args: &Args) -> Result<Self> {
         let [target] = args.positionals.as_slice() else {
             return Err(args.usage("'awl s3 rm' takes one s3:// URL"));
         };
@@ -59,10 +61,11 @@ pub(crate) fn run(ctx: &Ctx<'_>, rm: &RmCommand) -> Result<u8> {
     let failed = with_s3(ctx, None, |s3| {
         if !rm.recursive {
             let (bucket, key) = parse_s3_url(&rm.target)?;
+            let object = ObjectRef::new(bucket, key);
             if !rm.dryrun {
-                s3.delete_key(&bucket, &key)?;
+                s3.run(&DeleteObject(&object))?;
             }
-            let place = Place::S3 { bucket, key };
+            let place = Place::S3(object);
             let job = Job {
                 op: Op::Delete,
                 src: place.clone(),
@@ -72,43 +75,26 @@ pub(crate) fn run(ctx: &Ctx<'_>, rm: &RmCommand) -> Result<u8> {
             reporter.event(Event::Done(&job));
             return Ok(0);
         }
-        delete_under(s3, &Root::parse(&rm.target)?, &rm.filters, &reporter, rm.dryrun)
+        remove_all(s3, &Root::parse(&rm.target)?, &rm.filters, &reporter, rm.dryrun)
     })?;
     Ok(reporter.exit_code(failed))
 }
 
-/// Deletes every object under `root` that passes `filters`, a batch at a time as the listing goes (as the
-/// AWS CLI deletes while it lists), so memory holds one batch however many keys there are; the number of
-/// keys that could not be deleted. `rb --force` empties a bucket with it.
-pub(crate) fn delete_under(
+/// Deletes every object under `root` that passes `filters` (see [`remove_tree`]); the number of keys that
+/// could not be deleted. `rb --force` empties a bucket with it.
+pub(crate) fn remove_all(
     s3: &S3<'_>,
     root: &Root,
     filters: &Filters,
     reporter: &Reporter,
     dryrun: bool,
 ) -> Result<usize> {
-    let runner = Runner {
-        s3,
+    let options = Options {
+        filters,
+        follow: false,
         opts: &ObjectOptions::default(),
         cfg: &TransferConfig::default(),
         dryrun,
-        report: &|e| reporter.event(e),
     };
-    let mut failed = 0;
-    let mut batch = Vec::with_capacity(MAX_KEYS);
-    for entry in entries(root, s3, filters, false, reporter) {
-        let Ok(place) = root.place(&entry?.key) else {
-            continue;
-        };
-        batch.push(Job {
-            op: Op::Delete,
-            src: place.clone(),
-            dst: place,
-            size: None,
-        });
-        if batch.len() == MAX_KEYS {
-            failed += runner.delete_now(std::mem::take(&mut batch)).failed;
-        }
-    }
-    Ok(failed + runner.delete_now(batch).failed)
+    Ok(remove_tree(s3, root, &options, &|e| reporter.event(e))?.failed)
 }

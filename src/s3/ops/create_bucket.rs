@@ -1,10 +1,21 @@
 //! CreateBucket in a region: the LocationConstraint outside us-east-1, and what its refusals mean.
 
+use crate::error::{Error, Result};
+use crate::s3::operation::Operation;
 use crate::s3::request::S3Request;
-use crate::transport::request::Body;
+use crate::transport::request::{Body, Response};
+
+/// CreateBucket of `bucket` in `region`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateBucket<'a> {
+    /// The bucket.
+    pub bucket: &'a str,
+    /// Its region (the client's).
+    pub region: &'a str,
+}
 
 /// The CreateBucket body for a region: its LocationConstraint, or none for us-east-1.
-pub fn body(region: &str) -> Option<String> {
+fn body(region: &str) -> Option<String> {
     (region != "us-east-1").then(|| {
         format!(
             "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">\
@@ -13,16 +24,8 @@ pub fn body(region: &str) -> Option<String> {
     })
 }
 
-/// The request that creates `bucket` in `region`.
-pub fn request(bucket: &str, region: &str) -> S3Request {
-    let body = body(region).map_or(Body::Empty, |b| Body::from_bytes(b.into_bytes()));
-    let mut r = S3Request::new("PUT", Some(bucket), "").body(body);
-    r.follow_region = false;
-    r
-}
-
 /// What to do about a refusal, by its error code.
-pub fn hint(code: &str) -> Option<&'static str> {
+fn hint(code: &str) -> Option<&'static str> {
     match code {
         "BucketAlreadyOwnedByYou" => Some("use --exists-ok to accept a bucket you own"),
         "BucketAlreadyExists" => Some("someone else owns this name: bucket names are global; choose another"),
@@ -30,6 +33,38 @@ pub fn hint(code: &str) -> Option<&'static str> {
             Some("the region of the request and the bucket's LocationConstraint disagree; check --region")
         }
         _ => None,
+    }
+}
+
+impl Operation for CreateBucket<'_> {
+    type Output = ();
+
+    fn request(&self) -> S3Request {
+        let body = body(self.region).map_or(Body::Empty, |b| Body::from_bytes(b.into_bytes()));
+        // The bucket is made in the region asked, not followed elsewhere.
+        S3Request::new("PUT", Some(self.bucket), "")
+            .body(body)
+            .in_known_region()
+    }
+
+    fn what(&self) -> String {
+        format!("CreateBucket {}", self.bucket)
+    }
+
+    fn parse(&self, _: Response) -> Result<()> {
+        Ok(())
+    }
+
+    fn refused(&self, err: Error) -> Result<()> {
+        let code = err.service_code().unwrap_or_default().to_owned();
+        let err = match err.service_facts() {
+            Some(facts) if code == "BucketAlreadyOwnedByYou" => {
+                Error::service(format!("{}: you already own it", self.what()), facts.clone())
+                    .with_attempts(err.attempts())
+            }
+            _ => err,
+        };
+        Err(err.with_hint_if(hint(&code)))
     }
 }
 
@@ -44,6 +79,11 @@ mod tests {
             body("ap-southeast-2")
                 .is_some_and(|b| b.contains("<LocationConstraint>ap-southeast-2</LocationConstraint>"))
         );
-        assert_eq!(request("b", "us-east-1").body, Body::Empty);
+        let op = CreateBucket {
+            bucket: "b",
+            region: "us-east-1",
+        };
+        assert_eq!(op.request().body, Body::Empty);
+        assert!(!op.request().follow_region);
     }
 }

@@ -1,55 +1,55 @@
 //! DeleteObject, DeleteObjects (up to 1,000 keys a call, with the `Content-MD5` that S3 and S3-compatible
-//! stores demand), and DeleteBucket.
+//! stores demand, keys escaped so that every key survives the XML round trip), and DeleteBucket.
 
 use crate::codec::{base64, xml};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
 use crate::s3::request::S3Request;
-use crate::transport::request::Body;
+use crate::transport::request::{Body, Response};
 use md5::{Digest, Md5};
 
 /// S3's limit on the keys of one DeleteObjects call.
 pub const MAX_KEYS: usize = 1000;
 
-/// DeleteObject of one key.
-pub fn object(bucket: &str, key: &str) -> S3Request {
-    S3Request::new("DELETE", Some(bucket), key)
-}
+/// DeleteObject of one object (of its version, when one is meant).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteObject<'a>(pub &'a ObjectRef);
 
-/// DeleteBucket.
-pub fn bucket(bucket: &str) -> S3Request {
-    S3Request::new("DELETE", Some(bucket), "")
-}
+impl Operation for DeleteObject<'_> {
+    type Output = ();
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
-}
-
-/// The DeleteObjects body of `keys`, quiet (only failures are answered).
-pub fn objects_body(keys: &[String]) -> String {
-    let mut out =
-        String::from("<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
-    for k in keys {
-        out.push_str("<Object><Key>");
-        out.push_str(&escape(k));
-        out.push_str("</Key></Object>");
+    fn request(&self) -> S3Request {
+        S3Request::for_object("DELETE", self.0)
     }
-    out.push_str("</Delete>");
-    out
+
+    fn what(&self) -> String {
+        format!("DeleteObject {}", self.0)
+    }
+
+    fn parse(&self, _: Response) -> Result<()> {
+        Ok(())
+    }
 }
 
-/// DeleteObjects of at most [`MAX_KEYS`] keys.
-pub fn objects(bucket: &str, keys: &[String]) -> S3Request {
-    let body = objects_body(keys);
-    let md5 = base64::encode(&Md5::digest(body.as_bytes()));
-    S3Request::new("POST", Some(bucket), "")
-        .query(&[("delete", "")])
-        .header("content-md5", md5)
-        .header("content-type", "application/xml")
-        .body(Body::from_bytes(body.into_bytes()))
+/// DeleteBucket (which must be empty).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteBucket<'a>(pub &'a str);
+
+impl Operation for DeleteBucket<'_> {
+    type Output = ();
+
+    fn request(&self) -> S3Request {
+        S3Request::new("DELETE", Some(self.0), "")
+    }
+
+    fn what(&self) -> String {
+        format!("DeleteBucket {}", self.0)
+    }
+
+    fn parse(&self, _: Response) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A key that DeleteObjects could not delete.
@@ -63,19 +63,66 @@ pub struct Failure {
     pub message: String,
 }
 
-/// The failures a DeleteObjects answer lists.
-pub fn parse_objects(body: &[u8]) -> Result<Vec<Failure>> {
-    let doc = xml::parse(&String::from_utf8_lossy(body))?;
-    let text =
-        |e: &xml::Element, n: &str| crate::codec::redact::sanitize(e.child_text(n).unwrap_or_default(), 300);
-    Ok(doc
-        .children_named("Error")
-        .map(|e| Failure {
-            key: e.child_text("Key").unwrap_or_default().to_owned(),
-            code: text(e, "Code"),
-            message: text(e, "Message"),
-        })
-        .collect())
+/// DeleteObjects of at most [`MAX_KEYS`] keys of one bucket, quiet (only failures are answered).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeleteObjects<'a> {
+    /// The bucket.
+    pub bucket: &'a str,
+    /// The keys.
+    pub keys: &'a [String],
+}
+
+impl DeleteObjects<'_> {
+    /// The request body.
+    fn body(&self) -> String {
+        let mut out =
+            String::from("<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
+        for k in self.keys {
+            out.push_str("<Object><Key>");
+            out.push_str(&xml::escape(k));
+            out.push_str("</Key></Object>");
+        }
+        out.push_str("</Delete>");
+        out
+    }
+}
+
+impl Operation for DeleteObjects<'_> {
+    type Output = Vec<Failure>;
+
+    fn request(&self) -> S3Request {
+        let body = self.body();
+        let md5 = base64::encode(&Md5::digest(body.as_bytes()));
+        S3Request::new("POST", Some(self.bucket), "")
+            .query(&[("delete", "")])
+            .header("content-md5", md5)
+            .header("content-type", "application/xml")
+            .body(Body::from_bytes(body.into_bytes()))
+    }
+
+    fn what(&self) -> String {
+        format!("DeleteObjects s3://{}", self.bucket)
+    }
+
+    /// The failures the answer lists.
+    fn parse(&self, resp: Response) -> Result<Vec<Failure>> {
+        let doc = xml::parse(&String::from_utf8_lossy(&resp.body))?;
+        let text = |e: &xml::Element, n: &str| {
+            crate::codec::redact::sanitize(e.child_text(n).unwrap_or_default(), 300)
+        };
+        doc.children_named("Error")
+            .map(|e| {
+                Ok(Failure {
+                    key: e
+                        .text_at(&["Key"])
+                        .ok_or_else(|| Error::data("DeleteObjects answered an error without its Key"))?
+                        .to_owned(),
+                    code: text(e, "Code"),
+                    message: text(e, "Message"),
+                })
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -84,22 +131,38 @@ mod tests {
 
     #[test]
     fn a_batch_carries_its_md5_and_failures_are_read() {
-        let keys = vec!["a & b".to_owned(), "c<d".to_owned()];
-        let r = objects("b", &keys);
+        let keys = vec!["a & b".to_owned(), "c<d".to_owned(), "e\r".to_owned()];
+        let op = DeleteObjects {
+            bucket: "b",
+            keys: &keys,
+        };
+        let r = op.request();
         assert_eq!(r.query, "delete=");
         let body = String::from_utf8(r.body.bytes().to_vec()).expect("utf8");
         assert!(body.contains("<Key>a &amp; b</Key>") && body.contains("<Key>c&lt;d</Key>"));
+        assert!(body.contains("<Key>e&#13;</Key>"), "a CR is kept as CR: {body}");
+        let read: Vec<String> = xml::parse(&body)
+            .expect("parses")
+            .children_named("Object")
+            .filter_map(|o| o.text_at(&["Key"]).map(str::to_owned))
+            .collect();
+        assert_eq!(read, keys, "every key reads back as written");
         let md5 = r
             .headers
             .iter()
             .find(|(n, _)| n == "content-md5")
             .map(|(_, v)| v.clone());
         assert_eq!(md5, Some(base64::encode(&Md5::digest(body.as_bytes()))));
-        let f = parse_objects(
-            b"<DeleteResult><Deleted><Key>x</Key></Deleted><Error><Key>y</Key><Code>AccessDenied</Code>\
-              <Message>no</Message></Error></DeleteResult>",
-        )
-        .expect("parses");
+        let f = op
+            .parse(Response {
+                status: 200,
+                headers: Vec::new(),
+                body: b"<DeleteResult><Deleted><Key>x</Key></Deleted><Error><Key>y</Key><Code>AccessDenied</Code>\
+              <Message>no</Message></Error></DeleteResult>"
+                    .to_vec(),
+                attempts: 1,
+            })
+            .expect("parses");
         assert_eq!(
             f,
             vec![Failure {
@@ -108,5 +171,7 @@ mod tests {
                 message: "no".into()
             }]
         );
+        let v = ObjectRef::new("b", "k").at_version("3");
+        assert_eq!(DeleteObject(&v).request().query, "versionId=3");
     }
 }

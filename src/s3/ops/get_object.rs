@@ -2,37 +2,62 @@
 //! or a byte range); and the check of the byte count against `Content-Length`.
 
 use crate::error::{Error, Result};
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
 use crate::s3::request::S3Request;
 use crate::transport::request::Response;
 
-/// The request for `bucket`/`key`, asking S3 for the checksums it stores when `checksums`
-/// (`response_checksum_validation = when_supported`).
-pub fn request(bucket: &str, key: &str, checksums: bool) -> S3Request {
-    let r = S3Request::new("GET", Some(bucket), key);
-    if checksums {
-        r.header("x-amz-checksum-mode", "ENABLED")
-    } else {
-        r
+/// Which bytes of the object.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Bytes {
+    /// All of it.
+    Whole,
+    /// Part `N` (S3 then sends the part's own checksum, when asked).
+    Part(u64),
+    /// A byte range, `bytes=FIRST-LAST`; S3 sends no checksum for a range, so none is asked.
+    Range(String),
+}
+
+/// GetObject: its body goes into a sink ([`S3::run_into`](crate::s3::client::S3::run_into)); the answer's
+/// headers are the output.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GetObject<'a> {
+    /// The object.
+    pub object: &'a ObjectRef,
+    /// Which bytes.
+    pub bytes: Bytes,
+    /// Whether the stored checksums are asked for (`response_checksum_validation = when_supported`).
+    pub checksums: bool,
+    /// Answered only while the object's ETag is still this (`If-Match`): the pieces of one download all
+    /// come from one version of the object, or S3 answers 412.
+    pub if_match: Option<&'a str>,
+}
+
+impl Operation for GetObject<'_> {
+    type Output = Response;
+
+    fn request(&self) -> S3Request {
+        let mut r = S3Request::for_object("GET", self.object);
+        if self.checksums && !matches!(self.bytes, Bytes::Range(_)) {
+            r = r.header("x-amz-checksum-mode", "ENABLED");
+        }
+        r = match &self.bytes {
+            Bytes::Whole => r,
+            Bytes::Part(n) => r.query(&[("partNumber", &n.to_string())]),
+            Bytes::Range(range) => r.header("range", range.clone()),
+        };
+        match self.if_match {
+            Some(e) => r.header("if-match", e),
+            None => r,
+        }
     }
-}
 
-/// The request for part `number` of an object (S3 then sends the part's own checksum, when `checksums`).
-pub fn part(bucket: &str, key: &str, number: u64, checksums: bool) -> S3Request {
-    request(bucket, key, checksums).query(&[("partNumber", &number.to_string())])
-}
+    fn what(&self) -> String {
+        format!("GetObject {}", self.object)
+    }
 
-/// The request for the bytes `range` (`bytes=FIRST-LAST`); S3 sends no checksum for a range, so none is
-/// asked.
-pub fn range(bucket: &str, key: &str, range: String) -> S3Request {
-    request(bucket, key, false).header("range", range)
-}
-
-/// The same request, answered only while the object's ETag is still `etag` (`If-Match`): the pieces of one
-/// download all come from one version of the object, or S3 answers 412.
-pub fn if_match(req: S3Request, etag: Option<&str>) -> S3Request {
-    match etag {
-        Some(e) => req.header("if-match", e),
-        None => req,
+    fn parse(&self, resp: Response) -> Result<Response> {
+        Ok(resp)
     }
 }
 
@@ -75,18 +100,35 @@ mod tests {
 
     #[test]
     fn parts_by_number_or_ranges() {
-        let r = part("b", "k", 3, true);
+        let o = ObjectRef::new("b", "k");
+        let get = |bytes, checksums| GetObject {
+            object: &o,
+            bytes,
+            checksums,
+            if_match: None,
+        };
+        let r = get(Bytes::Part(3), true).request();
         assert_eq!(r.query, "partNumber=3");
         assert!(
             r.headers
                 .contains(&("x-amz-checksum-mode".into(), "ENABLED".into()))
         );
-        let r = range("b", "k", "bytes=16-23".into());
+        let r = get(Bytes::Range("bytes=16-23".into()), true).request();
         assert_eq!(r.query, "");
         assert_eq!(r.headers, vec![("range".to_owned(), "bytes=16-23".to_owned())]);
         assert!(
-            request("b", "k", false).headers.is_empty(),
+            get(Bytes::Whole, false).request().headers.is_empty(),
             "when_required asks for nothing"
         );
+        let v = ObjectRef::new("b", "k").at_version("7");
+        let r = GetObject {
+            object: &v,
+            bytes: Bytes::Part(2),
+            checksums: false,
+            if_match: Some("\"e\""),
+        }
+        .request();
+        assert_eq!(r.query, "versionId=7&partNumber=2");
+        assert!(r.headers.contains(&("if-match".into(), "\"e\"".into())));
     }
 }

@@ -5,27 +5,57 @@
 use crate::codec::time::parse_http_date;
 use crate::error::{Error, Result};
 use crate::s3::checksum::{Stored, verify::etag_is_md5};
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
 use crate::s3::request::S3Request;
 use crate::transport::request::Response;
 use std::time::SystemTime;
 
-/// HeadObject of `bucket`/`key`.
-pub fn request(bucket: &str, key: &str) -> S3Request {
-    S3Request::new("HEAD", Some(bucket), key)
+/// HeadObject of an object, or of one of its parts (`?partNumber=N`: the part's size and checksum), asking
+/// for the stored checksums (`x-amz-checksum-mode: ENABLED`) when `checksums`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeadObject<'a> {
+    /// The object.
+    pub object: &'a ObjectRef,
+    /// One of its parts.
+    pub part: Option<u64>,
+    /// Whether the stored checksums are asked for.
+    pub checksums: bool,
 }
 
-/// HeadObject of part `part` if given, asking for the stored checksums (`x-amz-checksum-mode: ENABLED`) when
-/// `checksums`.
-pub fn for_download(bucket: &str, key: &str, part: Option<u64>, checksums: bool) -> S3Request {
-    let r = request(bucket, key);
-    let r = if checksums {
-        r.header("x-amz-checksum-mode", "ENABLED")
-    } else {
-        r
-    };
-    match part {
-        Some(n) => r.query(&[("partNumber", &n.to_string())]),
-        None => r,
+impl<'a> HeadObject<'a> {
+    /// HeadObject of the whole object, no checksums asked.
+    pub fn of(object: &'a ObjectRef) -> Self {
+        HeadObject {
+            object,
+            part: None,
+            checksums: false,
+        }
+    }
+}
+
+impl Operation for HeadObject<'_> {
+    type Output = Head;
+
+    fn request(&self) -> S3Request {
+        let r = S3Request::for_object("HEAD", self.object);
+        let r = if self.checksums {
+            r.header("x-amz-checksum-mode", "ENABLED")
+        } else {
+            r
+        };
+        match self.part {
+            Some(n) => r.query(&[("partNumber", &n.to_string())]),
+            None => r,
+        }
+    }
+
+    fn what(&self) -> String {
+        format!("HeadObject {}", self.object)
+    }
+
+    fn parse(&self, resp: Response) -> Result<Head> {
+        parse(&resp)
     }
 }
 
@@ -113,7 +143,13 @@ mod tests {
             (h.etag.as_deref(), h.parts_count, h.md5_etag),
             (Some("\"x\""), None, true)
         );
-        assert_eq!(for_download("b", "k", Some(3), true).query, "partNumber=3");
-        assert!(for_download("b", "k", None, false).headers.is_empty());
+        let o = ObjectRef::new("b", "k");
+        let part = HeadObject {
+            part: Some(3),
+            checksums: true,
+            ..HeadObject::of(&o)
+        };
+        assert_eq!(part.request().query, "partNumber=3");
+        assert!(HeadObject::of(&o).request().headers.is_empty());
     }
 }

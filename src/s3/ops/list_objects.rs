@@ -1,8 +1,15 @@
-//! ListObjectsV2: the objects (and common prefixes) under a prefix, a page at a time.
+//! ListObjectsV2: the objects (and common prefixes) under a prefix, a page at a time, through the one
+//! paginator. Keys are asked URL-encoded (`encoding-type=url`, as botocore asks) and decoded when the answer
+//! says it encoded them, so that no key is changed by the XML round trip. Every entry is read strictly: a
+//! missing Key, a Size that is not a number or a LastModified that is not a date is an error naming the
+//! field, never a default. Order: each of the two lists (Contents, CommonPrefixes) strictly increasing in
+//! UTF-8 byte order across pages, except in directory buckets (`--x-s3`), which list unordered.
 
-use crate::codec::xml;
-use crate::error::Result;
+use crate::codec::{percent, time::parse_rfc3339, xml};
+use crate::error::{Error, Result};
+use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence};
 use crate::s3::request::S3Request;
+use std::time::SystemTime;
 
 /// An object of a listing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,64 +18,184 @@ pub struct ObjectInfo {
     pub key: String,
     /// The size in bytes.
     pub size: u64,
-    /// `LastModified` as S3 wrote it.
-    pub last_modified: String,
+    /// `LastModified`.
+    pub last_modified: SystemTime,
+    /// The ETag, as sent (quoted), when the server gave one.
+    pub etag: Option<String>,
 }
 
-/// One page of ListObjectsV2.
+/// What one page of ListObjectsV2 lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ObjectPage {
     /// The objects.
     pub objects: Vec<ObjectInfo>,
     /// The common prefixes (folders), when a delimiter was given.
     pub prefixes: Vec<String>,
-    /// The token of the next page, if the listing is truncated.
-    pub next: Option<String>,
 }
 
-/// The request for one page under `prefix`, grouped by `delimiter` if given, after `token`.
-pub fn request(bucket: &str, prefix: &str, delimiter: Option<&str>, token: Option<&str>) -> S3Request {
-    let mut pairs = vec![("list-type", "2")];
-    if let Some(t) = token {
-        pairs.push(("continuation-token", t));
-    }
-    if let Some(d) = delimiter {
-        pairs.push(("delimiter", d));
-    }
-    if !prefix.is_empty() {
-        pairs.push(("prefix", prefix));
-    }
-    S3Request::new("GET", Some(bucket), "").query(&pairs)
+/// ListObjectsV2 of a bucket under a prefix.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListObjectsV2 {
+    /// The bucket.
+    pub bucket: String,
+    /// The prefix (may be empty).
+    pub prefix: String,
+    /// Groups keys into common prefixes at this delimiter.
+    pub delimiter: Option<String>,
+    /// At most this many keys a page (`--page-size`); the server's default (1,000) otherwise.
+    pub max_keys: Option<u32>,
 }
 
-/// Reads one page of ListObjectsV2.
-pub fn parse(body: &[u8]) -> Result<ObjectPage> {
-    let doc = xml::parse(&String::from_utf8_lossy(body))?;
-    let objects = doc
-        .children_named("Contents")
-        .map(|c| ObjectInfo {
-            key: c.text_at(&["Key"]).unwrap_or_default().to_owned(),
-            size: c
-                .text_at(&["Size"])
-                .and_then(|s| s.trim().parse().ok())
-                .unwrap_or(0),
-            last_modified: c.text_at(&["LastModified"]).unwrap_or_default().to_owned(),
-        })
-        .collect();
-    let prefixes = doc
-        .children_named("CommonPrefixes")
-        .filter_map(|p| p.text_at(&["Prefix"]).map(str::to_owned))
-        .collect();
-    let truncated = doc.text_at(&["IsTruncated"]) == Some("true");
-    let next = doc
-        .text_at(&["NextContinuationToken"])
-        .map(str::to_owned)
-        .filter(|t| truncated && !t.is_empty());
-    Ok(ObjectPage {
-        objects,
-        prefixes,
-        next,
+impl ListObjectsV2 {
+    /// Every object under `prefix`, not grouped.
+    pub fn new(bucket: impl Into<String>, prefix: impl Into<String>) -> Self {
+        ListObjectsV2 {
+            bucket: bucket.into(),
+            prefix: prefix.into(),
+            delimiter: None,
+            max_keys: None,
+        }
+    }
+
+    /// The same listing, grouped at `delimiter` when given.
+    pub fn grouped(mut self, delimiter: Option<&str>) -> Self {
+        self.delimiter = delimiter.map(str::to_owned);
+        self
+    }
+
+    fn rule(&self) -> Rule {
+        // Directory buckets (S3 Express One Zone) list keys in no particular order.
+        if self.bucket.ends_with("--x-s3") {
+            Rule::Any
+        } else {
+            Rule::Increasing
+        }
+    }
+}
+
+/// Decodes a listed name when the answer says it is URL-encoded.
+fn decoded(text: &str, encoded: bool, field: &str) -> Result<String> {
+    if !encoded {
+        return Ok(text.to_owned());
+    }
+    percent::decode_plus(text)
+        .ok_or_else(|| Error::data(format!("a listed {field} is not URL-encoded UTF-8")))
+}
+
+/// Reads one listed object.
+fn object(c: &xml::Element, encoded: bool) -> Result<ObjectInfo> {
+    // Keys are taken as they are, never trimmed: a key may end in a space.
+    let key = c
+        .text_at(&["Key"])
+        .ok_or_else(|| Error::data("an entry has no Key"))?;
+    let key = decoded(key, encoded, "Key")?;
+    let named = |what: String| {
+        Error::data(format!(
+            "{what} (key {:?})",
+            crate::codec::redact::sanitize(&key, 200)
+        ))
+    };
+    let size = c
+        .child_text("Size")
+        .ok_or_else(|| named("an entry has no Size".into()))?;
+    let size = size.trim().parse().map_err(|_| {
+        named(format!(
+            "the Size {:?} is not a number",
+            crate::codec::redact::sanitize(size, 40)
+        ))
+    })?;
+    let time = c
+        .child_text("LastModified")
+        .ok_or_else(|| named("an entry has no LastModified".into()))?;
+    let last_modified = parse_rfc3339(time.trim()).map_err(|_| {
+        named(format!(
+            "the LastModified {:?} is not a date",
+            crate::codec::redact::sanitize(time, 40)
+        ))
+    })?;
+    Ok(ObjectInfo {
+        key,
+        size,
+        last_modified,
+        etag: c.child_text("ETag").map(str::to_owned),
     })
+}
+
+impl Listing for ListObjectsV2 {
+    type Items = ObjectPage;
+    type Order = (Sequence, Sequence);
+
+    fn what(&self) -> String {
+        format!("ListObjectsV2 s3://{}/{}", self.bucket, self.prefix)
+    }
+
+    fn request(&self, cursor: Option<&Cursor>) -> S3Request {
+        let max_keys = self.max_keys.map(|n| n.to_string());
+        let mut pairs = vec![("list-type", "2")];
+        if let Some(d) = &self.delimiter {
+            pairs.push(("delimiter", d));
+        }
+        pairs.push(("encoding-type", "url"));
+        if let Some(n) = &max_keys {
+            pairs.push(("max-keys", n));
+        }
+        if !self.prefix.is_empty() {
+            pairs.push(("prefix", &self.prefix));
+        }
+        Cursor::apply(
+            cursor,
+            S3Request::new("GET", Some(&self.bucket), "").query(&pairs),
+        )
+    }
+
+    fn parse(&self, body: &[u8]) -> Result<Page<ObjectPage>> {
+        let doc = xml::parse(&String::from_utf8_lossy(body))?;
+        let encoded = doc.child_text("EncodingType") == Some("url");
+        let objects = doc
+            .children_named("Contents")
+            .map(|c| object(c, encoded))
+            .collect::<Result<Vec<_>>>()?;
+        let prefixes = doc
+            .children_named("CommonPrefixes")
+            .map(|p| {
+                let text = p
+                    .text_at(&["Prefix"])
+                    .ok_or_else(|| Error::data("a common prefix has no Prefix"))?;
+                decoded(text, encoded, "Prefix")
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page {
+            items: ObjectPage { objects, prefixes },
+            truncated: truncated(&doc)?,
+            next: doc
+                .child_text("NextContinuationToken")
+                .filter(|t| !t.is_empty())
+                .map(|t| Cursor::one("continuation-token", t)),
+        })
+    }
+
+    fn check_order(&self, items: &ObjectPage, order: &mut Self::Order) -> std::result::Result<(), String> {
+        let rule = self.rule();
+        for o in &items.objects {
+            order.0.admit(rule, o.key.as_bytes())?;
+        }
+        for p in &items.prefixes {
+            order.1.admit(rule, p.as_bytes())?;
+        }
+        Ok(())
+    }
+}
+
+/// `IsTruncated`: `true` or `false` (absent: `false`); anything else is an error, not a guess.
+pub fn truncated(doc: &xml::Element) -> Result<bool> {
+    match doc.child_text("IsTruncated").map(str::trim) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(Error::data(format!(
+            "IsTruncated is {:?}, not true or false",
+            crate::codec::redact::sanitize(other, 40)
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -77,24 +204,106 @@ mod tests {
 
     #[test]
     fn a_truncated_page_has_its_next_token() {
-        let p = parse(
-            br#"<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>n</NextContinuationToken>
+        let l = ListObjectsV2::new("b", "p/").grouped(Some("/"));
+        let p = l
+            .parse(
+                br#"<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>n</NextContinuationToken>
             <Contents><Key>a &amp; b</Key><Size>12</Size><LastModified>2026-01-01T00:00:00Z</LastModified></Contents>
             <CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes></ListBucketResult>"#,
-        )
-        .expect("parses");
+            )
+            .expect("parses");
         assert_eq!(
             (
-                p.objects[0].key.as_str(),
-                p.objects[0].size,
-                p.prefixes.as_slice(),
-                p.next.as_deref()
+                p.items.objects[0].key.as_str(),
+                p.items.objects[0].size,
+                p.items.prefixes.as_slice(),
+                p.truncated,
+                p.next,
             ),
-            ("a & b", 12, &["dir/".to_owned()][..], Some("n"))
+            (
+                "a & b",
+                12,
+                &["dir/".to_owned()][..],
+                true,
+                Some(Cursor::one("continuation-token", "n"))
+            )
         );
         assert_eq!(
-            request("b", "p/", Some("/"), Some("t")).query,
-            "list-type=2&continuation-token=t&delimiter=%2F&prefix=p%2F"
+            l.request(Some(&Cursor::one("continuation-token", "t"))).query,
+            "list-type=2&delimiter=%2F&encoding-type=url&prefix=p%2F&continuation-token=t"
+        );
+    }
+
+    #[test]
+    fn encoded_keys_are_decoded_only_when_the_answer_says_so() {
+        let l = ListObjectsV2::new("b", "");
+        let body = |enc: &str| {
+            format!(
+                "<ListBucketResult>{enc}<Contents><Key>a+b%2Bc%0D</Key><Size>1</Size>\
+                 <LastModified>2026-01-01T00:00:00.000Z</LastModified></Contents></ListBucketResult>"
+            )
+        };
+        let p = l
+            .parse(body("<EncodingType>url</EncodingType>").as_bytes())
+            .expect("parses");
+        assert_eq!(p.items.objects[0].key, "a b+c\r");
+        let p = l.parse(body("").as_bytes()).expect("parses");
+        assert_eq!(p.items.objects[0].key, "a+b%2Bc%0D");
+    }
+
+    #[test]
+    fn every_field_is_read_strictly() {
+        let l = ListObjectsV2::new("b", "");
+        let one = |inner: &str| {
+            l.parse(format!("<ListBucketResult><Contents>{inner}</Contents></ListBucketResult>").as_bytes())
+                .map(|p| p.items.objects.len())
+                .map_err(|e| e.message().to_owned())
+        };
+        let date = "<LastModified>2026-01-01T00:00:00Z</LastModified>";
+        assert_eq!(one(&format!("<Key>k</Key><Size>1</Size>{date}")), Ok(1));
+        assert!(one(&format!("<Size>1</Size>{date}")).is_err_and(|e| e.contains("no Key")));
+        assert!(one(&format!("<Key>k</Key><Size>x</Size>{date}")).is_err_and(|e| e.contains("Size")));
+        assert!(one(&format!("<Key>k</Key>{date}")).is_err_and(|e| e.contains("no Size")));
+        assert!(
+            one("<Key>k</Key><Size>1</Size><LastModified>soon</LastModified>")
+                .is_err_and(|e| e.contains("LastModified"))
+        );
+        assert!(
+            l.parse(b"<ListBucketResult><IsTruncated>yes</IsTruncated></ListBucketResult>")
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn contents_and_prefixes_each_in_order() {
+        let l = ListObjectsV2::new("b", "").grouped(Some("/"));
+        let page = |keys: &[&str], prefixes: &[&str]| ObjectPage {
+            objects: keys
+                .iter()
+                .map(|k| ObjectInfo {
+                    key: (*k).into(),
+                    size: 0,
+                    last_modified: SystemTime::UNIX_EPOCH,
+                    etag: None,
+                })
+                .collect(),
+            prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
+        };
+        let mut order = Default::default();
+        // Two sorted lists: a prefix between two keys is fine; each list goes on increasing across pages.
+        assert!(l.check_order(&page(&["a", "c"], &["b/"]), &mut order).is_ok());
+        assert!(l.check_order(&page(&["d"], &["c/"]), &mut order).is_ok());
+        assert!(l.check_order(&page(&["e"], &["a/"]), &mut order).is_err());
+        let mut order = Default::default();
+        assert!(l.check_order(&page(&["a", "b"], &[]), &mut order).is_ok());
+        assert!(
+            l.check_order(&page(&["b"], &[]), &mut order).is_err(),
+            "a repeated boundary key"
+        );
+        let dir = ListObjectsV2::new("b--usw2-az1--x-s3", "");
+        assert!(
+            dir.check_order(&page(&["b", "a"], &[]), &mut Default::default())
+                .is_ok()
         );
     }
 }

@@ -1,7 +1,11 @@
-//! ListMultipartUploads: the uploads in progress in a bucket, a page at a time (`rb --force` aborts them).
+//! ListMultipartUploads: the uploads in progress in a bucket, a page at a time through the one paginator
+//! (`rb --force` aborts them). Keys asked URL-encoded, as for ListObjectsV2; a key may repeat (one upload
+//! each), so keys must only never go back.
 
-use crate::codec::xml;
-use crate::error::Result;
+use crate::codec::{percent, xml};
+use crate::error::{Error, Result};
+use crate::s3::ops::list_objects::truncated;
+use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence};
 use crate::s3::request::S3Request;
 
 /// An upload in progress.
@@ -13,38 +17,74 @@ pub struct InProgress {
     pub upload_id: String,
 }
 
-/// The request for the page after the markers (the first page without them).
-pub fn request(bucket: &str, after: Option<(&str, &str)>) -> S3Request {
-    let mut pairs = vec![("uploads", "")];
-    if let Some((key, id)) = after {
-        pairs.push(("key-marker", key));
-        pairs.push(("upload-id-marker", id));
-    }
-    S3Request::new("GET", Some(bucket), "").query(&pairs)
+/// ListMultipartUploads of a bucket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListMultipartUploads {
+    /// The bucket.
+    pub bucket: String,
 }
 
-/// Where the next page starts: the key marker and the upload id marker.
-pub type Markers = (String, String);
+impl Listing for ListMultipartUploads {
+    type Items = Vec<InProgress>;
+    type Order = Sequence;
 
-/// One page: the uploads, and the markers of the next page if the listing is truncated.
-pub fn parse(body: &[u8]) -> Result<(Vec<InProgress>, Option<Markers>)> {
-    let doc = xml::parse(&String::from_utf8_lossy(body))?;
-    let uploads = doc
-        .children_named("Upload")
-        .map(|u| InProgress {
-            key: u.child_text("Key").unwrap_or_default().to_owned(),
-            upload_id: u.child_text("UploadId").unwrap_or_default().to_owned(),
+    fn what(&self) -> String {
+        format!("ListMultipartUploads s3://{}", self.bucket)
+    }
+
+    fn request(&self, cursor: Option<&Cursor>) -> S3Request {
+        let r =
+            S3Request::new("GET", Some(&self.bucket), "").query(&[("uploads", ""), ("encoding-type", "url")]);
+        Cursor::apply(cursor, r)
+    }
+
+    fn parse(&self, body: &[u8]) -> Result<Page<Vec<InProgress>>> {
+        let doc = xml::parse(&String::from_utf8_lossy(body))?;
+        let encoded = doc.child_text("EncodingType") == Some("url");
+        let key = |text: &str| -> Result<String> {
+            if encoded {
+                percent::decode_plus(text).ok_or_else(|| Error::data("a listed Key is not URL-encoded UTF-8"))
+            } else {
+                Ok(text.to_owned())
+            }
+        };
+        let uploads = doc
+            .children_named("Upload")
+            .map(|u| {
+                Ok(InProgress {
+                    key: key(u
+                        .text_at(&["Key"])
+                        .ok_or_else(|| Error::data("an upload has no Key"))?)?,
+                    upload_id: u
+                        .child_text("UploadId")
+                        .filter(|i| !i.is_empty())
+                        .ok_or_else(|| Error::data("an upload has no UploadId"))?
+                        .to_owned(),
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let next = match (
+            doc.text_at(&["NextKeyMarker"]),
+            doc.child_text("NextUploadIdMarker"),
+        ) {
+            (Some(k), Some(i)) if !k.is_empty() => Some(Cursor(vec![
+                ("key-marker", key(k)?),
+                ("upload-id-marker", i.to_owned()),
+            ])),
+            _ => None,
+        };
+        Ok(Page {
+            items: uploads,
+            truncated: truncated(&doc)?,
+            next,
         })
-        .collect();
-    let next = (doc.child_text("IsTruncated") == Some("true"))
-        .then(|| {
-            Some((
-                doc.child_text("NextKeyMarker")?.to_owned(),
-                doc.child_text("NextUploadIdMarker")?.to_owned(),
-            ))
-        })
-        .flatten();
-    Ok((uploads, next))
+    }
+
+    fn check_order(&self, items: &Vec<InProgress>, order: &mut Sequence) -> std::result::Result<(), String> {
+        items
+            .iter()
+            .try_for_each(|u| order.admit(Rule::NonDecreasing, u.key.as_bytes()))
+    }
 }
 
 #[cfg(test)]
@@ -53,17 +93,34 @@ mod tests {
 
     #[test]
     fn uploads_and_their_markers() {
-        let (u, next) = parse(
-            b"<ListMultipartUploadsResult><IsTruncated>true</IsTruncated><NextKeyMarker>k</NextKeyMarker>\
+        let l = ListMultipartUploads { bucket: "b".into() };
+        let p = l
+            .parse(
+                b"<ListMultipartUploadsResult><IsTruncated>true</IsTruncated><NextKeyMarker>k</NextKeyMarker>\
               <NextUploadIdMarker>i</NextUploadIdMarker><Upload><Key>k</Key><UploadId>i</UploadId></Upload>\
               </ListMultipartUploadsResult>",
-        )
-        .expect("parses");
-        assert_eq!(u.len(), 1);
-        assert_eq!(next, Some(("k".into(), "i".into())));
+            )
+            .expect("parses");
+        assert_eq!(p.items.len(), 1);
+        let next = Cursor(vec![("key-marker", "k".into()), ("upload-id-marker", "i".into())]);
+        assert_eq!(p.next.as_ref(), Some(&next));
         assert_eq!(
-            request("b", Some(("k", "i"))).query,
-            "uploads=&key-marker=k&upload-id-marker=i"
+            l.request(Some(&next)).query,
+            "uploads=&encoding-type=url&key-marker=k&upload-id-marker=i"
+        );
+        let two = [
+            InProgress {
+                key: "k".into(),
+                upload_id: "1".into(),
+            },
+            InProgress {
+                key: "k".into(),
+                upload_id: "2".into(),
+            },
+        ];
+        assert!(
+            l.check_order(&two.to_vec(), &mut Sequence::default()).is_ok(),
+            "a key repeats"
         );
     }
 }

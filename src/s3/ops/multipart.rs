@@ -1,12 +1,16 @@
-//! The multipart upload calls: CreateMultipartUpload, UploadPart (a file's byte range, hashed beforehand),
-//! CompleteMultipartUpload and AbortMultipartUpload.
+//! The multipart upload calls: CreateMultipartUpload, UploadPart (a file's byte range or a buffer, hashed
+//! beforehand), UploadPartCopy (a range of another object, copied on the server), CompleteMultipartUpload
+//! and AbortMultipartUpload. The lifecycle that runs them is `s3::transfer::multipart`.
 
-use crate::codec::{percent, xml};
+use crate::codec::xml;
 use crate::error::{Error, Result};
 use crate::s3::checksum::{Algorithm, Digests};
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
+use crate::s3::ops::copy_object;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::request::S3Request;
-use crate::transport::request::Body;
+use crate::transport::request::{Body, Response};
 
 /// A part uploaded: its number, ETag and checksum.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,161 +23,331 @@ pub struct PartDone {
     pub checksum: Option<(Algorithm, String)>,
 }
 
+/// A multipart upload in progress: where it goes, and its id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Upload {
+    /// The object it makes.
+    pub target: ObjectRef,
+    /// The upload id S3 gave.
+    pub id: String,
+}
+
+impl Upload {
+    /// A request about the upload: its object, and `uploadId` (after `pairs`).
+    fn request(&self, method: &'static str, pairs: &[(&str, &str)]) -> S3Request {
+        S3Request::object(method, &self.target.bucket, &self.target.key)
+            .query(pairs)
+            .query(&[("uploadId", &self.id)])
+    }
+}
+
 /// CreateMultipartUpload with the object's options; `checksum` asks S3 to keep each part's checksum of that
 /// algorithm (parts sent from here, and not with `request_checksum_calculation = when_required`), which parts
 /// copied on the server do not carry.
-pub fn create(bucket: &str, key: &str, opts: &ObjectOptions, checksum: Option<Algorithm>) -> S3Request {
-    let mut r = S3Request::new("POST", Some(bucket), key).query(&[("uploads", "")]);
-    for (n, v) in opts.headers() {
-        r = r.header(n, v);
-    }
-    if let Some(a) = checksum {
-        r = r.header("x-amz-checksum-algorithm", a.name());
-    }
-    r
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateMultipartUpload<'a> {
+    /// The object it makes.
+    pub target: &'a ObjectRef,
+    /// What the object gets.
+    pub opts: &'a ObjectOptions,
+    /// The checksum kept per part.
+    pub checksum: Option<Algorithm>,
 }
 
-/// The upload id of a CreateMultipartUpload answer.
-pub fn parse_create(body: &[u8]) -> Result<String> {
-    let doc = xml::parse(&String::from_utf8_lossy(body))?;
-    doc.find("UploadId")
-        .map(|e| e.text.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::data("CreateMultipartUpload answered no UploadId"))
-}
+impl Operation for CreateMultipartUpload<'_> {
+    /// The upload id.
+    type Output = String;
 
-/// A multipart upload in progress: where it goes, and its id.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Upload<'a> {
-    /// The bucket.
-    pub bucket: &'a str,
-    /// The key.
-    pub key: &'a str,
-    /// The upload id S3 gave.
-    pub id: &'a str,
+    fn request(&self) -> S3Request {
+        let mut r =
+            S3Request::object("POST", &self.target.bucket, &self.target.key).query(&[("uploads", "")]);
+        for (n, v) in self.opts.headers() {
+            r = r.header(n, v);
+        }
+        if let Some(a) = self.checksum {
+            r = r.header("x-amz-checksum-algorithm", a.name());
+        }
+        r
+    }
+
+    fn what(&self) -> String {
+        format!("CreateMultipartUpload {}", self.target)
+    }
+
+    fn parse(&self, resp: Response) -> Result<String> {
+        let doc = xml::parse(&String::from_utf8_lossy(&resp.body))?;
+        doc.find("UploadId")
+            .map(|e| e.text.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::data("CreateMultipartUpload answered no UploadId"))
+    }
 }
 
 /// UploadPart `number` of `body` (a file's byte range, or a buffer), hashed as `digests`.
-pub fn upload_part(up: &Upload<'_>, number: u64, body: Body, digests: &Digests) -> S3Request {
-    let mut r = S3Request::new("PUT", Some(up.bucket), up.key);
-    for (n, v) in digests.headers() {
-        r = r.header(n, v);
-    }
-    let mut r = r.body(body);
-    r.query = format!("partNumber={number}&uploadId={}", percent::encode(up.id));
-    r.payload_hash = Some(hex::encode(digests.sha256));
-    // The upload's region is known by now.
-    r.follow_region = false;
-    r
+#[derive(Debug)]
+pub struct UploadPart<'a> {
+    /// The upload.
+    pub upload: &'a Upload,
+    /// 1-based.
+    pub number: u64,
+    /// The bytes.
+    pub body: Body,
+    /// Their digests.
+    pub digests: &'a Digests,
 }
 
-/// UploadPartCopy of the bytes `first..=last` of `src` (bucket, key), copied on the server.
-pub fn upload_part_copy(up: &Upload<'_>, src: (&str, &str), number: u64, first: u64, last: u64) -> S3Request {
-    let mut r = S3Request::new("PUT", Some(up.bucket), up.key)
-        .header(
-            "x-amz-copy-source",
-            crate::s3::ops::copy_object::source(src.0, src.1),
-        )
-        .header("x-amz-copy-source-range", format!("bytes={first}-{last}"));
-    r.query = format!("partNumber={number}&uploadId={}", percent::encode(up.id));
-    r.follow_region = false;
-    r
-}
+impl Operation for UploadPart<'_> {
+    type Output = PartDone;
 
-/// The ETag of an UploadPartCopy answer (`<CopyPartResult><ETag>`).
-pub fn parse_part_copy(body: &[u8]) -> Result<String> {
-    let doc = xml::parse(&String::from_utf8_lossy(body))?;
-    doc.find("ETag")
-        .map(|e| e.text.trim().to_owned())
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| Error::data("UploadPartCopy answered no ETag"))
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-/// The CompleteMultipartUpload body.
-pub fn complete_body(parts: &[PartDone]) -> String {
-    let mut out = String::from("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
-    for p in parts {
-        out.push_str(&format!(
-            "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag>",
-            p.number,
-            escape(&p.etag)
-        ));
-        if let Some((a, c)) = &p.checksum {
-            let e = a.xml_element();
-            out.push_str(&format!("<{e}>{c}</{e}>"));
+    fn request(&self) -> S3Request {
+        let mut r = self
+            .upload
+            .request("PUT", &[("partNumber", &self.number.to_string())])
+            .body(self.body.clone())
+            // The upload's region is known by now.
+            .in_known_region();
+        for (n, v) in self.digests.headers() {
+            r = r.header(n, v);
         }
-        out.push_str("</Part>");
+        r.payload_hash = Some(hex::encode(self.digests.sha256));
+        r
     }
-    out.push_str("</CompleteMultipartUpload>");
-    out
+
+    fn what(&self) -> String {
+        format!("UploadPart {} of {}", self.number, self.upload.target)
+    }
+
+    fn parse(&self, resp: Response) -> Result<PartDone> {
+        let etag = resp
+            .header("etag")
+            .map(str::to_owned)
+            .ok_or_else(|| Error::data(format!("{} answered no ETag", self.what())))?;
+        Ok(PartDone {
+            number: self.number,
+            etag,
+            checksum: self
+                .digests
+                .checksum
+                .as_ref()
+                .map(|(a, v)| (*a, crate::codec::base64::encode(v))),
+        })
+    }
+}
+
+/// UploadPartCopy of the bytes `first..=last` of `src`, copied on the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UploadPartCopy<'a> {
+    /// The upload.
+    pub upload: &'a Upload,
+    /// The object copied from.
+    pub src: &'a ObjectRef,
+    /// 1-based.
+    pub number: u64,
+    /// The first byte.
+    pub first: u64,
+    /// The last byte.
+    pub last: u64,
+}
+
+impl Operation for UploadPartCopy<'_> {
+    type Output = PartDone;
+
+    fn request(&self) -> S3Request {
+        self.upload
+            .request("PUT", &[("partNumber", &self.number.to_string())])
+            .header("x-amz-copy-source", copy_object::source(self.src))
+            .header(
+                "x-amz-copy-source-range",
+                format!("bytes={}-{}", self.first, self.last),
+            )
+            .in_known_region()
+    }
+
+    fn what(&self) -> String {
+        format!(
+            "UploadPartCopy {} of {} to {}",
+            self.number, self.src, self.upload.target
+        )
+    }
+
+    /// The ETag of the answer (`<CopyPartResult><ETag>`).
+    fn parse(&self, resp: Response) -> Result<PartDone> {
+        let doc = xml::parse(&String::from_utf8_lossy(&resp.body))?;
+        let etag = doc
+            .find("ETag")
+            .map(|e| e.text.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .ok_or_else(|| Error::data("UploadPartCopy answered no ETag"))?;
+        Ok(PartDone {
+            number: self.number,
+            etag,
+            checksum: None,
+        })
+    }
 }
 
 /// CompleteMultipartUpload with the parts in order.
-pub fn complete(up: &Upload<'_>, parts: &[PartDone]) -> S3Request {
-    S3Request::new("POST", Some(up.bucket), up.key)
-        .query(&[("uploadId", up.id)])
-        .body(Body::from_bytes(complete_body(parts).into_bytes()))
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompleteMultipartUpload<'a> {
+    /// The upload.
+    pub upload: &'a Upload,
+    /// Its parts, in order.
+    pub parts: &'a [PartDone],
 }
 
-/// Whether a 200 answer carries an error in its body (S3 may answer CompleteMultipartUpload and CopyObject
-/// so).
-pub fn answered_error(body: &[u8]) -> bool {
-    matches!(xml::parse(&String::from_utf8_lossy(body)), Ok(doc) if doc.name == "Error")
+impl CompleteMultipartUpload<'_> {
+    fn body(&self) -> String {
+        let mut out =
+            String::from("<CompleteMultipartUpload xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+        for p in self.parts {
+            out.push_str(&format!(
+                "<Part><PartNumber>{}</PartNumber><ETag>{}</ETag>",
+                p.number,
+                xml::escape(&p.etag)
+            ));
+            if let Some((a, c)) = &p.checksum {
+                let e = a.xml_element();
+                out.push_str(&format!("<{e}>{}</{e}>", xml::escape(c)));
+            }
+            out.push_str("</Part>");
+        }
+        out.push_str("</CompleteMultipartUpload>");
+        out
+    }
+}
+
+impl Operation for CompleteMultipartUpload<'_> {
+    type Output = ();
+
+    fn request(&self) -> S3Request {
+        self.upload
+            .request("POST", &[])
+            .body(Body::from_bytes(self.body().into_bytes()))
+    }
+
+    fn what(&self) -> String {
+        format!("CompleteMultipartUpload {}", self.upload.target)
+    }
+
+    fn parse(&self, _: Response) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// AbortMultipartUpload: no parts stay billed.
-pub fn abort(up: &Upload<'_>) -> S3Request {
-    S3Request::new("DELETE", Some(up.bucket), up.key).query(&[("uploadId", up.id)])
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AbortMultipartUpload<'a>(pub &'a Upload);
+
+impl Operation for AbortMultipartUpload<'_> {
+    type Output = ();
+
+    fn request(&self) -> S3Request {
+        self.0.request("DELETE", &[])
+    }
+
+    fn what(&self) -> String {
+        format!("AbortMultipartUpload {}", self.0.target)
+    }
+
+    fn parse(&self, _: Response) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn ok(body: &[u8], headers: &[(&str, &str)]) -> Response {
+        Response {
+            status: 200,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.to_vec(),
+            attempts: 1,
+        }
+    }
+
     #[test]
     fn complete_body_lists_parts_in_order() {
-        let b = complete_body(&[PartDone {
+        let up = Upload {
+            target: ObjectRef::new("b", "k"),
+            id: "i".into(),
+        };
+        let parts = [PartDone {
             number: 1,
             etag: "\"e1\"".into(),
             checksum: Some((Algorithm::Sha256, "c1".into())),
-        }]);
+        }];
+        let b = CompleteMultipartUpload {
+            upload: &up,
+            parts: &parts,
+        }
+        .body();
         assert!(b.contains("<Part><PartNumber>1</PartNumber><ETag>&quot;e1&quot;</ETag><ChecksumSHA256>c1</ChecksumSHA256></Part>"));
     }
 
     #[test]
     fn upload_ids_are_read_and_encoded() {
-        let id = parse_create(
-            b"<InitiateMultipartUploadResult><UploadId>a/b+c</UploadId></InitiateMultipartUploadResult>",
-        )
-        .expect("id");
-        assert_eq!(id, "a/b+c");
-        assert!(parse_create(b"<InitiateMultipartUploadResult/>").is_err());
-        let up = Upload {
-            bucket: "b",
-            key: "k",
-            id: &id,
+        let target = ObjectRef::new("b", "k");
+        let opts = ObjectOptions::default();
+        let create = CreateMultipartUpload {
+            target: &target,
+            opts: &opts,
+            checksum: None,
         };
-        let r = upload_part(&up, 2, Body::Empty, &Digests::of(b"", None));
+        let id = create
+            .parse(ok(
+                b"<InitiateMultipartUploadResult><UploadId>a/b+c</UploadId></InitiateMultipartUploadResult>",
+                &[],
+            ))
+            .expect("id");
+        assert_eq!(id, "a/b+c");
+        assert!(
+            create
+                .parse(ok(b"<InitiateMultipartUploadResult/>", &[]))
+                .is_err()
+        );
+        let up = Upload { target, id };
+        let digests = Digests::of(b"", None);
+        let part = UploadPart {
+            upload: &up,
+            number: 2,
+            body: Body::Empty,
+            digests: &digests,
+        };
+        let r = part.request();
         assert_eq!(r.query, "partNumber=2&uploadId=a%2Fb%2Bc");
         assert!(!r.follow_region);
-        assert_eq!(abort(&up).query, "uploadId=a%2Fb%2Bc");
-        assert!(answered_error(b"<Error><Code>InternalError</Code></Error>"));
-        assert!(!answered_error(b"<CompleteMultipartUploadResult/>"));
-        let r = upload_part_copy(&up, ("src", "a b"), 3, 0, 9);
+        assert!(part.parse(ok(b"", &[])).is_err(), "no ETag");
+        assert_eq!(
+            part.parse(ok(b"", &[("etag", "\"e\"")])).map(|p| p.etag).ok(),
+            Some("\"e\"".into())
+        );
+        assert_eq!(AbortMultipartUpload(&up).request().query, "uploadId=a%2Fb%2Bc");
+        let src = ObjectRef::new("src", "a b");
+        let copy = UploadPartCopy {
+            upload: &up,
+            src: &src,
+            number: 3,
+            first: 0,
+            last: 9,
+        };
+        let r = copy.request();
         assert!(
             r.headers
                 .contains(&("x-amz-copy-source-range".into(), "bytes=0-9".into()))
         );
         assert_eq!(r.query, "partNumber=3&uploadId=a%2Fb%2Bc");
         assert_eq!(
-            parse_part_copy(b"<CopyPartResult><ETag>&quot;e&quot;</ETag></CopyPartResult>").ok(),
+            copy.parse(ok(
+                b"<CopyPartResult><ETag>&quot;e&quot;</ETag></CopyPartResult>",
+                &[]
+            ))
+            .map(|p| p.etag)
+            .ok(),
             Some("\"e\"".into())
         );
     }

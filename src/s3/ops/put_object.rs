@@ -3,23 +3,50 @@
 //! `request_checksum_calculation = when_required`) goes as `x-amz-checksum-*` so that S3 checks the bytes end
 //! to end.
 
+use crate::error::Result;
 use crate::s3::checksum::Digests;
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::request::S3Request;
-use crate::transport::request::Body;
+use crate::transport::request::{Body, Response};
 
-/// The request that stores `body` (hashed as `digests`) as `target` (bucket, key), with `opts`.
-pub fn request(target: (&str, &str), body: Body, digests: &Digests, opts: &ObjectOptions) -> S3Request {
-    let mut r = S3Request::new("PUT", Some(target.0), target.1);
-    for (n, v) in opts.headers() {
-        r = r.header(n, v);
+/// PutObject of `body` (hashed as `digests`) as `target`, with `opts`.
+#[derive(Debug)]
+pub struct PutObject<'a> {
+    /// Where.
+    pub target: &'a ObjectRef,
+    /// The bytes.
+    pub body: Body,
+    /// Their digests.
+    pub digests: &'a Digests,
+    /// What the object gets.
+    pub opts: &'a ObjectOptions,
+}
+
+impl Operation for PutObject<'_> {
+    type Output = ();
+
+    fn request(&self) -> S3Request {
+        let mut r = S3Request::object("PUT", &self.target.bucket, &self.target.key);
+        for (n, v) in self.opts.headers() {
+            r = r.header(n, v);
+        }
+        for (n, v) in self.digests.headers() {
+            r = r.header(n, v);
+        }
+        let mut r = r.body(self.body.clone());
+        r.payload_hash = Some(hex::encode(self.digests.sha256));
+        r
     }
-    for (n, v) in digests.headers() {
-        r = r.header(n, v);
+
+    fn what(&self) -> String {
+        format!("PutObject {}", self.target)
     }
-    let mut r = r.body(body);
-    r.payload_hash = Some(hex::encode(digests.sha256));
-    r
+
+    fn parse(&self, _: Response) -> Result<()> {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -32,8 +59,18 @@ mod tests {
             content_type: Some("text/plain".into()),
             ..ObjectOptions::default()
         };
+        let target = ObjectRef::new("b", "k");
         let digests = Digests::of(b"", Some(crate::s3::checksum::Algorithm::Crc32c));
-        let r = request(("b", "k"), Body::Empty, &digests, &opts);
+        let put = |digests| {
+            PutObject {
+                target: &target,
+                body: Body::Empty,
+                digests,
+                opts: &opts,
+            }
+            .request()
+        };
+        let r = put(&digests);
         assert_eq!(
             r.payload_hash.as_deref(),
             Some(hex::encode(digests.sha256).as_str())
@@ -47,10 +84,6 @@ mod tests {
             ]
         );
         let none = Digests::of(b"", None);
-        assert_eq!(
-            request(("b", "k"), Body::Empty, &none, &opts).headers.len(),
-            1,
-            "when_required"
-        );
+        assert_eq!(put(&none).headers.len(), 1, "when_required");
     }
 }

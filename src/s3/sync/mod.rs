@@ -1,8 +1,15 @@
-//! Copying many objects: `--exclude`/`--include` filters ([`filter`]), the planning of a sync as a pure
-//! function of two key-ordered listings ([`plan`]), the walk of a local tree in that order ([`walk`]), and the
-//! run of the planned operations on one pool ([`run`]).
+//! Copying many objects, as a library: the roots ([`root`]), `--exclude`/`--include` filters ([`filter`]),
+//! the walk of a local tree in key order ([`walk`]), the entries under a root as one ordered stream
+//! ([`entries`]), the planning of a sync as a pure function of two key-ordered streams ([`plan`]), the run of
+//! the planned jobs on one pool ([`run`]), and the commands built of them ([`engine`]: sync, copy and remove
+//! a tree), which report through events.
 
+pub mod engine;
+pub mod entries;
 pub mod filter;
 pub mod plan;
+pub mod root;
 pub mod run;
 pub mod walk;
+
+pub use engine::{Options, copy_tree, remove_tree, sync};

@@ -10,6 +10,7 @@
 //!
 //! Memory: one entry of each side at a time; the listings themselves stream.
 
+use crate::error::{Error, Result};
 use std::cmp::Ordering;
 use std::iter::Peekable;
 use std::time::SystemTime;
@@ -82,11 +83,13 @@ pub fn decide(direction: Direction, rules: &Rules, src: Option<&Entry>, dst: Opt
 }
 
 /// Two key-ordered streams joined by key: each key once, with the entry of each side that has it. A stream
-/// that goes out of order is an error (the join would miss keys).
+/// that goes out of order (or gives a key twice) ends the join with an error, in every build: the join would
+/// otherwise miss keys, and a sync would delete what it missed.
 pub struct Join<A: Iterator, B: Iterator> {
     src: Peekable<A>,
     dst: Peekable<B>,
-    last: Option<String>,
+    last: (Option<String>, Option<String>),
+    failed: bool,
 }
 
 impl<A: Iterator, B: Iterator> std::fmt::Debug for Join<A, B> {
@@ -97,30 +100,50 @@ impl<A: Iterator, B: Iterator> std::fmt::Debug for Join<A, B> {
     }
 }
 
-/// Joins `src` and `dst`, each of `Result<Entry, E>` in key order.
-pub fn join<E, A, B>(src: A, dst: B) -> Join<A, B>
+/// Joins `src` and `dst`, each of `Result<Entry>` in key order.
+pub fn join<A, B>(src: A, dst: B) -> Join<A, B>
 where
-    A: Iterator<Item = Result<Entry, E>>,
-    B: Iterator<Item = Result<Entry, E>>,
+    A: Iterator<Item = Result<Entry>>,
+    B: Iterator<Item = Result<Entry>>,
 {
     Join {
         src: src.peekable(),
         dst: dst.peekable(),
-        last: None,
+        last: (None, None),
+        failed: false,
     }
 }
 
 /// A pair of the join: the entries of one key.
 pub type Pair = (Option<Entry>, Option<Entry>);
 
-impl<E, A, B> Iterator for Join<A, B>
+/// Takes `entry` as the next of one side, whose last key was `last`; an error if it does not come after.
+fn in_order(side: &str, last: &mut Option<String>, entry: &Option<Entry>) -> Result<()> {
+    let Some(e) = entry else { return Ok(()) };
+    if let Some(l) = last
+        && e.key.as_bytes() <= l.as_bytes()
+    {
+        return Err(Error::data(format!(
+            "the {side}'s entries are out of order ({:?} after {:?}); nothing more is compared",
+            crate::codec::redact::sanitize(&e.key, 200),
+            crate::codec::redact::sanitize(l, 200)
+        )));
+    }
+    *last = Some(e.key.clone());
+    Ok(())
+}
+
+impl<A, B> Iterator for Join<A, B>
 where
-    A: Iterator<Item = Result<Entry, E>>,
-    B: Iterator<Item = Result<Entry, E>>,
+    A: Iterator<Item = Result<Entry>>,
+    B: Iterator<Item = Result<Entry>>,
 {
-    type Item = Result<Pair, E>;
+    type Item = Result<Pair>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if self.failed {
+            return None;
+        }
         // Errors first, as they come.
         if matches!(self.src.peek(), Some(Err(_))) {
             return self.src.next().map(|r| r.map(|_| (None, None)));
@@ -144,9 +167,12 @@ where
                 self.dst.next().and_then(Result::ok),
             ),
         };
-        let key = pair.0.as_ref().or(pair.1.as_ref()).map(|e| e.key.clone());
-        debug_assert!(key.as_deref() > self.last.as_deref(), "listings are in key order");
-        self.last = key;
+        let checked = in_order("source", &mut self.last.0, &pair.0)
+            .and_then(|()| in_order("destination", &mut self.last.1, &pair.1));
+        if let Err(e) = checked {
+            self.failed = true;
+            return Some(Err(e));
+        }
         Some(Ok(pair))
     }
 }
@@ -216,8 +242,8 @@ mod tests {
 
     #[test]
     fn the_join_pairs_keys_in_byte_order() {
-        let src: Vec<Result<Entry, ()>> = vec![Ok(e("a", 1, 1)), Ok(e("a-b", 1, 1)), Ok(e("a/c", 1, 1))];
-        let dst: Vec<Result<Entry, ()>> = vec![Ok(e("a-b", 2, 1)), Ok(e("z", 1, 1))];
+        let src: Vec<Result<Entry>> = vec![Ok(e("a", 1, 1)), Ok(e("a-b", 1, 1)), Ok(e("a/c", 1, 1))];
+        let dst: Vec<Result<Entry>> = vec![Ok(e("a-b", 2, 1)), Ok(e("z", 1, 1))];
         let keys: Vec<(Option<String>, Option<String>)> = join(src.into_iter(), dst.into_iter())
             .map(|p| p.expect("no error"))
             .map(|(s, d)| (s.map(|e| e.key), d.map(|e| e.key)))
@@ -231,8 +257,24 @@ mod tests {
                 (None, Some("z".into())),
             ]
         );
-        let bad: Vec<Result<Entry, &str>> = vec![Err("listing failed")];
+        let bad: Vec<Result<Entry>> = vec![Err(Error::data("listing failed"))];
         let mut j = join(bad.into_iter(), std::iter::empty());
-        assert_eq!(j.next(), Some(Err("listing failed")));
+        assert!(j.next().is_some_and(|r| r.is_err()));
+    }
+
+    #[test]
+    fn the_join_refuses_a_side_out_of_order_in_every_build() {
+        // UTF-16 order (as some gateways sort): the emoji before the fullwidth mark; UTF-8 order is the reverse.
+        let src: Vec<Result<Entry>> = vec![Ok(e("d/\u{1F600}", 1, 1)), Ok(e("d/\u{FF01}", 1, 1))];
+        let dst: Vec<Result<Entry>> = vec![Ok(e("d/\u{FF01}", 1, 1)), Ok(e("d/\u{1F600}", 1, 1))];
+        let got: Vec<Result<Pair>> = join(src.into_iter(), dst.into_iter()).collect();
+        assert!(got.last().is_some_and(|r| r.is_err()), "{got:?}");
+        assert!(
+            got.iter().filter(|r| r.is_err()).count() == 1,
+            "the join ends at the breach"
+        );
+        let twice: Vec<Result<Entry>> = vec![Ok(e("a", 1, 1)), Ok(e("a", 1, 1))];
+        let got: Vec<Result<Pair>> = join(std::iter::empty(), twice.into_iter()).collect();
+        assert!(got.last().is_some_and(|r| r.is_err()), "a key twice");
     }
 }

@@ -7,6 +7,8 @@
 
 use crate::error::{Error, Result};
 use crate::s3::client::S3;
+use crate::s3::object::ObjectRef;
+use crate::s3::ops::delete::{DeleteObject, DeleteObjects, Failure, MAX_KEYS};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::transfer::config::TransferConfig;
 use crate::s3::transfer::content_type;
@@ -21,12 +23,7 @@ pub enum Place {
     /// A local file.
     Local(PathBuf),
     /// An object.
-    S3 {
-        /// Its bucket.
-        bucket: String,
-        /// Its key.
-        key: String,
-    },
+    S3(ObjectRef),
 }
 
 impl std::fmt::Display for Place {
@@ -34,7 +31,7 @@ impl std::fmt::Display for Place {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Place::Local(path) => write!(f, "{}", path.display()),
-            Place::S3 { bucket, key } => write!(f, "s3://{bucket}/{key}"),
+            Place::S3(o) => write!(f, "{o}"),
         }
     }
 }
@@ -87,6 +84,11 @@ pub enum Event<'e> {
     Done(&'e Job),
     /// A job failed.
     Failed(&'e Job, &'e Error),
+    /// A file or key was passed over (`what`), and why: it cannot be read, or would land outside the
+    /// destination folder.
+    Skipped(&'e str, &'e str),
+    /// `count` deletions were not done, and why: the destination keeps what it had.
+    Withheld(usize, &'e str),
 }
 
 /// How a run ended.
@@ -98,6 +100,8 @@ pub struct Outcome {
     pub failed: usize,
     /// Deletes not done because a transfer failed or `allow_deletes` said no.
     pub withheld: usize,
+    /// Files and keys passed over.
+    pub skipped: usize,
 }
 
 /// Jobs done and failed so far.
@@ -113,6 +117,7 @@ impl Tally {
             done: self.done.load(Ordering::Relaxed),
             failed: self.failed.load(Ordering::Relaxed),
             withheld: 0,
+            skipped: 0,
         }
     }
 }
@@ -154,20 +159,17 @@ pub fn check(job: &Job) -> Result<()> {
 impl Runner<'_, '_> {
     fn transfer(&self, job: &Job, progress: &(dyn Fn(u64) + Sync)) -> Result<()> {
         match (&job.src, &job.dst) {
-            (Place::Local(path), Place::S3 { bucket, key }) => {
+            (Place::Local(path), Place::S3(target)) => {
                 let mut opts = self.opts.clone();
                 if opts.content_type.is_none() {
                     opts.content_type = Some(content_type::guess(path).to_owned());
                 }
-                self.s3.upload(path, (bucket, key), &opts, self.cfg, progress)
+                self.s3.upload(path, target, &opts, self.cfg, progress)
             }
-            (Place::S3 { bucket, key }, Place::Local(path)) => {
-                download_to_file(self.s3, (bucket, key), path, job.size, self.cfg, progress).map(|_| ())
+            (Place::S3(object), Place::Local(path)) => {
+                download_to_file(self.s3, object, path, job.size, self.cfg, progress).map(|_| ())
             }
-            (Place::S3 { bucket, key }, Place::S3 { bucket: b2, key: k2 }) => {
-                self.s3
-                    .copy((bucket, key), (b2, k2), self.opts, self.cfg, job.size)
-            }
+            (Place::S3(src), Place::S3(dst)) => self.s3.copy(src, dst, self.opts, self.cfg, job.size),
             (Place::Local(_), Place::Local(_)) => Err(Error::usage("one of the two must be an s3:// URL")),
         }
     }
@@ -181,7 +183,7 @@ impl Runner<'_, '_> {
                     e,
                 )
             }),
-            Place::S3 { bucket, key } => self.s3.delete_key(bucket, key),
+            Place::S3(object) => self.s3.run(&DeleteObject(object)),
         }
     }
 
@@ -276,7 +278,7 @@ impl Runner<'_, '_> {
 
     fn delete_all(&self, tally: &Tally, jobs: Vec<Job>) {
         let (objects, files): (Vec<Job>, Vec<Job>) =
-            jobs.into_iter().partition(|j| matches!(j.src, Place::S3 { .. }));
+            jobs.into_iter().partition(|j| matches!(j.src, Place::S3(_)));
         for job in &files {
             self.finish(tally, job, self.remove(&job.src));
         }
@@ -287,10 +289,10 @@ impl Runner<'_, '_> {
     fn delete_batched(&self, jobs: &[Job], finish: &dyn Fn(&Job, Result<()>)) {
         let mut by_bucket: Vec<(&str, Vec<&Job>)> = Vec::new();
         for job in jobs {
-            if let Place::S3 { bucket, .. } = &job.src {
-                match by_bucket.iter_mut().find(|(b, _)| b == bucket) {
+            if let Place::S3(o) = &job.src {
+                match by_bucket.iter_mut().find(|(b, _)| *b == o.bucket) {
                     Some((_, list)) => list.push(job),
-                    None => by_bucket.push((bucket, vec![job])),
+                    None => by_bucket.push((&o.bucket, vec![job])),
                 }
             }
         }
@@ -298,11 +300,11 @@ impl Runner<'_, '_> {
             let keys: Vec<String> = list
                 .iter()
                 .filter_map(|j| match &j.src {
-                    Place::S3 { key, .. } => Some(key.clone()),
+                    Place::S3(o) => Some(o.key.clone()),
                     Place::Local(_) => None,
                 })
                 .collect();
-            match self.s3.delete_keys(bucket, &keys) {
+            match delete_keys(self.s3, bucket, &keys) {
                 Ok(failures) => {
                     for (job, key) in list.iter().zip(&keys) {
                         match failures.iter().find(|f| &f.key == key) {
@@ -321,4 +323,13 @@ impl Runner<'_, '_> {
             }
         }
     }
+}
+
+/// Deletes `keys` of `bucket`, 1,000 a call; the keys S3 could not delete, with why.
+fn delete_keys(s3: &S3<'_>, bucket: &str, keys: &[String]) -> Result<Vec<Failure>> {
+    let mut failed = Vec::new();
+    for batch in keys.chunks(MAX_KEYS) {
+        failed.extend(s3.run(&DeleteObjects { bucket, keys: batch })?);
+    }
+    Ok(failed)
 }

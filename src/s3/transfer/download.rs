@@ -8,9 +8,11 @@
 use crate::codec::time::parse_http_date;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fs::Download;
-use crate::s3::client::{S3, check};
-use crate::s3::ops::get_object;
-use crate::s3::ops::head_object::{self, Head};
+use crate::s3::client::S3;
+use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
+use crate::s3::ops::get_object::{self, Bytes, GetObject};
+use crate::s3::ops::head_object::{Head, HeadObject};
 use crate::s3::transfer::config::TransferConfig;
 use crate::s3::transfer::parallel;
 use crate::s3::transfer::sink::Checked;
@@ -32,18 +34,20 @@ impl S3<'_> {
     /// object (or its ETag as MD5 where that is all there is); `progress` gets the bytes written so far.
     pub fn get_object(
         &self,
-        bucket: &str,
-        key: &str,
+        object: &ObjectRef,
         sink: &mut dyn Write,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Got> {
-        let what = format!("GetObject s3://{bucket}/{key}");
         let checks = self.checks_checksums();
+        let get = GetObject {
+            object,
+            bytes: Bytes::Whole,
+            checksums: checks,
+            if_match: None,
+        };
+        let what = get.what();
         let mut out = Checked::new(sink, checks, progress);
-        let resp = check(
-            self.send_into(&get_object::request(bucket, key, checks), &mut out)?,
-            &what,
-        )?;
+        let resp = self.run_into(&get, &mut out)?;
         get_object::check_length(&resp, &what, out.written())?;
         Ok(Got {
             bytes: out.verify(&what)?,
@@ -54,17 +58,18 @@ impl S3<'_> {
 
 /// HEAD of the object, when its size is not known or calls for pieces; `None` when it cannot be had (the GET
 /// then says why, with the service's code).
-fn head_if(s3: &S3<'_>, target: (&str, &str), wanted: bool) -> Result<Option<Head>> {
+fn head_if(s3: &S3<'_>, target: &ObjectRef, wanted: bool) -> Result<Option<Head>> {
     if !wanted {
         return Ok(None);
     }
-    let r = s3.send(&head_object::for_download(
-        target.0,
-        target.1,
-        None,
-        s3.checks_checksums(),
-    ))?;
-    r.is_success().then(|| head_object::parse(&r)).transpose()
+    match s3.run(&HeadObject {
+        checksums: s3.checks_checksums(),
+        ..HeadObject::of(target)
+    }) {
+        Ok(h) => Ok(Some(h)),
+        Err(e) if e.status().is_some() => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Whether an object of `size` comes in pieces: at the multipart threshold and above, and more than one piece.
@@ -76,7 +81,7 @@ fn in_pieces(size: u64, cfg: &TransferConfig) -> bool {
 /// the writer at the multipart threshold and above (`size`, or asked with HEAD), else one GET.
 pub fn download_to(
     s3: &S3<'_>,
-    target: (&str, &str),
+    target: &ObjectRef,
     out: &mut dyn Write,
     size: Option<u64>,
     cfg: &TransferConfig,
@@ -90,7 +95,7 @@ pub fn download_to(
                 last_modified: h.last_modified,
             })
         }
-        _ => s3.get_object(target.0, target.1, out, progress),
+        _ => s3.get_object(target, out, progress),
     }
 }
 
@@ -99,7 +104,7 @@ pub fn download_to(
 /// threshold (`size`, from a listing, or asked with HEAD) it comes in parallel pieces.
 pub fn download_to_file(
     s3: &S3<'_>,
-    target: (&str, &str),
+    target: &ObjectRef,
     dest: &Path,
     size: Option<u64>,
     cfg: &TransferConfig,
@@ -114,7 +119,7 @@ pub fn download_to_file(
                 (h.size, h.last_modified)
             }
             _ => {
-                let got = s3.get_object(target.0, target.1, p.file(), progress)?;
+                let got = s3.get_object(target, p.file(), progress)?;
                 (got.bytes, got.last_modified)
             }
         },

@@ -7,9 +7,10 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::s3::checksum::verify::{Plan, combined_crc, composite};
 use crate::s3::checksum::{Hasher, Kind};
-use crate::s3::client::{S3, check};
-use crate::s3::ops::get_object;
-use crate::s3::ops::head_object::{self, Head};
+use crate::s3::client::S3;
+use crate::s3::object::ObjectRef;
+use crate::s3::ops::get_object::{Bytes, GetObject};
+use crate::s3::ops::head_object::{Head, HeadObject};
 use crate::s3::transfer::config::{TransferConfig, part_size};
 use crate::s3::transfer::hash::read_range;
 use crate::s3::transfer::pieces::{self, Piece};
@@ -38,8 +39,7 @@ struct Fetched {
 /// One object's download: into `file` at the pieces' offsets, or (none) into memory, piece by piece.
 struct Job<'a, 's> {
     s3: &'a S3<'s>,
-    bucket: &'a str,
-    key: &'a str,
+    object: &'a ObjectRef,
     file: Option<&'a File>,
     what: String,
     /// The ETag HEAD gave: every piece must come from that version (`If-Match`).
@@ -57,11 +57,15 @@ impl Job<'_, '_> {
         loop {
             let by_part = piece.part.is_some() && self.by_part.load(Ordering::Relaxed);
             let checks = self.s3.checks_checksums();
-            let req = match piece.part {
-                Some(n) if by_part => get_object::part(self.bucket, self.key, n, checks),
-                _ => get_object::range(self.bucket, self.key, piece.range()),
+            let get = GetObject {
+                object: self.object,
+                bytes: match piece.part {
+                    Some(n) if by_part => Bytes::Part(n),
+                    _ => Bytes::Range(piece.range()),
+                },
+                checksums: checks,
+                if_match: self.etag,
             };
-            let req = get_object::if_match(req, self.etag);
             let algorithm = self.plan.piece_algorithm();
             let mut sink = match self.file {
                 Some(f) => PieceSink::new(f, *piece, by_part, algorithm),
@@ -70,10 +74,7 @@ impl Job<'_, '_> {
                     PieceSink::in_memory(*piece, by_part, algorithm, buf.unwrap_or_default())
                 }
             };
-            let result = self
-                .s3
-                .send_into(&req, &mut sink)
-                .and_then(|r| check(r, &self.what));
+            let result = self.s3.run_into(&get, &mut sink);
             match result {
                 Ok(_) if sink.written == piece.len => {
                     let stored = sink.stored.take();
@@ -149,13 +150,10 @@ impl Job<'_, '_> {
     fn find_bad_part(&self, pieces: &[Piece]) -> Option<Piece> {
         pieces.iter().copied().find(|p| {
             let Some(n) = p.part else { return false };
-            let head = self
-                .s3
-                .call(
-                    &head_object::for_download(self.bucket, self.key, Some(n), false),
-                    &self.what,
-                )
-                .and_then(|r| head_object::parse(&r));
+            let head = self.s3.run(&HeadObject {
+                part: Some(n),
+                ..HeadObject::of(self.object)
+            });
             // Under SSE-KMS or SSE-C an ETag is no MD5: nothing to name the part by.
             let Ok(Head {
                 etag: Some(etag),
@@ -238,13 +236,7 @@ impl Job<'_, '_> {
 }
 
 /// The object's parts, if it has several and the server says how many and how large (HEAD `?partNumber`).
-fn part_layout(
-    s3: &S3<'_>,
-    bucket: &str,
-    key: &str,
-    head: &Head,
-    cfg: &TransferConfig,
-) -> Option<Vec<Piece>> {
+fn part_layout(s3: &S3<'_>, object: &ObjectRef, head: &Head, cfg: &TransferConfig) -> Option<Vec<Piece>> {
     let multipart = head
         .etag
         .as_deref()
@@ -256,13 +248,12 @@ fn part_layout(
     if !multipart {
         return None;
     }
-    let what = format!("HeadObject s3://{bucket}/{key}");
     let part = |n| {
-        s3.call(
-            &head_object::for_download(bucket, key, Some(n), s3.checks_checksums()),
-            &what,
-        )
-        .and_then(|r| head_object::parse(&r))
+        s3.run(&HeadObject {
+            object,
+            part: Some(n),
+            checksums: s3.checks_checksums(),
+        })
     };
     let first = part(1).ok()?;
     // S3 allows 10,000 parts: a larger count from a server is not believed (nor asked part by part).
@@ -286,14 +277,13 @@ fn part_layout(
 /// bytes (parts larger than that are fetched as ranges).
 fn prepare<'a, 's>(
     s3: &'a S3<'s>,
-    target: (&'a str, &'a str),
+    target: &'a ObjectRef,
     head: &'a Head,
     file: Option<&'a File>,
     cfg: &TransferConfig,
     max: u64,
 ) -> (Job<'a, 's>, Vec<Piece>) {
-    let (bucket, key) = target;
-    let layout = part_layout(s3, bucket, key, head, cfg).filter(|l| l.iter().all(|p| p.len <= max));
+    let layout = part_layout(s3, target, head, cfg).filter(|l| l.iter().all(|p| p.len <= max));
     let plan = if s3.checks_checksums() {
         Plan::new(
             head.checksum.clone(),
@@ -306,10 +296,9 @@ fn prepare<'a, 's>(
     };
     let job = Job {
         s3,
-        bucket,
-        key,
+        object: target,
         file,
-        what: format!("GetObject s3://{bucket}/{key}"),
+        what: format!("GetObject {target}"),
         etag: head.etag.as_deref(),
         plan,
         by_part: AtomicBool::new(layout.is_some()),
@@ -325,7 +314,7 @@ fn prepare<'a, 's>(
 /// prove; `progress` gets the bytes done so far.
 pub fn download(
     s3: &S3<'_>,
-    target: (&str, &str),
+    target: &ObjectRef,
     head: &Head,
     file: &File,
     cfg: &TransferConfig,
@@ -352,7 +341,7 @@ pub const READ_AHEAD: u64 = 32 << 20;
 /// mismatch then says that what was written is not the object).
 pub fn stream(
     s3: &S3<'_>,
-    target: (&str, &str),
+    target: &ObjectRef,
     head: &Head,
     out: &mut dyn Write,
     cfg: &TransferConfig,

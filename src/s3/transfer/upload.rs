@@ -8,17 +8,17 @@
 //! part by part into memory, the part size growing as it goes so that 10,000 parts reach 5 TiB with no size
 //! given in advance; memory is the parts in flight.
 
-use crate::codec::base64;
 use crate::error::{Error, ErrorKind, Result};
-use crate::interrupt::Registration;
 use crate::s3::checksum::{Algorithm, Digests};
 use crate::s3::client::S3;
-use crate::s3::ops::multipart::{self, PartDone, Upload};
+use crate::s3::object::ObjectRef;
+use crate::s3::ops::delete::DeleteObject;
+use crate::s3::ops::multipart::PartDone;
 use crate::s3::ops::options::ObjectOptions;
-use crate::s3::ops::{delete, put_object};
-use crate::s3::request::S3Request;
+use crate::s3::ops::put_object::PutObject;
 use crate::s3::transfer::config::{MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
 use crate::s3::transfer::hash::hash_range;
+use crate::s3::transfer::multipart::Multipart;
 use crate::s3::transfer::pool::in_parallel;
 use crate::transport::request::Body;
 use std::fs::File;
@@ -30,105 +30,6 @@ use std::time::SystemTime;
 
 /// S3's largest part.
 const MAX_PART: u64 = 5 << 30;
-
-/// A multipart upload in progress: created, then completed or aborted; a signal meanwhile aborts it.
-struct Multipart<'j, 's> {
-    s3: &'j S3<'s>,
-    bucket: &'j str,
-    key: &'j str,
-    id: String,
-    abort: S3Request,
-    on_interrupt: Option<Registration>,
-    /// The checksum each part is sent with.
-    checksum: Option<Algorithm>,
-}
-
-impl<'j, 's> Multipart<'j, 's> {
-    fn start(s3: &'j S3<'s>, target: (&'j str, &'j str), opts: &ObjectOptions) -> Result<Self> {
-        let (bucket, key) = target;
-        let checksum = s3.upload_checksum(opts);
-        let resp = s3.call(
-            &multipart::create(bucket, key, opts, checksum),
-            &format!("CreateMultipartUpload s3://{bucket}/{key}"),
-        )?;
-        let id = multipart::parse_create(&resp.body)?;
-        let abort = multipart::abort(&Upload { bucket, key, id: &id });
-        // If a signal ends the run, its thread aborts the upload with this request, signed again as parts
-        // complete so that it stays within S3's 15 minutes.
-        let on_interrupt = s3.send_on_interrupt(&abort)?;
-        Ok(Multipart {
-            s3,
-            bucket,
-            key,
-            id,
-            abort,
-            on_interrupt,
-            checksum,
-        })
-    }
-
-    fn upload(&self) -> Upload<'_> {
-        Upload {
-            bucket: self.bucket,
-            key: self.key,
-            id: &self.id,
-        }
-    }
-
-    /// After each part: the abort request signed again.
-    fn part_done(&self) {
-        if let Some(r) = &self.on_interrupt {
-            let _ = self.s3.renew_on_interrupt(r, &self.abort);
-        }
-    }
-
-    fn interrupted(&self) -> Error {
-        Error::interrupted(format!("upload of s3://{}/{} interrupted", self.bucket, self.key))
-    }
-
-    /// Completes the upload with `parts`, or aborts it if they failed (or `check` refuses).
-    fn finish(self, parts: Result<Vec<PartDone>>, check: impl FnOnce() -> Result<()>) -> Result<()> {
-        let result = parts.and_then(|mut parts| {
-            check()?;
-            parts.sort_by_key(|p| p.number);
-            let what = format!("CompleteMultipartUpload s3://{}/{}", self.bucket, self.key);
-            let resp = self
-                .s3
-                .call(&multipart::complete(&self.upload(), &parts), &what)?;
-            // A 200 answer may still carry an error in its body.
-            if multipart::answered_error(&resp.body) {
-                return Err(crate::transport::service_error::error("S3", &what, &resp));
-            }
-            Ok(())
-        });
-        if result.is_err() {
-            // Abort even when interrupted, so no parts stay billed (with the usual retries); the first error is
-            // what is reported.
-            let _ = self.s3.send(&self.abort);
-        }
-        result
-    }
-
-    /// One part from `body` (hashed as `digests`).
-    fn send_part(&self, number: u64, body: Body, digests: &Digests) -> Result<PartDone> {
-        if self.s3.stopped() {
-            return Err(self.interrupted());
-        }
-        let req = multipart::upload_part(&self.upload(), number, body, digests);
-        let what = format!("UploadPart {number} of s3://{}/{}", self.bucket, self.key);
-        let resp = self.s3.call(&req, &what)?;
-        let etag = resp
-            .header("etag")
-            .map(str::to_owned)
-            .ok_or_else(|| Error::data(format!("UploadPart {number} answered no ETag")))?;
-        self.part_done();
-        Ok(PartDone {
-            number,
-            etag,
-            checksum: digests.checksum.as_ref().map(|(a, v)| (*a, base64::encode(v))),
-        })
-    }
-}
 
 /// A file's size and modification time, to tell whether it changed while it was read.
 fn identity(file: &File) -> std::io::Result<(u64, Option<SystemTime>)> {
@@ -150,7 +51,7 @@ impl<'s> S3<'s> {
     pub fn upload(
         &self,
         path: &Path,
-        target: (&str, &str),
+        target: &ObjectRef,
         opts: &ObjectOptions,
         cfg: &TransferConfig,
         progress: &(dyn Fn(u64) + Sync),
@@ -189,7 +90,7 @@ impl<'s> S3<'s> {
             len,
         };
         if size >= cfg.multipart_threshold {
-            let mp = Multipart::start(self, target, opts)?;
+            let mp = Multipart::start(self, target, opts, algorithm)?;
             let part = part_size(size, cfg.part_size);
             let count = size.div_ceil(part).max(1);
             let done_bytes = AtomicU64::new(0);
@@ -209,14 +110,15 @@ impl<'s> S3<'s> {
             .with_hint("leave --multipart-threshold at or below 5GiB, so big files go up in parts"));
         }
         let digests = hash(0, size)?;
-        let what = format!("PutObject s3://{}/{}", target.0, target.1);
-        self.call(
-            &put_object::request(target, range(0, size), &digests, opts),
-            &what,
-        )?;
+        self.run(&PutObject {
+            target,
+            body: range(0, size),
+            digests: &digests,
+            opts,
+        })?;
         if let Err(e) = unchanged() {
             // What S3 now holds is not the file: removed rather than left looking good.
-            let _ = self.send(&delete::object(target.0, target.1));
+            let _ = self.run(&DeleteObject(target));
             return Err(e);
         }
         progress(size);
@@ -230,7 +132,7 @@ impl<'s> S3<'s> {
     pub fn upload_stream(
         &self,
         reader: &mut dyn Read,
-        target: (&str, &str),
+        target: &ObjectRef,
         opts: &ObjectOptions,
         cfg: &TransferConfig,
         progress: &(dyn Fn(u64) + Sync),
@@ -242,16 +144,17 @@ impl<'s> S3<'s> {
         if (first.len() as u64) < first_size {
             let digests = Digests::of(&first, self.upload_checksum(opts));
             let n = first.len() as u64;
-            let what = format!("PutObject s3://{}/{}", target.0, target.1);
-            self.call(
-                &put_object::request(target, Body::from_bytes(first), &digests, opts),
-                &what,
-            )?;
+            self.run(&PutObject {
+                target,
+                body: Body::from_bytes(first),
+                digests: &digests,
+                opts,
+            })?;
             progress(n);
             return Ok(n);
         }
-        let mp = Multipart::start(self, target, opts)?;
-        let parts = stream_parts(&mp, reader, first, cfg, progress);
+        let mp = Multipart::start(self, target, opts, self.upload_checksum(opts))?;
+        let parts = stream_parts(&mp, &|| self.stopped(), reader, first, cfg, progress);
         let total = parts.as_ref().map(|(_, n)| *n).unwrap_or(0);
         mp.finish(parts.map(|(p, _)| p), || Ok(()))?;
         Ok(total)
@@ -288,6 +191,7 @@ fn room_for(held: u64, next: u64, budget: u64) -> bool {
 /// only when a sender is free and `room_for` it, so memory is the parts in flight and the one being read.
 fn stream_parts(
     mp: &Multipart<'_, '_>,
+    stopped: &dyn Fn() -> bool,
     reader: &mut dyn Read,
     first: Vec<u8>,
     cfg: &TransferConfig,
@@ -322,7 +226,7 @@ fn stream_parts(
                         return;
                     };
                     if !stop.load(Ordering::Relaxed) {
-                        let digests = Digests::of(data.as_slice(), mp.checksum);
+                        let digests = Digests::of(data.as_slice(), mp.checksum());
                         let len = data.len() as u64;
                         match mp.send_part(number, Body::Bytes(data), &digests) {
                             Ok(p) => {
@@ -344,7 +248,7 @@ fn stream_parts(
         loop {
             total += part.len() as u64;
             if stop.load(Ordering::Relaxed)
-                || mp.s3.stopped()
+                || stopped()
                 || tx.send((number, Arc::new(part), reserved)).is_err()
             {
                 break;
@@ -368,7 +272,7 @@ fn stream_parts(
             }
             *h += reserved;
             drop(h);
-            if stop.load(Ordering::Relaxed) || mp.s3.stopped() {
+            if stop.load(Ordering::Relaxed) || stopped() {
                 break;
             }
             match read_part(reader, reserved) {
@@ -386,7 +290,7 @@ fn stream_parts(
     if let Some(e) = failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
         return Err(e);
     }
-    if mp.s3.stopped() {
+    if stopped() {
         return Err(mp.interrupted());
     }
     Ok((

@@ -1,19 +1,12 @@
-//! What commands over many files or keys share: the two roots (a folder, or a bucket and prefix), their
-//! entries as key-ordered streams (a local walk, or a listing a page at a time, both filtered), and a key
-//! turned into a place under a root. A key that would land outside a destination folder (`../x`, `/etc/x`,
-//! `a/../../b`) is never written there: it is skipped, and the run exits 2.
+//! Where a recursive command starts or ends: a local folder, or a bucket and prefix; and a key under a root
+//! turned into a place. A key that would land outside a destination folder (`../x`, `/etc/x`, `a/../../b`)
+//! is never written there: the caller skips it.
 
-use crate::cli::s3::report::Reporter;
-use crate::codec::time::parse_rfc3339;
 use crate::error::{Error, Result};
 use crate::s3::address::parse_s3_url;
-use crate::s3::client::S3;
-use crate::s3::sync::filter::Filters;
-use crate::s3::sync::plan::Entry;
+use crate::s3::object::ObjectRef;
 use crate::s3::sync::run::Place;
-use crate::s3::sync::walk::Walk;
 use std::path::{Component, Path, PathBuf};
-use std::time::UNIX_EPOCH;
 
 /// Where a recursive command starts or ends.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,10 +45,10 @@ impl Root {
     /// the folder, or it names a folder rather than a file).
     pub fn place(&self, key: &str) -> std::result::Result<Place, String> {
         match self {
-            Root::S3 { bucket, prefix } => Ok(Place::S3 {
-                bucket: bucket.clone(),
-                key: format!("{prefix}{key}"),
-            }),
+            Root::S3 { bucket, prefix } => Ok(Place::S3(ObjectRef::new(
+                bucket.clone(),
+                format!("{prefix}{key}"),
+            ))),
             Root::Local(dir) => {
                 if key.ends_with('/') {
                     return Err("it is a folder marker, not a file".into());
@@ -71,52 +64,14 @@ impl Root {
             }
         }
     }
-}
 
-/// The entries under `root` that pass `filters`, in key order: a local walk (skips reported to `reporter`;
-/// `follow` follows links; a missing folder is empty) or the listing of a prefix.
-pub fn entries<'e>(
-    root: &'e Root,
-    s3: &'e S3<'e>,
-    filters: &'e Filters,
-    follow: bool,
-    reporter: &'e Reporter,
-) -> Box<dyn Iterator<Item = Result<Entry>> + 'e> {
-    match root {
-        Root::Local(dir) if !dir.exists() => Box::new(std::iter::empty()),
-        Root::Local(dir) => Box::new(
-            Walk::new(dir, follow)
-                .filter_map(move |item| match item {
-                    Ok((entry, _)) => Some(entry),
-                    Err(skip) => {
-                        reporter.skip(&skip.path.display().to_string(), &skip.why);
-                        None
-                    }
-                })
-                .filter(move |e| filters.admits(&e.key))
-                .map(Ok),
-        ),
-        Root::S3 { bucket, prefix } => Box::new(s3.pages(bucket, prefix, None).flat_map(
-            move |page| -> Vec<Result<Entry>> {
-                match page {
-                    Err(e) => vec![Err(e)],
-                    Ok(page) => page
-                        .objects
-                        .into_iter()
-                        .filter_map(|o| {
-                            let key = o.key.strip_prefix(prefix.as_str())?.to_owned();
-                            Some(Entry {
-                                key,
-                                size: o.size,
-                                time: parse_rfc3339(&o.last_modified).unwrap_or(UNIX_EPOCH),
-                            })
-                        })
-                        .filter(|e| filters.admits(&e.key))
-                        .map(Ok)
-                        .collect(),
-                }
-            },
-        )),
+    /// What `key` under this root is called in a warning: `s3://bucket/prefix/key`, or the path (joined with
+    /// a separator, never glued to the root's name).
+    pub fn show(&self, key: &str) -> String {
+        match self {
+            Root::S3 { bucket, prefix } => format!("s3://{bucket}/{prefix}{key}"),
+            Root::Local(dir) => format!("{}/{key}", dir.display().to_string().trim_end_matches('/')),
+        }
     }
 }
 
@@ -145,11 +100,6 @@ pub fn apart(src: &Root, dst: &Root) -> Result<()> {
         format!("s3://{b2}/{p2} is inside s3://{b1}/{p1}: what is copied there would be copied again")
     };
     Err(Error::usage(why).with_hint("copy to a prefix outside the source"))
-}
-
-/// The usage error for two local roots.
-pub fn both_local(command: &str) -> Error {
-    Error::usage("one of the two must be an s3:// URL").with_hint(format!("see 'awl help s3 {command}'"))
 }
 
 #[cfg(test)]
@@ -188,5 +138,20 @@ mod tests {
                 prefix: String::new()
             })
         );
+    }
+
+    #[test]
+    fn warnings_name_the_real_key() {
+        assert_eq!(
+            r#root("s3://mb1/y").show("../../escape1"),
+            "s3://mb1/y/../../escape1"
+        );
+        assert_eq!(r#root("s3://mb1/w").show("dir/"), "s3://mb1/w/dir/");
+        assert_eq!(r#root("s3://mb1").show("k"), "s3://mb1/k");
+        assert_eq!(r#root("local/").show("a"), "local/a");
+    }
+
+    fn r#root(s: &str) -> Root {
+        Root::parse(s).expect("root")
     }
 }

@@ -1,0 +1,61 @@
+//! The entries under a root as one key-ordered stream: a local walk, or a listing a page at a time through
+//! the one paginator (which refuses a listing out of order, with a key twice, a token seen before or a
+//! truncated page without one), both filtered. Memory: one page, or one folder's names.
+
+use crate::error::Result;
+use crate::s3::client::S3;
+use crate::s3::ops::list_objects::ListObjectsV2;
+use crate::s3::sync::filter::Filters;
+use crate::s3::sync::plan::Entry;
+use crate::s3::sync::root::Root;
+use crate::s3::sync::walk::Walk;
+
+/// The entries under `root` that pass `filters`, in key order: a local walk (`follow` follows links; a
+/// missing folder is empty; each file passed over goes to `skip` with the path and why) or the listing of a
+/// prefix.
+pub fn entries<'e>(
+    root: &'e Root,
+    s3: &'e S3<'e>,
+    filters: &'e Filters,
+    follow: bool,
+    skip: &'e (dyn Fn(&str, &str) + Sync),
+) -> Box<dyn Iterator<Item = Result<Entry>> + 'e> {
+    match root {
+        Root::Local(dir) if !dir.exists() => Box::new(std::iter::empty()),
+        Root::Local(dir) => Box::new(
+            Walk::new(dir, follow)
+                .filter_map(move |item| match item {
+                    Ok((entry, _)) => Some(entry),
+                    Err(skipped) => {
+                        skip(&skipped.path.display().to_string(), &skipped.why);
+                        None
+                    }
+                })
+                .filter(move |e| filters.admits(&e.key))
+                .map(Ok),
+        ),
+        Root::S3 { bucket, prefix } => Box::new(
+            s3.pages(ListObjectsV2::new(bucket.clone(), prefix.clone()))
+                .flat_map(move |page| -> Vec<Result<Entry>> {
+                    match page {
+                        Err(e) => vec![Err(e)],
+                        Ok(page) => page
+                            .objects
+                            .into_iter()
+                            .filter_map(|o| {
+                                // A key outside the prefix (a server's mistake) is not under the root.
+                                let key = o.key.strip_prefix(prefix.as_str())?.to_owned();
+                                Some(Entry {
+                                    key,
+                                    size: o.size,
+                                    time: o.last_modified,
+                                })
+                            })
+                            .filter(|e| filters.admits(&e.key))
+                            .map(Ok)
+                            .collect(),
+                    }
+                }),
+        ),
+    }
+}
