@@ -438,53 +438,41 @@ fn check(resp: Response, what: &str) -> Result<Response> {
 mod tests {
     use super::*;
 
-    fn answer(status: u16, headers: &[(&str, &str)], body: &str) -> Response {
-        Response {
-            status,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: body.as_bytes().to_vec(),
-            attempts: 1,
-        }
-    }
-
     #[test]
     fn one_redirect_rule_by_header_or_body() {
         let header = [("x-amz-bucket-region", "eu-west-1")];
         for status in [301, 307, 400] {
             assert_eq!(
-                other_region(&answer(status, &header, ""), "us-east-1").as_deref(),
+                other_region(&Response::of(status, &header, ""), "us-east-1").as_deref(),
                 Some("eu-west-1")
             );
         }
-        assert_eq!(other_region(&answer(403, &header, ""), "us-east-1"), None);
+        assert_eq!(other_region(&Response::of(403, &header, ""), "us-east-1"), None);
         assert_eq!(
-            other_region(&answer(301, &header, ""), "eu-west-1"),
+            other_region(&Response::of(301, &header, ""), "eu-west-1"),
             None,
             "already there"
         );
         let bad = [("x-amz-bucket-region", "evil.example/")];
         assert_eq!(
-            other_region(&answer(301, &bad, ""), "us-east-1"),
+            other_region(&Response::of(301, &bad, ""), "us-east-1"),
             None,
             "not a region"
         );
         let body = "<Error><Code>AuthorizationHeaderMalformed</Code><Message>m</Message>\
                     <Region>ap-southeast-2</Region></Error>";
         assert_eq!(
-            other_region(&answer(400, &[], body), "us-east-1").as_deref(),
+            other_region(&Response::of(400, &[], body), "us-east-1").as_deref(),
             Some("ap-southeast-2")
         );
         let other = "<Error><Code>InvalidArgument</Code><Region>ap-southeast-2</Region></Error>";
-        assert_eq!(other_region(&answer(400, &[], other), "us-east-1"), None);
+        assert_eq!(other_region(&Response::of(400, &[], other), "us-east-1"), None);
     }
 
     #[test]
     fn a_200_with_an_error_body_is_a_refusal() {
         let e = refusal(
-            answer(
+            Response::of(
                 200,
                 &[],
                 "<?xml version=\"1.0\"?>\n<Error><Code>InternalError</Code></Error>",
@@ -494,10 +482,17 @@ mod tests {
         )
         .expect_err("refused");
         assert_eq!(e.service_code(), Some("InternalError"));
-        assert!(refusal(answer(200, &[], "<CompleteMultipartUploadResult/>"), "c", true).is_ok());
+        assert!(
+            refusal(
+                Response::of(200, &[], "<CompleteMultipartUploadResult/>"),
+                "c",
+                true
+            )
+            .is_ok()
+        );
         // A downloaded body is the object's bytes, whatever they say.
-        assert!(refusal(answer(200, &[], "<Error>"), "g", false).is_ok());
-        let e = refusal(answer(404, &[], ""), "HeadObject s3://b/k", true).expect_err("404");
+        assert!(refusal(Response::of(200, &[], "<Error>"), "g", false).is_ok());
+        let e = refusal(Response::of(404, &[], ""), "HeadObject s3://b/k", true).expect_err("404");
         assert_eq!(e.status(), Some(404));
     }
 }

@@ -172,6 +172,20 @@ impl Response {
     pub fn is_success(&self) -> bool {
         (200..300).contains(&self.status)
     }
+
+    /// An answer of `status` with `headers` and `body`, as the parsers' tests need one.
+    #[cfg(test)]
+    pub(crate) fn of(status: u16, headers: &[(&str, &str)], body: impl AsRef<[u8]>) -> Response {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: body.as_ref().to_vec(),
+            attempts: 1,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -154,14 +154,12 @@ mod tests {
             .map(|(_, v)| v.clone());
         assert_eq!(md5, Some(base64::encode(&Md5::digest(body.as_bytes()))));
         let f = op
-            .parse(Response {
-                status: 200,
-                headers: Vec::new(),
-                body: b"<DeleteResult><Deleted><Key>x</Key></Deleted><Error><Key>y</Key><Code>AccessDenied</Code>\
-              <Message>no</Message></Error></DeleteResult>"
-                    .to_vec(),
-                attempts: 1,
-            })
+            .parse(Response::of(
+                200,
+                &[],
+                b"<DeleteResult><Deleted><Key>x</Key></Deleted><Error><Key>y</Key><Code>AccessDenied</Code>\
+                  <Message>no</Message></Error></DeleteResult>",
+            ))
             .expect("parses");
         assert_eq!(
             f,

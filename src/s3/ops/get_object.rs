@@ -76,22 +76,10 @@ pub fn check_length(resp: &Response, what: &str, written: u64) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn answer(headers: &[(&str, &str)]) -> Response {
-        Response {
-            status: 200,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: Vec::new(),
-            attempts: 1,
-        }
-    }
-
     #[test]
     fn short_bodies_are_refused() {
-        assert!(check_length(&answer(&[("content-length", "5")]), "g", 5).is_ok());
-        let e = check_length(&answer(&[("content-length", "6")]), "g", 5).expect_err("short");
+        assert!(check_length(&Response::of(200, &[("content-length", "5")], b""), "g", 5).is_ok());
+        let e = check_length(&Response::of(200, &[("content-length", "6")], b""), "g", 5).expect_err("short");
         assert_eq!(
             (e.exit_code(), e.to_string().as_str()),
             (1, "g: got 5 of 6 bytes")

@@ -122,17 +122,16 @@ mod tests {
 
     #[test]
     fn size_metadata_and_content_headers() {
-        let resp = Response {
-            status: 200,
-            headers: vec![
-                ("content-length".into(), "42".into()),
-                ("content-type".into(), "text/plain".into()),
-                ("x-amz-meta-a".into(), "b".into()),
-                ("etag".into(), "\"x\"".into()),
+        let resp = Response::of(
+            200,
+            &[
+                ("content-length", "42"),
+                ("content-type", "text/plain"),
+                ("x-amz-meta-a", "b"),
+                ("etag", "\"x\""),
             ],
-            body: Vec::new(),
-            attempts: 1,
-        };
+            b"",
+        );
         let h = parse(&resp).expect("parses");
         assert_eq!((h.size, h.metadata.clone()), (42, vec![("a".into(), "b".into())]));
         assert_eq!(

@@ -258,18 +258,6 @@ impl Operation for AbortMultipartUpload<'_> {
 mod tests {
     use super::*;
 
-    fn ok(body: &[u8], headers: &[(&str, &str)]) -> Response {
-        Response {
-            status: 200,
-            headers: headers
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: body.to_vec(),
-            attempts: 1,
-        }
-    }
-
     #[test]
     fn complete_body_lists_parts_in_order() {
         let up = Upload {
@@ -299,15 +287,16 @@ mod tests {
             checksum: None,
         };
         let id = create
-            .parse(ok(
-                b"<InitiateMultipartUploadResult><UploadId>a/b+c</UploadId></InitiateMultipartUploadResult>",
+            .parse(Response::of(
+                200,
                 &[],
+                b"<InitiateMultipartUploadResult><UploadId>a/b+c</UploadId></InitiateMultipartUploadResult>",
             ))
             .expect("id");
         assert_eq!(id, "a/b+c");
         assert!(
             create
-                .parse(ok(b"<InitiateMultipartUploadResult/>", &[]))
+                .parse(Response::of(200, &[], b"<InitiateMultipartUploadResult/>"))
                 .is_err()
         );
         let up = Upload { target, id };
@@ -321,9 +310,11 @@ mod tests {
         let r = part.request();
         assert_eq!(r.query, "partNumber=2&uploadId=a%2Fb%2Bc");
         assert!(!r.follow_region);
-        assert!(part.parse(ok(b"", &[])).is_err(), "no ETag");
+        assert!(part.parse(Response::of(200, &[], b"")).is_err(), "no ETag");
         assert_eq!(
-            part.parse(ok(b"", &[("etag", "\"e\"")])).map(|p| p.etag).ok(),
+            part.parse(Response::of(200, &[("etag", "\"e\"")], b""))
+                .map(|p| p.etag)
+                .ok(),
             Some("\"e\"".into())
         );
         assert_eq!(AbortMultipartUpload(&up).request().query, "uploadId=a%2Fb%2Bc");
@@ -342,9 +333,10 @@ mod tests {
         );
         assert_eq!(r.query, "partNumber=3&uploadId=a%2Fb%2Bc");
         assert_eq!(
-            copy.parse(ok(
-                b"<CopyPartResult><ETag>&quot;e&quot;</ETag></CopyPartResult>",
-                &[]
+            copy.parse(Response::of(
+                200,
+                &[],
+                b"<CopyPartResult><ETag>&quot;e&quot;</ETag></CopyPartResult>"
             ))
             .map(|p| p.etag)
             .ok(),
