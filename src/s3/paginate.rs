@@ -177,7 +177,7 @@ impl<L: Listing> Pages<'_, '_, L> {
             self.listing.what(),
             self.page
         ))
-        .with_hint("the server's listing is broken: nothing was deleted; report it to the store's operator")
+        .with_hint("the server's listing is broken; report it to the store's operator")
     }
 
     fn next_page(&mut self) -> Result<L::Items> {

@@ -270,6 +270,10 @@ pub fn remove_tree(
             add(runner.delete_now(std::mem::take(&mut batch)));
         }
     }
-    add(runner.delete_now(batch));
+    // The keys of a listing that broke off are not all known to be under the root as listed: the batch in
+    // hand is dropped, not deleted (full batches before the breach went, as the AWS CLI deletes as it lists).
+    if !watch.listing_failed() {
+        add(runner.delete_now(batch));
+    }
     watch.finish(outcome)
 }
