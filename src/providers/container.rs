@@ -11,8 +11,8 @@ use crate::transport::endpoint::Endpoint;
 use crate::transport::request::Request;
 use crate::transport::retry::try_twice;
 
-/// The ECS agent's address for relative URIs.
-const ECS_HOST: &str = "http://169.254.170.2";
+/// The ECS agent's address: the one host a relative URI reaches.
+const ECS_HOST: &str = "169.254.170.2";
 
 /// Hosts a plain-HTTP full URI may name: loopback, and the ECS and EKS agents.
 fn allowed_http_host(host: &str) -> bool {
@@ -24,10 +24,43 @@ fn allowed_http_host(host: &str) -> bool {
         || host == "[fd00:ec2::23]"
 }
 
-/// The URL to ask, from the environment.
+/// The URL a relative URI names: `http://169.254.170.2` followed by it. It must be a path (`/...`): text
+/// such as `.evil.example:8080/creds` or `@host/creds` would otherwise move the request, and the
+/// authorization token with it, to another host over plain HTTP. The composed URL is then checked as botocore
+/// checks it (`_validate_allowed_url`): its host must be exactly 169.254.170.2, on the default port.
+pub fn relative_url(relative: &str) -> Result<String> {
+    let refuse = |why: &str| {
+        Error::config(format!(
+            "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI '{}' {why}",
+            crate::codec::redact::sanitize(relative, 200)
+        ))
+        .with_hint(format!(
+            "it is a path on http://{ECS_HOST} (/v2/credentials/...); for another host use \
+             AWS_CONTAINER_CREDENTIALS_FULL_URI"
+        ))
+    };
+    if !relative.starts_with('/') {
+        return Err(refuse("does not start with /"));
+    }
+    // It becomes the request line's path: nothing that could end or split that line.
+    if relative.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(refuse("has spaces or control characters"));
+    }
+    let url = format!("http://{ECS_HOST}{relative}");
+    let authority_end = url["http://".len()..]
+        .find(['/', '?', '#', '\\'])
+        .map_or(url.len(), |i| "http://".len() + i);
+    match Endpoint::parse(&url[..authority_end]) {
+        Ok(e) if !e.https && e.host == ECS_HOST && e.port.is_none() => Ok(url),
+        _ => Err(refuse(&format!("does not lead to {ECS_HOST}"))),
+    }
+}
+
+/// The URL to ask, from the environment: the relative URI when it is set (as botocore prefers it), else the
+/// full URI.
 pub fn url(env: &Env) -> Result<String> {
     if let Some(rel) = env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
-        return Ok(format!("{ECS_HOST}{rel}"));
+        return relative_url(rel);
     }
     let full = env
         .get("AWS_CONTAINER_CREDENTIALS_FULL_URI")
@@ -96,6 +129,51 @@ mod tests {
             assert_eq!(url(&env).ok().as_deref(), Some(ok));
         }
         let env = Env::from_pairs([("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://10.0.0.5/creds")]);
+        assert!(url(&env).is_err());
+    }
+
+    #[test]
+    fn a_relative_uri_is_a_path_on_the_ecs_agent_only() {
+        for (ok, want) in [
+            ("/v2/credentials/abc", "http://169.254.170.2/v2/credentials/abc"),
+            ("/creds?id=123", "http://169.254.170.2/creds?id=123"),
+            ("//evil.example/creds", "http://169.254.170.2//evil.example/creds"),
+        ] {
+            assert_eq!(relative_url(ok).ok().as_deref(), Some(want), "{ok}");
+        }
+        for bad in [
+            ".evil.example:8080/creds",
+            ".evil.example/creds",
+            "@127.0.0.1:8080/creds",
+            ":8080/creds",
+            "3/creds",
+            "\\evil.example/creds",
+            "evil",
+            "/creds HTTP/1.1\r\nHost: evil.example",
+            "/a b",
+            "/a\tb",
+        ] {
+            let e = relative_url(bad).err();
+            assert_eq!(
+                e.as_ref().map(Error::kind),
+                Some(crate::error::ErrorKind::Config),
+                "{bad:?}"
+            );
+            let message = e.map(|e| e.message().to_owned()).unwrap_or_default();
+            assert!(
+                message.starts_with("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI '"),
+                "{message}"
+            );
+            assert!(!message.contains(['\r', '\n', '\t']), "{message:?}");
+        }
+        // The relative URI wins over the full one, as in botocore: a bad one is refused, not skipped.
+        let env = Env::from_pairs([
+            ("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", ".evil.example/creds"),
+            (
+                "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+                "http://127.0.0.1:9000/creds",
+            ),
+        ]);
         assert!(url(&env).is_err());
     }
 }
