@@ -1,23 +1,28 @@
 //! Every file awl writes goes through here, and every file it reads as configuration, so that neither can be
 //! steered by the place awl runs in.
 //!
-//! Writes: a [`PendingFile`] under a random temporary name beside its target, created exclusively and never
-//! through a link (`O_CREAT|O_EXCL|O_NOFOLLOW`), registered with the run's interruption so that a signal
-//! removes it, flushed, then renamed over the target. [`write_file`] (the config files) follows a target that
-//! is a link to a regular file (dotfile repositories do this) and replaces the file it names;
-//! [`replace_file`] (the credential cache) replaces a link itself, never writing through it; a download into
-//! a device or a FIFO writes in place ([`Download`]), as the AWS CLI does.
+//! Writes: a [`PendingFile`] under a random temporary name beside its target (`.NAME.awl-<16 hex>.tmp`, the
+//! name cut to fit 255 bytes), created exclusively and never through a link (`O_CREAT|O_EXCL|O_NOFOLLOW`),
+//! registered with the run's interruption so that a signal removes it, flushed, then renamed over the target.
+//! [`edit_locked`] (the AWS config files) reads the file again under a lock that every awl editing it shares,
+//! applies one change to that text, and follows a target that is a link to a regular file (dotfile
+//! repositories do this), replacing the file it names; [`replace_file`] (the credential cache) replaces a link
+//! itself, never writing through it; a download into a device or a FIFO writes in place ([`Download`]), as
+//! the AWS CLI does.
 //!
 //! Reads: [`read_regular`] opens without blocking (a FIFO cannot hang it), reads only a regular file, and
 //! stops at a size cap (`/dev/zero` cannot fill memory).
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::interrupt::{Interrupt, Registration};
-use std::fs::{self, DirBuilder, File, OpenOptions};
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, DirBuilder, File, OpenOptions, TryLockError};
 use std::io::{self, Read, Write};
-use std::os::unix::fs::{DirBuilderExt, FileTypeExt, OpenOptionsExt};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
+use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// `open(2)` flags std has no names for. Their values differ between architectures; a test opens a link and a
 /// FIFO with them, so a wrong value fails the build's tests.
@@ -67,6 +72,28 @@ fn unguessable() -> String {
     hex::encode(bytes)
 }
 
+/// The longest file name, in bytes, that Linux's and macOS's file systems take (`NAME_MAX`).
+const NAME_MAX: usize = 255;
+
+/// `.NAME.TAIL` in at most `limit` bytes: a name beside `name` that stays recognisable as awl's (`TAIL` starts
+/// with `awl-`) however long `name` is. `NAME` is cut as far as needed, never inside a UTF-8 character, so
+/// that a name the folder holds always has room for its temporary file.
+fn sibling_name(name: &OsStr, tail: &str, limit: usize) -> OsString {
+    let bytes = name.as_bytes();
+    let room = limit.saturating_sub(tail.len() + 2);
+    let mut end = bytes.len().min(room);
+    // A byte 0b10xxxxxx continues a character: cutting before it would split that character.
+    while end > 0 && end < bytes.len() && bytes[end] & 0xC0 == 0x80 {
+        end -= 1;
+    }
+    let mut out = Vec::with_capacity(end + tail.len() + 2);
+    out.push(b'.');
+    out.extend_from_slice(&bytes[..end]);
+    out.push(b'.');
+    out.extend_from_slice(tail.as_bytes());
+    OsString::from_vec(out)
+}
+
 /// How a file is written: its mode, the kind of its errors, and the interruption that removes it if a signal
 /// comes first.
 #[derive(Clone, Copy, Debug)]
@@ -101,36 +128,45 @@ impl PendingFile {
             .parent()
             .filter(|d| !d.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        let name = target
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.awl-{}.tmp", unguessable()));
-        // Registered before it exists, so that no moment leaves it unknown to a signal.
-        let registration = match rules.interrupt {
-            Some(i) => Some(i.register_file(tmp.clone()).ok_or_else(|| {
-                Error::interrupted(format!("{display}: not written: the run is being interrupted"))
-            })?),
-            None => None,
-        };
-        // Read too: a download in parts is hashed back from it in order.
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .custom_flags(O_NOFOLLOW)
-            .mode(rules.mode)
-            .open(&tmp)
-            .map_err(|e| fail(rules.kind, display, "create a temporary file beside it", e))?;
-        Ok(PendingFile {
-            file,
-            tmp,
-            target: target.to_owned(),
-            display: display.to_owned(),
-            kind: rules.kind,
-            committed: false,
-            _registration: registration,
-        })
+        let name = target.file_name().unwrap_or_default();
+        // First within NAME_MAX; should the folder's file system take less (eCryptfs: 143 bytes), then within
+        // the length of the target's own name, which that folder is about to hold.
+        let mut limit = NAME_MAX;
+        loop {
+            let tmp = dir.join(sibling_name(name, &format!("awl-{}.tmp", unguessable()), limit));
+            // Registered before it exists, so that no moment leaves it unknown to a signal.
+            let registration = match rules.interrupt {
+                Some(i) => Some(i.register_file(tmp.clone()).ok_or_else(|| {
+                    Error::interrupted(format!("{display}: not written: the run is being interrupted"))
+                })?),
+                None => None,
+            };
+            // Read too: a download in parts is hashed back from it in order.
+            let opened = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create_new(true)
+                .custom_flags(O_NOFOLLOW)
+                .mode(rules.mode)
+                .open(&tmp);
+            match opened {
+                Ok(file) => {
+                    return Ok(PendingFile {
+                        file,
+                        tmp,
+                        target: target.to_owned(),
+                        display: display.to_owned(),
+                        kind: rules.kind,
+                        committed: false,
+                        _registration: registration,
+                    });
+                }
+                Err(e) if e.kind() == io::ErrorKind::InvalidFilename && limit > name.len() => {
+                    limit = name.len();
+                }
+                Err(e) => return Err(fail(rules.kind, display, "create a temporary file beside it", e)),
+            }
+        }
     }
 
     /// The open temporary file, to write to.
@@ -251,10 +287,150 @@ fn write_new(target: &Path, display: &str, contents: &[u8]) -> Result<()> {
     pending.commit()
 }
 
-/// Replaces the file at `path` with `contents`, atomically, mode 0600, following a link to the regular file
-/// it names; creates its folder (0700) if missing. `display` is the path as the user knows it.
-pub fn write_file(path: &Path, display: &str, contents: &[u8]) -> Result<()> {
-    write_new(&write_target(path, display)?, display, contents)
+/// How long [`edit_locked`] waits for another writer's lock: an edit holds it for milliseconds, so only a stuck
+/// or hostile holder makes awl wait that long, and then it says so rather than hang.
+const LOCK_WAIT: Duration = Duration::from_secs(10);
+
+/// The lock that every awl editing a file holds while it reads and replaces it: an exclusive advisory lock
+/// (`flock(2)`, through std's `File::lock`) on `.NAME.awl-lock` beside the file, created mode 0600 and never
+/// through a link, never written to, and removed by its holder when the edit is over.
+#[derive(Debug)]
+struct EditLock {
+    path: PathBuf,
+    // Closed after the name is removed: the lock is let go only then.
+    _file: File,
+}
+
+impl EditLock {
+    /// Takes the lock of `target` (a regular file's path, links resolved), waiting for another holder up to
+    /// `wait`; `display` is the file as the user knows it, `shown_as` the target's path in messages.
+    fn acquire(target: &Path, display: &str, shown_as: &Path, wait: Duration) -> Result<Self> {
+        let dir = target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let name = sibling_name(target.file_name().unwrap_or_default(), "awl-lock", NAME_MAX);
+        let path = dir.join(&name);
+        let shown = shown_as.with_file_name(&name).display().to_string();
+        let deadline = Instant::now() + wait;
+        let mut pause = Duration::from_millis(1);
+        loop {
+            // O_NONBLOCK: a FIFO planted at the name cannot hang the open (it is refused below).
+            let file = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .custom_flags(O_NOFOLLOW | O_NONBLOCK)
+                .mode(0o600)
+                .open(&path)
+                .map_err(|e| {
+                    if fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                        Error::config(format!(
+                            "{display}: not written: its lock file {shown} is a symbolic link, which awl never \
+                             follows"
+                        ))
+                        .with_hint("remove the link: awl creates the lock file itself")
+                    } else {
+                        fail(ErrorKind::Config, display, &format!("create its lock file {shown}"), e)
+                    }
+                })?;
+            let meta = file
+                .metadata()
+                .map_err(|e| fail(ErrorKind::Config, display, "inspect its lock file", e))?;
+            if !meta.is_file() {
+                return Err(Error::config(format!(
+                    "{display}: not written: its lock file {shown} is {}",
+                    type_name(meta.file_type())
+                ))
+                .with_hint("remove it: awl creates the lock file itself"));
+            }
+            loop {
+                match file.try_lock() {
+                    Ok(()) => break,
+                    Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                        std::thread::sleep(pause);
+                        pause = (pause * 2).min(Duration::from_millis(20));
+                    }
+                    Err(TryLockError::WouldBlock) => {
+                        return Err(Error::config(format!(
+                            "{display}: not written: another program has held its lock file {shown} for {} s",
+                            wait.as_secs_f32()
+                        ))
+                        .with_hint(format!("`fuser -v {shown}` names it")));
+                    }
+                    Err(TryLockError::Error(e)) => {
+                        return Err(fail(ErrorKind::Config, display, "lock its lock file", e));
+                    }
+                }
+            }
+            // The holder before may have removed the name while this waited on the file it named: the lock
+            // counts only on the file the name names now.
+            match fs::symlink_metadata(&path) {
+                Ok(now) if now.dev() == meta.dev() && now.ino() == meta.ino() => {
+                    return Ok(EditLock { path, _file: file });
+                }
+                _ => continue,
+            }
+        }
+    }
+}
+
+impl Drop for EditLock {
+    fn drop(&mut self) {
+        // Removed while held, so that no other awl holds a lock on it (see `acquire`); best effort: a lock
+        // file left behind is only an empty file, used and removed by the next edit.
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+/// Edits the file at `path` (`display`: as the user knows it) as one writer among others: under the lock
+/// every awl editing it shares (`.NAME.awl-lock` beside the file), reads the file as it is now (empty when
+/// missing; a regular UTF-8 file of at most `cap` bytes), gives that text to `edit`, and writes what `edit`
+/// returns atomically, mode 0600, following a link to the regular file it names; creates its folder (0700)
+/// if missing. `edit` returning `None` writes nothing. Whether the file was written.
+pub fn edit_locked(
+    path: &Path,
+    display: &str,
+    cap: u64,
+    edit: impl FnOnce(&str) -> Result<Option<String>>,
+) -> Result<bool> {
+    let target = write_target(path, display)?;
+    create_dir(
+        target.parent().unwrap_or(Path::new("")),
+        0o700,
+        display,
+        ErrorKind::Config,
+    )?;
+    // Beside the file replaced, so that two paths to one file share its lock; shown as the user's path when
+    // that names the file itself.
+    let shown_as = if target == path {
+        Path::new(display)
+    } else {
+        &target
+    };
+    let lock = EditLock::acquire(&target, display, shown_as, LOCK_WAIT)?;
+    let bytes = match read_regular(&target, cap, Links::Follow) {
+        Ok(bytes) => bytes,
+        Err(ReadProblem::Missing) => Vec::new(),
+        Err(p) => {
+            return Err(Error::config(format!(
+                "{display}: cannot read: {p}; nothing was written"
+            )));
+        }
+    };
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Error::config(format!(
+            "{display}: not UTF-8 text (byte {}); nothing was written",
+            e.utf8_error().valid_up_to()
+        ))
+        .with_hint("the AWS files are UTF-8 text; save it as UTF-8")
+    })?;
+    let Some(new) = edit(&text)? else {
+        return Ok(false);
+    };
+    write_new(&target, display, new.as_bytes())?;
+    drop(lock);
+    Ok(true)
 }
 
 /// Replaces the file at `path` with `contents`, atomically, mode 0600, replacing a link itself rather than
@@ -399,6 +575,143 @@ mod tests {
 
     fn mode(p: &Path) -> u32 {
         fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+    }
+
+    /// The whole file replaced by `contents`, through the one writer of the AWS files.
+    fn write_file(path: &Path, display: &str, contents: &[u8]) -> Result<()> {
+        let contents = String::from_utf8_lossy(contents).into_owned();
+        edit_locked(path, display, 1 << 20, |_| Ok(Some(contents))).map(|_| ())
+    }
+
+    #[test]
+    fn temporary_names_fit_255_bytes_and_cut_no_character() {
+        let hex = "0123456789abcdef";
+        let tail = format!("awl-{hex}.tmp");
+        for name in [
+            "a".repeat(255),
+            format!("{}x.txt", "é".repeat(125)),
+            "日本".repeat(42) + "語", // 255 bytes of 3-byte characters
+            "🦀".repeat(63) + "abc",  // 255 bytes of 4-byte characters
+            "é".repeat(127) + "x",
+        ] {
+            assert_eq!(name.len(), 255, "{name}");
+            let tmp = sibling_name(OsStr::new(&name), &tail, NAME_MAX);
+            let tmp = tmp.to_str().expect("still UTF-8: no character was cut");
+            assert!(tmp.len() <= 255 && tmp.len() > 250, "{} bytes", tmp.len());
+            let kept = tmp
+                .strip_prefix('.')
+                .and_then(|t| t.strip_suffix(&format!(".{tail}")))
+                .expect(".NAME.awl-HEX.tmp");
+            assert!(name.starts_with(kept) && !kept.is_empty(), "{tmp}");
+        }
+        // A short name is kept whole; a file system of short names gets a name no longer than the target's.
+        assert_eq!(
+            sibling_name(OsStr::new("a.txt"), &tail, NAME_MAX),
+            ".a.txt.awl-0123456789abcdef.tmp"
+        );
+        let name = "ü".repeat(70);
+        let short = sibling_name(OsStr::new(&name), &tail, name.len());
+        assert!(short.len() <= name.len() && short.to_str().is_some(), "{short:?}");
+        assert_eq!(
+            sibling_name(OsStr::new("x"), &tail, 3),
+            "..awl-0123456789abcdef.tmp"
+        );
+        // Bytes that are not UTF-8 are kept as they are, not replaced (which would make them longer).
+        let raw = OsStr::from_bytes(&[0xff; 254]);
+        let tmp = sibling_name(raw, &tail, NAME_MAX);
+        assert!(tmp.len() == 255 && tmp.as_bytes()[1] == 0xff);
+    }
+
+    #[test]
+    fn a_long_name_gets_a_temporary_and_a_lock_beside_it() {
+        let dir = scratch("long");
+        let path = dir.join(format!("{}.txt", "é".repeat(125)) + "x");
+        write_file(&path, "long", b"[default]\n").expect("writes");
+        assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"[default]\n"[..]));
+        assert_eq!(fs::read_dir(&dir).map(Iterator::count).ok(), Some(1));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn edits_from_many_writers_at_once_all_land() {
+        let dir = scratch("edits");
+        let path = dir.join("config");
+        let threads: Vec<_> = (0..8)
+            .map(|t| {
+                let path = path.clone();
+                std::thread::spawn(move || {
+                    for i in 0..25 {
+                        // A separate open file each time, as another process has: flock(2) excludes them.
+                        edit_locked(&path, "config", 1 << 20, |text| {
+                            Ok(Some(format!("{text}{t}-{i}\n")))
+                        })
+                        .expect("edits");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().expect("thread");
+        }
+        let text = fs::read_to_string(&path).expect("written");
+        assert_eq!(text.lines().count(), 200, "{text}");
+        // No edit: nothing written; the lock file is gone each time.
+        assert_eq!(
+            edit_locked(&path, "config", 1 << 20, |_| Ok(None)).ok(),
+            Some(false)
+        );
+        assert_eq!(fs::read_dir(&dir).map(Iterator::count).ok(), Some(1));
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_lock_held_too_long_is_an_error_naming_it() {
+        let dir = scratch("held");
+        let held = File::create(dir.join(".config.awl-lock")).expect("lock file");
+        held.lock().expect("locked");
+        let target = dir.join("config");
+        let wait = Duration::from_millis(100);
+        let e = EditLock::acquire(&target, "config", &target, wait).expect_err("held");
+        assert!(
+            e.message().contains("another program has held its lock file") && e.message().contains("0.1 s"),
+            "{}",
+            e.message()
+        );
+        drop(held);
+        let lock = EditLock::acquire(&target, "config", &target, wait).expect("let go");
+        drop(lock);
+        assert!(!dir.join(".config.awl-lock").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn the_lock_file_is_never_opened_through_a_link_or_a_fifo() {
+        let dir = scratch("lock");
+        fs::write(dir.join("victim"), "keep").expect("victim");
+        symlink(dir.join("victim"), dir.join(".config.awl-lock")).expect("link");
+        let e = write_file(&dir.join("config"), "config", b"x").expect_err("a link");
+        assert!(
+            e.message().contains(".config.awl-lock is a symbolic link"),
+            "{}",
+            e.message()
+        );
+        symlink(dir.join("nowhere"), dir.join(".other.awl-lock")).expect("dangling link");
+        assert!(write_file(&dir.join("other"), "other", b"x").is_err());
+        assert!(!dir.join("nowhere").exists());
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(dir.join(".third.awl-lock"))
+                .status()
+                .is_ok_and(|s| s.success())
+        );
+        let e = write_file(&dir.join("third"), "third", b"x").expect_err("a FIFO");
+        assert!(e.message().contains("is a FIFO"), "{}", e.message());
+        assert_eq!(
+            fs::read_to_string(dir.join("victim")).ok().as_deref(),
+            Some("keep")
+        );
+        assert!(!dir.join("config").exists() && !dir.join("other").exists());
+        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]

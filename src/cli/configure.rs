@@ -3,7 +3,9 @@
 use crate::cli::args::{Args, Globals, Output};
 use crate::cli::context::{Ctx, flags, load};
 use crate::cli::terminal::{print_out, prompt_secret};
+use crate::codec::ini::FileKind;
 use crate::config::configure;
+use crate::config::env::MAX_FILE;
 use crate::config::resolve::select_profile;
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
 use crate::fs;
@@ -64,8 +66,6 @@ fn list(globals: &Globals) -> Result<()> {
     }
 }
 
-/// Asks one question of `awl configure` on the terminal: the answer is read from stdin, a secret without echo
-/// when stdin is a terminal.
 /// The end of input before every question was answered: nothing is written.
 fn ended(q: &configure::Question) -> Error {
     Error::usage(format!(
@@ -75,6 +75,8 @@ fn ended(q: &configure::Question) -> Error {
     .with_hint("answer every question (an empty line keeps the current value)")
 }
 
+/// Asks one question of `awl configure` on the terminal: the answer is read from stdin, a secret without echo
+/// when stdin is a terminal.
 fn ask(q: &configure::Question, interrupt: &Arc<Interrupt>) -> Result<String> {
     let prompt = format!("{} [{}]: ", q.label, q.shown);
     let stdin = io::stdin();
@@ -97,19 +99,20 @@ fn ask(q: &configure::Question, interrupt: &Arc<Interrupt>) -> Result<String> {
 fn interactive(ctx: &Ctx<'_>) -> Result<()> {
     let l = load()?;
     let profile = select_profile(ctx.globals.profile.as_deref(), &l.env).value;
-    let changes = configure::interactive(
-        &profile,
-        &l.config,
-        &l.credentials,
-        &l.config.text,
-        &l.credentials.text,
-        &mut |q| ask(q, ctx.interrupt),
-    )?;
-    if let Some(text) = changes.credentials {
-        fs::write_file(&l.credentials.path, &l.credentials.display, text.as_bytes())?;
-    }
-    if let Some(text) = changes.config {
-        fs::write_file(&l.config.path, &l.config.display, text.as_bytes())?;
+    let changes = configure::interactive(&profile, &l.config, &l.credentials, &mut |q| {
+        ask(q, ctx.interrupt)
+    })?;
+    // Each file read again under its lock and given only these answers: what other writers did while the
+    // questions were asked stays. One lock at a time, so two runs never wait on each other in a cycle.
+    for (kind, file) in [
+        (FileKind::Credentials, &l.credentials),
+        (FileKind::Config, &l.config),
+    ] {
+        if changes.touches(kind) {
+            fs::edit_locked(&file.path, &file.display, MAX_FILE, |text| {
+                changes.apply(kind, text, &file.display)
+            })?;
+        }
     }
     Ok(())
 }

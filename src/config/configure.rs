@@ -283,33 +283,80 @@ pub struct Question {
     pub secret: bool,
 }
 
-/// The new texts of the two files after `awl configure` for `profile`: `None` where nothing changed.
+/// The answers of `awl configure` for one profile: the settings to write in each file, in the order asked.
+/// They are applied to each file as it is when awl writes it ([`apply`](Self::apply)), not as it was when the
+/// questions began, so that what other writers did meanwhile stays.
 pub struct Changes {
-    /// The new config file text.
-    pub config: Option<String>,
-    /// The new credentials file text.
-    pub credentials: Option<String>,
+    profile: String,
+    config: Vec<(&'static str, String)>,
+    credentials: Vec<(&'static str, String)>,
 }
 
 impl std::fmt::Debug for Changes {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        // The credentials file holds secret keys: sizes only.
-        let size = |t: &Option<String>| t.as_ref().map(String::len);
+        // The credentials file's values are secret keys: the names only.
+        let names = |v: &[(&'static str, String)]| v.iter().map(|(k, _)| *k).collect::<Vec<_>>();
         f.debug_struct("Changes")
-            .field("config_bytes", &size(&self.config))
-            .field("credentials_bytes", &size(&self.credentials))
+            .field("profile", &self.profile)
+            .field("config", &names(&self.config))
+            .field("credentials", &names(&self.credentials))
             .finish()
     }
 }
 
-/// Runs the questions of `aws configure` for `profile` and returns the files' new texts. An empty answer
-/// keeps the current value. `ask` gets each question and returns the answer.
+impl Changes {
+    fn settings(&self, kind: FileKind) -> &[(&'static str, String)] {
+        match kind {
+            FileKind::Config => &self.config,
+            FileKind::Credentials => &self.credentials,
+        }
+    }
+
+    /// Whether anything is to be set in the file of `kind`.
+    pub fn touches(&self, kind: FileKind) -> bool {
+        !self.settings(kind).is_empty()
+    }
+
+    /// The file of `kind` (`display`: its name in errors) with these settings applied to `text`, the file as
+    /// it is now; `None` when nothing is to be set in it.
+    pub fn apply(&self, kind: FileKind, text: &str, display: &str) -> Result<Option<String>> {
+        let settings = self.settings(kind);
+        if settings.is_empty() {
+            return Ok(None);
+        }
+        let pairs: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        set_settings(text, kind, &self.profile, &pairs, display).map(Some)
+    }
+}
+
+/// `text` (the file `display` of `kind`, as it is now) with `settings` set in `profile`, every other line
+/// kept: the one edit that every writer of the AWS files makes, on the text read under the file's lock
+/// ([`crate::fs::edit_locked`]). A file that no longer parses is refused, naming its line, and so is a value
+/// that would not read back as given.
+pub fn set_settings(
+    text: &str,
+    kind: FileKind,
+    profile: &str,
+    settings: &[(&str, &str)],
+    display: &str,
+) -> Result<String> {
+    // Changed since it was read at start, by hand or by another program: written back only if it still reads.
+    ini::parse(text, kind).map_err(|e| e.in_file(display.to_owned()))?;
+    let mut text = text.to_owned();
+    for (key, value) in settings {
+        text = ini::set_property(&text, kind, profile, key, value);
+        reads_back(&text, kind, profile, key, value, key)?;
+    }
+    Ok(text)
+}
+
+/// Runs the questions of `aws configure` for `profile` and returns its answers; `config` and `credentials`
+/// (the files as read at start) give the current values shown. An empty answer keeps the current value.
+/// `ask` gets each question and returns the answer.
 pub fn interactive(
     profile: &str,
     config: &LoadedFile,
     credentials: &LoadedFile,
-    config_text: &str,
-    credentials_text: &str,
     ask: &mut dyn FnMut(&Question) -> Result<String>,
 ) -> Result<Changes> {
     // A name the files cannot hold would be written under a header no reader parses back.
@@ -357,27 +404,32 @@ pub fn interactive(
             "output",
         ),
     ];
-    let mut new_config: Option<String> = None;
-    let mut new_credentials: Option<String> = None;
+    let mut changes = Changes {
+        profile: profile.to_owned(),
+        config: Vec::new(),
+        credentials: Vec::new(),
+    };
     for (label, shown, secret, kind, key) in questions {
         let answer = ask(&Question { label, shown, secret })?;
         let answer = answer.trim();
         if answer.is_empty() {
             continue;
         }
-        let (slot, base) = match kind {
-            FileKind::Config => (&mut new_config, config_text),
-            FileKind::Credentials => (&mut new_credentials, credentials_text),
+        // Checked now, on the text read at start, so that a value that cannot be written stops the questions
+        // at once; checked again on the file as it is at the time of writing.
+        let start_text = match kind {
+            FileKind::Config => &config.text,
+            FileKind::Credentials => &credentials.text,
         };
-        let text = slot.take().unwrap_or_else(|| base.to_owned());
-        let text = ini::set_property(&text, kind, profile, key, answer);
+        let text = ini::set_property(start_text, kind, profile, key, answer);
         reads_back(&text, kind, profile, key, answer, label)?;
-        *slot = Some(text);
+        let slot = match kind {
+            FileKind::Config => &mut changes.config,
+            FileKind::Credentials => &mut changes.credentials,
+        };
+        slot.push((key, answer.to_owned()));
     }
-    Ok(Changes {
-        config: new_config,
-        credentials: new_credentials,
-    })
+    Ok(changes)
 }
 
 /// Checks that `text` gives `key = answer` in `profile` when read (a value with ` #` or ` ;` would lose its
@@ -415,10 +467,10 @@ mod tests {
     fn only_what_reads_back_is_written() {
         let (c, k) = (empty(), empty());
         for bad in ["test ;x", "a\n[default]", "a b", ""] {
-            let e = interactive(bad, &c, &k, "", "", &mut |_| Ok("x".into())).expect_err(bad);
+            let e = interactive(bad, &c, &k, &mut |_| Ok("x".into())).expect_err(bad);
             assert_eq!(e.exit_code(), 252, "{bad:?}");
         }
-        let e = interactive("dev", &c, &k, "", "", &mut |q| {
+        let e = interactive("dev", &c, &k, &mut |q| {
             Ok(if q.label == "Default region name" {
                 "eu-west-1 #x".into()
             } else {
@@ -427,7 +479,7 @@ mod tests {
         })
         .expect_err("a comment in a value");
         assert!(e.message().contains("reads back"), "{e}");
-        let ok = interactive("dev", &c, &k, "", "", &mut |q| {
+        let ok = interactive("dev", &c, &k, &mut |q| {
             Ok(if q.label == "Default region name" {
                 "eu-west-1".into()
             } else {
@@ -435,7 +487,52 @@ mod tests {
             })
         })
         .expect("writes");
-        assert_eq!(ok.config.as_deref(), Some("[profile dev]\nregion = eu-west-1\n"));
+        assert!(!ok.touches(FileKind::Credentials));
+        assert_eq!(
+            ok.apply(FileKind::Config, "", "config").ok().flatten().as_deref(),
+            Some("[profile dev]\nregion = eu-west-1\n")
+        );
+        assert_eq!(
+            ok.apply(FileKind::Credentials, "[x]\n", "credentials").ok(),
+            Some(None)
+        );
+    }
+
+    #[test]
+    fn answers_apply_to_the_file_as_it_is_at_write_time() {
+        let (c, k) = (empty(), empty());
+        let answers = interactive("dev", &c, &k, &mut |q| {
+            Ok(match q.label {
+                "AWS Access Key ID" => "AKIADEV".into(),
+                "Default region name" => "eu-west-1".into(),
+                _ => String::new(),
+            })
+        })
+        .expect("answers");
+        assert!(!format!("{answers:?}").contains("AKIADEV"), "{answers:?}");
+        // Written meanwhile by someone else: another profile, and a setting of dev that was not asked about.
+        let now = "[profile other]\nregion = sa-east-1\n\n[profile dev]\noutput = text\n";
+        assert_eq!(
+            answers
+                .apply(FileKind::Config, now, "config")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("[profile other]\nregion = sa-east-1\n\n[profile dev]\noutput = text\nregion = eu-west-1\n")
+        );
+        assert_eq!(
+            answers
+                .apply(FileKind::Credentials, "[a]\nx = 1\n", "credentials")
+                .ok()
+                .flatten()
+                .as_deref(),
+            Some("[a]\nx = 1\n\n[dev]\naws_access_key_id = AKIADEV\n")
+        );
+        // A file broken meanwhile is not written over: its line is named.
+        let e = answers
+            .apply(FileKind::Config, "[profile x\n", "~/.aws/config")
+            .expect_err("broken");
+        assert!(e.to_string().contains("~/.aws/config:1"), "{e}");
     }
 
     #[test]
