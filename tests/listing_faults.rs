@@ -538,3 +538,31 @@ fn a_well_formed_url_encoded_listing_syncs_every_file_under_its_own_name() {
     assert_eq!(s3.listings(), 2);
     assert!(s3.writes().is_empty(), "{:?}", s3.writes());
 }
+
+/// A ListObjectsV2 answer of 28 MB of empty elements (under the 32 MiB body cap) read under a 400 MB address
+/// space limit: one error line and exit 255, not an abort on a failed allocation (exit 134). The XML reader
+/// caps the elements of a document far above what any real answer holds, so its memory stays proportional to
+/// the input.
+#[test]
+fn a_page_of_millions_of_empty_elements_is_refused_within_a_memory_limit() {
+    let s3 = BadS3::start("empties");
+    let cmd = s3.awl(&["s3", "ls", "s3://b/"]);
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(ToOwned::to_owned).collect();
+    // The same command and environment, run through prlimit.
+    let mut limited = Command::new("prlimit");
+    limited.arg("--as=400000000").arg("--").arg(program).args(args);
+    limited.env_clear();
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            limited.env(k, v);
+        }
+    }
+    limited.stdout(Stdio::piped()).stderr(Stdio::piped());
+    let out = finish(limited.spawn().expect("prlimit runs"));
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(255), "{err}");
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("awl: error")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(errors[0].contains("more elements than any answer holds"), "{err}");
+}

@@ -9,6 +9,10 @@ use crate::error::{Error, Result};
 const MAX_LEN: usize = 32 << 20;
 /// Deepest nesting read.
 const MAX_DEPTH: usize = 32;
+/// Most elements read. An element costs about a hundred bytes however short its text (`<a/>` is four), so
+/// without a cap a document of empty elements takes some 25 times its size; real answers stay far below
+/// it (a ListObjectsV2 or ListObjectVersions page of 1,000 entries holds about 15,000 elements).
+const MAX_ELEMENTS: usize = 200_000;
 
 /// An element: its local name (prefix dropped), its text (all direct text joined) and its children. `Debug`
 /// hides the text of elements with secret names (`SecretAccessKey`, `SessionToken`).
@@ -105,7 +109,11 @@ pub fn parse(text: &str) -> Result<Element> {
             text.len()
         )));
     }
-    let mut p = Parser { s: text, i: 0 };
+    let mut p = Parser {
+        s: text,
+        i: 0,
+        elements: 0,
+    };
     p.skip_misc()?;
     let root = p.element(0)?;
     p.skip_misc()?;
@@ -118,6 +126,8 @@ pub fn parse(text: &str) -> Result<Element> {
 struct Parser<'a> {
     s: &'a str,
     i: usize,
+    /// Elements read so far, against [`MAX_ELEMENTS`].
+    elements: usize,
 }
 
 fn local(name: &str) -> &str {
@@ -170,6 +180,10 @@ impl<'a> Parser<'a> {
     }
 
     fn element(&mut self, depth: usize) -> Result<Element> {
+        self.elements += 1;
+        if self.elements > MAX_ELEMENTS {
+            return Err(err("more elements than any answer holds", self.i));
+        }
         if depth > MAX_DEPTH {
             return Err(err("nested too deeply", self.i));
         }
@@ -351,6 +365,10 @@ mod tests {
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
+        let many = format!("<r>{}</r>", "<a/>".repeat(MAX_ELEMENTS));
+        assert!(parse(&many).is_err(), "more than the cap");
+        let most = format!("<r>{}</r>", "<a/>".repeat(MAX_ELEMENTS - 1));
+        assert!(parse(&most).is_ok_and(|r| r.children.len() == MAX_ELEMENTS - 1));
         let deep = "<a>".repeat(MAX_DEPTH + 2) + &"</a>".repeat(MAX_DEPTH + 2);
         assert!(parse(&deep).is_err());
     }
