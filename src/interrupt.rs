@@ -4,17 +4,15 @@
 //! 128 + the signal's number, wherever the rest of awl is blocked (a socket read, a prompt, a back-off).
 //!
 //! Owned by `main` and passed down (no static holds any of it); the thread starts on the first [`arm`], so
-//! commands that never need it (`--version`, `--help`) pay nothing. While `awl exec` runs a program, signals
-//! are passed on to it instead ([`forward_to`]).
+//! commands that never need it (`--version`, `--help`) pay nothing. `awl exec` replaces awl with its program,
+//! so signals reach the program directly.
 //!
 //! [`arm`]: Interrupt::arm
-//! [`forward_to`]: Interrupt::forward_to
 
 use crate::error::{Error, ErrorKind, Result};
 use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
 use std::io::Write;
 use std::path::PathBuf;
-use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
@@ -25,7 +23,7 @@ pub type Action = Box<dyn FnOnce() + Send>;
 /// How long the undoing may take before the process ends anyway (a stalled server must not hold it).
 const DEADLINE: Duration = Duration::from_millis(800);
 
-/// The signals that end awl (and that `exec` passes on): name for `kill -s`, number.
+/// The signals that end awl: name, number.
 const SIGNALS: &[(&str, i32)] = &[
     ("INT", SIGINT),
     ("TERM", SIGTERM),
@@ -40,8 +38,6 @@ struct State {
     next: u64,
     files: Vec<(u64, PathBuf)>,
     actions: Vec<(u64, Action)>,
-    /// The program `awl exec` runs, and whether stdin is a terminal (Ctrl-C then reaches it directly).
-    child: Option<(u32, bool)>,
 }
 
 /// The run's interruption: stop flag, registry, and the thread that acts on signals.
@@ -126,10 +122,8 @@ impl Interrupt {
         std::thread::Builder::new()
             .name("awl-signals".into())
             .spawn(move || {
-                for sig in signals.forever() {
-                    if this.forward(sig) {
-                        continue;
-                    }
+                // The first signal ends the process; `forever` only ends if the handle is closed.
+                if let Some(sig) = signals.forever().next() {
                     this.cut_short(sig);
                     std::process::exit(128 + sig);
                 }
@@ -162,24 +156,6 @@ impl Interrupt {
     /// Registers an action to run if the run is cut short; `None` when that has already begun.
     pub fn register_action(self: &Arc<Self>, action: Action) -> Option<Registration> {
         self.register(|s, id| s.actions.push((id, action)))
-    }
-
-    /// While a program that `awl exec` started runs, signals go to it (by `kill`, no unsafe code of ours)
-    /// instead of ending awl; `None` when it has ended. A Ctrl-C on a terminal already reached it.
-    pub fn forward_to(&self, child: Option<(u32, bool)>) {
-        self.lock().child = child;
-    }
-
-    /// Passes `sig` on to the program `exec` runs, if there is one; whether it did.
-    fn forward(&self, sig: i32) -> bool {
-        let Some((pid, interactive)) = self.lock().child else {
-            return false;
-        };
-        let name = SIGNALS.iter().find(|(_, n)| *n == sig).map_or("TERM", |(n, _)| n);
-        if !(sig == SIGINT && interactive) {
-            let _ = Command::new("kill").args(["-s", name, &pid.to_string()]).status();
-        }
-        true
     }
 
     /// The first signal: undo what is registered, and say so on stderr.

@@ -676,3 +676,62 @@ fn row_15_a_download_into_a_missing_folder_creates_it() {
     ));
     assert_eq!(fs::read(&dest).ok(), fs::read(&src).ok());
 }
+
+/// Issue 22, row 8: `awl exec` in a container whose PATH holds only the program (no `kill`, no coreutils):
+/// SIGTERM sent to awl reaches the program within a second, and awl exits with the program's status. awl
+/// becomes the program (execve), so there is nothing to forward; before, awl forwarded signals by running
+/// `kill` from PATH, and here SIGTERM never arrived.
+#[test]
+fn exec_passes_sigterm_with_no_other_program_on_path() {
+    let home = temp_dir("exec-bare");
+    let bin = home.join("bin");
+    fs::create_dir_all(&bin).expect("bin");
+    // The shell by its absolute path (a shebang needs no PATH); only builtins inside: `read` waits on the
+    // open stdin until the signal interrupts it.
+    let prog = bin.join("prog");
+    fs::write(
+        &prog,
+        "#!/bin/sh\ntrap 'exit 42' TERM\necho ready\nread x\nexit 1\n",
+    )
+    .expect("prog");
+    fs::set_permissions(&prog, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let mut child = clean_command(env!("CARGO_BIN_EXE_awl"), &home, &[])
+        .env("PATH", &bin)
+        .env("AWS_ACCESS_KEY_ID", "a")
+        .env("AWS_SECRET_ACCESS_KEY", "b")
+        .args(["exec", "--", "prog"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("awl runs");
+    let mut line = [0u8; 6];
+    child
+        .stdout
+        .as_mut()
+        .expect("stdout")
+        .read_exact(&mut line)
+        .expect("the program started");
+    assert_eq!(&line, b"ready\n");
+    let sent = Instant::now();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill")
+            .success()
+    );
+    // The program's status, within a second; a hang (the old forwarding without `kill`) fails here.
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            assert_eq!(status.code(), Some(42));
+            break;
+        }
+        if sent.elapsed() > Duration::from_secs(1) {
+            let _ = child.kill();
+            panic!("SIGTERM did not reach the program within a second");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(child.stdin.take());
+}

@@ -11,7 +11,7 @@ use crate::codec::json::Value;
 use crate::codec::time::UtcDateTime;
 use crate::error::{Error, ErrorKind, Result};
 use crate::identity::Credentials;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 /// How credentials are written for another program (`--format`, the AWS CLI v2's names).
@@ -295,20 +295,11 @@ fn exec(ctx: &Ctx<'_>, program: &str, cmd_args: &[String]) -> Result<u8> {
     for (n, v) in vars {
         command.env(n, v);
     }
-    let mut child = command.spawn().map_err(|e| spawn_error(program, e))?;
-    // While the program runs, signals to awl are passed on to it instead of ending awl.
-    let interactive = std::io::IsTerminal::is_terminal(&std::io::stdin());
-    ctx.interrupt.forward_to(Some((child.id(), interactive)));
-    let status = child.wait();
-    ctx.interrupt.forward_to(None);
-    let status = status
-        .map_err(|e| Error::new(ErrorKind::Other, format!("waiting for {program:?}: {e}")).with_source(e))?;
-    // A program ended by a signal exits as a shell reports it: 128 + the signal number.
-    Ok(match (status.code(), status.signal()) {
-        (Some(code), _) => u8::try_from(code).unwrap_or(255),
-        (None, Some(sig)) => u8::try_from(128 + sig).unwrap_or(255),
-        (None, None) => 255,
-    })
+    // awl becomes the program (execve, as aws-vault does on Unix): signals, the exit status and the terminal
+    // are the program's own, with nothing to forward and no program from PATH needed to do it. Only a
+    // failure to start it comes back here.
+    let e = command.exec();
+    Err(spawn_error(program, e))
 }
 
 #[cfg(test)]
