@@ -328,6 +328,20 @@ fn folder_markers_are_skipped_on_download_and_keys_that_escape_are_refused() {
             err.lines().all(|l| l.starts_with("warning: skipping s3://")),
             "{err}"
         );
+        // Each warning names the key as it is in the bucket (the root and the rest joined by its `/`).
+        let named: Vec<&str> = err
+            .lines()
+            .filter_map(|l| l.strip_prefix("warning: skipping ")?.split(": ").next())
+            .collect();
+        assert_eq!(
+            named,
+            [
+                format!("s3://{b}/p/../escaped.txt"),
+                format!("s3://{b}/p//abs.txt"),
+                format!("s3://{b}/p/a/../../b.txt"),
+            ],
+            "{err}"
+        );
         assert_eq!(
             files(&work.join("down")).into_keys().collect::<Vec<_>>(),
             ["ok.txt"]
