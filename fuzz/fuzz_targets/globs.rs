@@ -5,7 +5,9 @@ use awl::s3::sync::filter::{Filters, fnmatch};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let (pattern, name) = text.split_once('\0').unwrap_or((text, "a/b.txt"));
     let matched = fnmatch(pattern, name);
     // A pattern always matches itself when it holds no wildcard or set.

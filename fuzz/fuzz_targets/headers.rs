@@ -19,7 +19,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = der::certificate(data);
     let text = String::from_utf8_lossy(data);
     let mut lines = text.split('\n');
-    let status = lines.next().and_then(|s| s.trim().parse::<u16>().ok()).unwrap_or(200);
+    let status = lines
+        .next()
+        .and_then(|s| s.trim().parse::<u16>().ok())
+        .unwrap_or(200);
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -45,11 +48,22 @@ fuzz_target!(|data: &[u8]| {
     }
     // A piece's sink checks the answer's place before it writes; no file is needed for that.
     if let Ok(file) = std::fs::File::open("/dev/null") {
-        let piece = Piece { part: Some(2), offset: 8, len: 8 };
+        let piece = Piece {
+            part: Some(2),
+            offset: 8,
+            len: 8,
+        };
         let _ = PieceSink::new(&file, piece, true, None).begin(status, &resp.headers);
     }
     let _ = service_error::of_response("S3", &resp);
     let _ = retry::retryable_response(&resp);
-    let shown = trace::response(&resp, "http://127.0.0.1/");
-    assert!(!shown.contains("\u{1b}"), "no terminal escape in a trace of the body");
+    let endpoint = awl::transport::endpoint::Endpoint::parse("http://127.0.0.1").expect("endpoint");
+    let shown = trace::response(
+        &resp,
+        &awl::transport::request::Request::new("GET", &endpoint, "/", ""),
+    );
+    assert!(
+        !shown.contains("\u{1b}"),
+        "no terminal escape in a trace of the body"
+    );
 });

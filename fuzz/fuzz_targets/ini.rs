@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
             // An edit of a file that parses yields a file that parses, with the value set.
             let edited = set_property(text, kind, "fuzz", "region", "eu-west-1");
             let again = parse(&edited, kind).expect("an edited file still parses");
-            let value = again.profile("fuzz").and_then(|p| p.get("region")).map(|p| p.value.as_str());
+            let value = again
+                .profile("fuzz")
+                .and_then(|p| p.get("region"))
+                .map(|p| p.value.as_str());
             assert_eq!(value, Some("eu-west-1"));
         }
     }

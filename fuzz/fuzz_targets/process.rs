@@ -11,11 +11,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = split(text);
     let _ = parse_output(text);
-    let plain: Vec<&str> = text
-        .split([' ', '\t', '\n'])
-        .filter(|w| !w.is_empty())
-        .collect();
-    if plain.iter().all(|w| w.chars().all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))) {
+    let plain: Vec<&str> = text.split([' ', '\t', '\n']).filter(|w| !w.is_empty()).collect();
+    if plain.iter().all(|w| {
+        w.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:".contains(c))
+    }) {
         assert_eq!(split(text).expect("plain words split"), plain);
     }
 });

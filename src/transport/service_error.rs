@@ -1,7 +1,7 @@
 //! A service's error answer read into facts: the `<Code>` looked for anywhere (S3 `<Error>`, STS
 //! `<ErrorResponse><Error>`, or `<ErrorResponse><Errors><Error>` as moto writes it), the message, the request id
 //! (from the body, else the `x-amzn-requestid` / `x-amz-request-id` header) and the region a wrong-region
-//! answer names. Server text is sanitised before it can be shown.
+//! answer names. Server text is sanitised (and a message redacted) before it can be shown.
 
 use crate::codec::{redact, xml};
 use crate::error::{Error, ServiceFacts};
@@ -26,7 +26,10 @@ pub fn facts(
         service,
         status,
         code: pick("Code").unwrap_or_else(|| format!("HTTP{status}")),
-        message: pick("Message").unwrap_or_default(),
+        // A message may repeat what it refused (`Token: ...`): masked by the trace's rules, then shown.
+        message: pick("Message")
+            .map(|m| redact::sanitize(&redact::body(&m), 300))
+            .unwrap_or_default(),
         request_id: pick("RequestId").or_else(|| request_id_header.map(|h| redact::sanitize(h, 100))),
         region: pick("Region"),
     }
@@ -86,6 +89,17 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "ListBuckets: S3 HTTP503 (HTTP 503) [request id abc]"
+        );
+    }
+
+    #[test]
+    fn a_message_that_repeats_a_secret_is_masked() {
+        let body = b"<Error><Code>InvalidToken</Code><Message>bad x-amz-security-token: FQoGZXIvYXdzEXAMPLE \
+                     or SessionToken=FQoGZXIvYXdzOTHER</Message></Error>";
+        let m = facts("S3", 400, None, body).message;
+        assert!(
+            !m.contains("FQoG") && m.starts_with("bad x-amz-security-token: "),
+            "{m}"
         );
     }
 }

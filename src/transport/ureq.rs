@@ -5,6 +5,7 @@
 //! the AWS CLI does; the bytes are read by `config::env` and given here). `HTTPS_PROXY`/`HTTP_PROXY` and
 //! `NO_PROXY` are honoured. With a trace sink, every request and response is traced, secrets redacted.
 
+use crate::bounded::Stop;
 use crate::error::{Error, ErrorKind, Result};
 use crate::transport::endpoint::Endpoint;
 use crate::transport::request::{Body, Request, Response};
@@ -73,7 +74,7 @@ impl std::fmt::Debug for HttpConfig {
 }
 
 /// Largest response body read into memory (S3 and STS answers are small; objects are streamed elsewhere).
-const MAX_BODY: u64 = 64 << 20;
+const MAX_BODY: usize = 64 << 20;
 
 /// Why an [`Interruptible`] reader stopped: a signal set the stop flag.
 #[derive(Debug)]
@@ -278,9 +279,9 @@ impl UreqTransport {
         }
     }
 
-    fn trace_response(&self, resp: &Response, url: &str) {
+    fn trace_response(&self, resp: &Response, req: &Request) {
         if let Some(t) = &self.trace {
-            t(&trace::response(resp, url));
+            t(&trace::response(resp, req));
         }
     }
 }
@@ -350,27 +351,36 @@ impl UreqTransport {
         status: u16,
         headers: Vec<(String, String)>,
         mut resp: ureq::http::Response<ureq::Body>,
-        url: &str,
+        req: &Request,
     ) -> Result<Response> {
-        let mut body = Vec::new();
-        resp.body_mut()
-            .as_reader()
-            .take(MAX_BODY)
-            .read_to_end(&mut body)
-            .map_err(|e| {
-                Error::new(
+        let url = req.url();
+        // Within the cap, growing only as memory allows: a larger answer is refused, never cut short and read.
+        let body = match crate::bounded::read_capped(&mut resp.body_mut().as_reader(), MAX_BODY) {
+            Ok(body) => body,
+            Err(Stop::Io(e)) => {
+                return Err(Error::new(
                     ErrorKind::Network,
                     format!("{url}: reading the response failed: {e}"),
                 )
-                .with_source(e)
-            })?;
+                .with_source(e));
+            }
+            Err(Stop::TooLarge) => {
+                return Err(Error::data(format!(
+                    "{url}: the answer is over {} MiB, more than any answer awl reads",
+                    MAX_BODY >> 20
+                )));
+            }
+            Err(Stop::OutOfMemory) => {
+                return Err(Error::data(format!("{url}: no memory for the answer")));
+            }
+        };
         let resp = Response {
             status,
             headers,
             body,
             attempts: 1,
         };
-        self.trace_response(&resp, url);
+        self.trace_response(&resp, req);
         Ok(resp)
     }
 }
@@ -396,13 +406,13 @@ fn copy_body(reader: &mut dyn Read, sink: &mut dyn Write) -> std::io::Result<u64
 impl Transport for UreqTransport {
     fn send(&self, req: &Request) -> Result<Response> {
         let (status, headers, resp) = self.exchange(req)?;
-        self.finish(status, headers, resp, &req.url())
+        self.finish(status, headers, resp, req)
     }
 
     fn download(&self, req: &Request, sink: &mut dyn Sink) -> Result<Response> {
         let (status, headers, mut resp) = self.exchange(req)?;
         if !(200..300).contains(&status) {
-            return self.finish(status, headers, resp, &req.url());
+            return self.finish(status, headers, resp, req);
         }
         let mut reader = Interruptible {
             inner: resp.body_mut().as_reader(),
@@ -424,7 +434,7 @@ impl Transport for UreqTransport {
             body: Vec::new(),
             attempts: 1,
         };
-        self.trace_response(&resp, &req.url());
+        self.trace_response(&resp, req);
         Ok(resp)
     }
 }
