@@ -14,6 +14,7 @@
 //! | [`fs`] | every file awl writes: temporary names, renamed into place; files read safely |
 //! | [`interrupt`] | what a signal must undo (temporary files, uploads, the terminal), and the thread that does it |
 //! | [`codec`] | pure readers and writers: INI, XML, JSON, dates, percent, base64, redaction |
+//! | [`bounded`] | outside input read into memory within a cap, never an abort on a failed allocation |
 //! | [`identity`], [`secret`], [`error`] | the credentials value, strings that never print, the one error type |
 //!
 //! Everything that decides (parsing, resolution, signing, request building, response parsing) is a pure
@@ -23,6 +24,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bounded;
 pub mod cli;
 pub mod codec;
 pub mod config;

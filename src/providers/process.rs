@@ -4,11 +4,12 @@
 //! when no person can answer a prompt, for at most [`NON_INTERACTIVE_TIMEOUT`]. Never cached, as in the AWS
 //! CLI.
 
+use crate::bounded;
 use crate::codec::json::{self, Value};
 use crate::codec::time::parse_rfc3339;
 use crate::error::{Error, Result};
 use crate::identity::Credentials;
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -117,41 +118,12 @@ pub fn parse_output(text: &str) -> Result<Credentials> {
 /// Why reading a process's output stopped before its end.
 #[derive(Debug)]
 enum Stop {
-    /// It printed more than the cap.
-    TooLarge,
-    /// Memory for the output could not be had.
-    OutOfMemory,
-    /// The pipe failed.
-    Io(io::Error),
+    /// Reading stopped (too large, no memory, the pipe failed).
+    Read(bounded::Stop),
     /// The time limit passed.
     TimedOut(Duration),
     /// The reading thread could not start or went away.
     NoReader,
-}
-
-/// Reads `reader` to its end, keeping at most `cap` bytes. The buffer grows with `try_reserve_exact`, never
-/// past `cap`: an allocation that fails is an error here, where Rust would otherwise abort.
-fn read_capped(reader: &mut impl Read, cap: usize) -> std::result::Result<Vec<u8>, Stop> {
-    let mut out = Vec::new();
-    let mut chunk = [0u8; 8192];
-    loop {
-        let n = match reader.read(&mut chunk) {
-            Ok(0) => return Ok(out),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Stop::Io(e)),
-        };
-        if n > cap - out.len() {
-            return Err(Stop::TooLarge);
-        }
-        if out.len() + n > out.capacity() {
-            // Doubling, as Vec does, but bounded by the cap.
-            let target = (out.capacity() * 2).max(out.len() + n).max(chunk.len()).min(cap);
-            out.try_reserve_exact(target - out.len())
-                .map_err(|_| Stop::OutOfMemory)?;
-        }
-        out.extend_from_slice(&chunk[..n]);
-    }
 }
 
 /// Waits for `child` to end, until `deadline` if there is one; `None` when the deadline passed first.
@@ -184,7 +156,7 @@ fn collect(child: &mut Child, timeout: Option<Duration>) -> std::result::Result<
         .name("awl-credential-process".into())
         .spawn(move || {
             // The receiver may be gone (timed out): nothing to tell then.
-            let _ = tx.send(read_capped(&mut stdout, MAX_OUTPUT));
+            let _ = tx.send(bounded::read_capped(&mut stdout, MAX_OUTPUT).map_err(Stop::Read));
         })
         .map_err(|_| Stop::NoReader)?;
     let received = match deadline {
@@ -199,7 +171,7 @@ fn collect(child: &mut Child, timeout: Option<Duration>) -> std::result::Result<
     match wait_until(child, deadline) {
         Ok(Some(status)) => Ok((output, status)),
         Ok(None) => Err(Stop::TimedOut(timeout.unwrap_or_default())),
-        Err(e) => Err(Stop::Io(e)),
+        Err(e) => Err(Stop::Read(bounded::Stop::Io(e))),
     }
 }
 
@@ -254,12 +226,14 @@ pub fn run_with(
             let _ = child.kill();
             let _ = child.wait();
             return Err(match stop {
-                Stop::TooLarge => fail(format!(
+                Stop::Read(bounded::Stop::TooLarge) => fail(format!(
                     "printed more than {} MiB; awl stopped it",
                     MAX_OUTPUT / (1024 * 1024)
                 )),
-                Stop::OutOfMemory => fail("printed more than awl has memory for; awl stopped it".into()),
-                Stop::Io(e) => fail(format!("cannot be read ({e}); awl stopped it")),
+                Stop::Read(bounded::Stop::OutOfMemory) => {
+                    fail("printed more than awl has memory for; awl stopped it".into())
+                }
+                Stop::Read(bounded::Stop::Io(e)) => fail(format!("cannot be read ({e}); awl stopped it")),
                 Stop::NoReader => fail("cannot be read (no thread to read it); awl stopped it".into()),
                 Stop::TimedOut(limit) => {
                     fail(format!("did not finish within {}; awl stopped it", shown(limit)))
@@ -313,22 +287,6 @@ mod tests {
         );
         assert!(parse_output("oops").is_err());
         assert!(parse_output(r#"{"Version": 1, "AccessKeyId": "A"}"#).is_err());
-    }
-
-    #[test]
-    fn output_is_read_up_to_the_cap_and_no_further() {
-        let mut exact = io::repeat(b'x').take(100_000);
-        let read = read_capped(&mut exact, 100_000).expect("at the cap");
-        assert_eq!(read.len(), 100_000);
-        assert!(read.capacity() <= 100_000, "{}", read.capacity());
-        let mut over = io::repeat(b'x').take(100_001);
-        assert!(matches!(read_capped(&mut over, 100_000), Err(Stop::TooLarge)));
-        // An endless reader ends at the cap too.
-        assert!(matches!(
-            read_capped(&mut io::repeat(b'y'), MAX_OUTPUT),
-            Err(Stop::TooLarge)
-        ));
-        assert!(read_capped(&mut io::empty(), MAX_OUTPUT).is_ok_and(|v| v.is_empty()));
     }
 
     #[test]
