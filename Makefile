@@ -31,9 +31,9 @@ test: lint unit static-check
 	@awk '/^test result:/ { p += $$4; f += $$6 } END { printf "tests: %d passed, %d failed\n", p, f; exit (p == 0 || f > 0) }' $(TEST_LOG)
 
 # The static binary is what ships: it must be static, small, and run with an empty environment.
-MAX_BYTES := 2621440
+MAX_BYTES := 3145728
 static-check: build
-	@size=$$(stat -c %s $(BIN)); [ $$size -lt $(MAX_BYTES) ] || { echo "error: $(BIN) is $$size bytes, over 2.5 MiB"; exit 1; }
+	@size=$$(stat -c %s $(BIN)); [ $$size -lt $(MAX_BYTES) ] || { echo "error: $(BIN) is $$size bytes, over 3 MiB"; exit 1; }
 	@env -i $(BIN) --version | grep -q '^awl ' || { echo "error: $(BIN) --version failed"; exit 1; }
 	@echo "static-check: $(BIN) is static, $$(stat -c %s $(BIN)) bytes, and runs"
 
@@ -98,7 +98,7 @@ bench-sign: musl-toolchain
 
 # Each fuzz target for FUZZ_SECONDS (cargo-fuzz is installed under target/tools when missing).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ini json xml args dates endpoint process percent headers globs
+FUZZ_TARGETS := ini json xml args dates endpoint process percent headers globs redact
 CARGO_FUZZ   := target/tools/bin/cargo-fuzz
 fuzz: $(CARGO_FUZZ)
 	@for t in $(FUZZ_TARGETS); do \
