@@ -349,7 +349,7 @@ fn row_6_configure_writes_only_names_that_read_back() {
 }
 
 /// Runs `script` around `command` (a pseudo-terminal), collecting what it shows.
-fn on_a_terminal(home: &Path, endpoint: &str, command: &str) -> (Child, Arc<Mutex<String>>) {
+fn on_a_terminal(home: &Path, endpoint: &str, command: &str) -> (Child, Screen) {
     let mut child = clean_command("script", home, &[("AWS_ENDPOINT_URL", endpoint)])
         .args(["-qec", command, "/dev/null"])
         .stdin(Stdio::piped())
@@ -357,10 +357,10 @@ fn on_a_terminal(home: &Path, endpoint: &str, command: &str) -> (Child, Arc<Mute
         .stderr(Stdio::piped())
         .spawn()
         .expect("script runs");
-    let screen = Arc::new(Mutex::new(String::new()));
+    let text = Arc::new(Mutex::new(String::new()));
     let mut out = child.stdout.take().expect("stdout");
-    let s = screen.clone();
-    std::thread::spawn(move || {
+    let s = text.clone();
+    let reader = std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         while let Ok(n) = out.read(&mut buf) {
             if n == 0 {
@@ -371,7 +371,26 @@ fn on_a_terminal(home: &Path, endpoint: &str, command: &str) -> (Child, Arc<Mute
                 .push_str(&String::from_utf8_lossy(&buf[..n]));
         }
     });
-    (child, screen)
+    (child, Screen { text, reader })
+}
+
+/// What a terminal shows, read as it comes by a thread of its own.
+struct Screen {
+    text: Arc<Mutex<String>>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Screen {
+    /// Whether it shows `what` yet.
+    fn contains(&self, what: &str) -> bool {
+        self.text.lock().expect("screen").contains(what)
+    }
+
+    /// All it showed, once the program has ended (its output read to the end, however busy the machine).
+    fn settled(self) -> String {
+        let _ = self.reader.join();
+        self.text.lock().expect("screen").clone()
+    }
 }
 
 #[test]
@@ -402,13 +421,11 @@ fn row_8_ctrl_c_or_a_signal_at_the_mfa_prompt_restores_the_terminal() {
         &m.url,
         &format!("bash -c '{awl} --profile profile2 sts get-caller-identity; echo EXIT=$?; stty -a'"),
     );
-    wait_for(Duration::from_secs(10), "the prompt", || {
-        screen.lock().expect("screen").contains(prompt)
-    });
+    wait_for(Duration::from_secs(10), "the prompt", || screen.contains(prompt));
     let mut tty = child.stdin.take().expect("stdin");
     tty.write_all(b"\x03").expect("Ctrl-C");
     let (took, out) = ends_within(child, Duration::from_secs(5));
-    let shown = screen.lock().expect("screen").clone();
+    let shown = screen.settled();
     assert!(took < Duration::from_secs(1), "{took:?}");
     assert!(out.status.success() && shown.contains("EXIT=130"), "{shown}");
     assert!(
@@ -425,11 +442,9 @@ fn row_8_ctrl_c_or_a_signal_at_the_mfa_prompt_restores_the_terminal() {
              echo EXIT=$?; stty -a'"
         ),
     );
-    wait_for(Duration::from_secs(10), "the prompt", || {
-        screen.lock().expect("screen").contains(prompt)
-    });
+    wait_for(Duration::from_secs(10), "the prompt", || screen.contains(prompt));
     let pid: u32 = {
-        let s = screen.lock().expect("screen");
+        let s = screen.text.lock().expect("screen");
         let at = s.find("PID=").expect("pid") + 4;
         s[at..]
             .split_whitespace()
@@ -439,7 +454,7 @@ fn row_8_ctrl_c_or_a_signal_at_the_mfa_prompt_restores_the_terminal() {
     };
     kill("INT", pid);
     let (took, _) = ends_within(child, Duration::from_secs(5));
-    let shown = screen.lock().expect("screen").clone();
+    let shown = screen.settled();
     assert!(took < Duration::from_secs(1), "{took:?}");
     assert!(shown.contains("EXIT=130"), "{shown}");
     assert!(
@@ -452,9 +467,7 @@ fn row_8_ctrl_c_or_a_signal_at_the_mfa_prompt_restores_the_terminal() {
         &m.url,
         &format!("bash -c '{awl} --profile profile2 sts get-caller-identity; echo EXIT=$?'"),
     );
-    wait_for(Duration::from_secs(10), "the prompt", || {
-        screen.lock().expect("screen").contains(prompt)
-    });
+    wait_for(Duration::from_secs(10), "the prompt", || screen.contains(prompt));
     child
         .stdin
         .take()
@@ -462,7 +475,7 @@ fn row_8_ctrl_c_or_a_signal_at_the_mfa_prompt_restores_the_terminal() {
         .write_all(b"\x04")
         .expect("Ctrl-D");
     let _ = ends_within(child, Duration::from_secs(5));
-    let shown = screen.lock().expect("screen").clone();
+    let shown = screen.settled();
     assert!(
         shown.contains("EXIT=253") && shown.contains("none was typed"),
         "{shown}"
