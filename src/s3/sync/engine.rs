@@ -108,8 +108,14 @@ impl<'w> Watch<'w> {
     }
 }
 
-/// The direction of a copy between two roots; a usage error for two local ones.
+/// The direction of a copy between two roots; a usage error for two local ones, or for a local source that
+/// is not a folder (a missing one would look empty, and a sync would then delete the whole destination).
 fn direction(from: &Root, to: &Root) -> Result<Direction> {
+    if let Root::Local(dir) = from
+        && !dir.is_dir()
+    {
+        return Err(Error::usage(format!("{} is not a folder", dir.display())));
+    }
     match (from.is_s3(), to.is_s3()) {
         (false, true) => Ok(Direction::Upload),
         (true, false) => Ok(Direction::Download),

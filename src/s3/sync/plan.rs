@@ -114,6 +114,20 @@ where
     }
 }
 
+/// A side of the join whose next item may be an error, taken then.
+trait ErrorFirst {
+    fn error(&mut self) -> Option<Error>;
+}
+
+impl<I: Iterator<Item = Result<Entry>>> ErrorFirst for Peekable<I> {
+    fn error(&mut self) -> Option<Error> {
+        match self.peek() {
+            Some(Err(_)) => self.next().and_then(Result::err),
+            _ => None,
+        }
+    }
+}
+
 /// A pair of the join: the entries of one key.
 pub type Pair = (Option<Entry>, Option<Entry>);
 
@@ -144,12 +158,13 @@ where
         if self.failed {
             return None;
         }
-        // Errors first, as they come.
-        if matches!(self.src.peek(), Some(Err(_))) {
-            return self.src.next().map(|r| r.map(|_| (None, None)));
-        }
-        if matches!(self.dst.peek(), Some(Err(_))) {
-            return self.dst.next().map(|r| r.map(|_| (None, None)));
+        // An error ends the join: what either side gives after it cannot be compared (a listing that broke
+        // off would make every later key look missing, and a sync would delete it).
+        for side in [&mut self.src as &mut dyn ErrorFirst, &mut self.dst] {
+            if let Some(e) = side.error() {
+                self.failed = true;
+                return Some(Err(e));
+            }
         }
         let order = match (self.src.peek(), self.dst.peek()) {
             (None, None) => return None,
@@ -260,6 +275,12 @@ mod tests {
         let bad: Vec<Result<Entry>> = vec![Err(Error::data("listing failed"))];
         let mut j = join(bad.into_iter(), std::iter::empty());
         assert!(j.next().is_some_and(|r| r.is_err()));
+        // Nothing after an error: a destination key after the source's failure is no "only at the destination".
+        let src: Vec<Result<Entry>> = vec![Ok(e("a", 1, 1)), Err(Error::data("page 2 failed"))];
+        let dst: Vec<Result<Entry>> = vec![Ok(e("a", 1, 1)), Ok(e("b", 1, 1))];
+        let got: Vec<Result<Pair>> = join(src.into_iter(), dst.into_iter()).collect();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert!(got[1].is_err());
     }
 
     #[test]
