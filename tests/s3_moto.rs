@@ -462,6 +462,38 @@ fn a_wrong_region_answer_is_retried_once_in_the_buckets_region() {
         "{}",
         lists[1].head
     );
+    // Within one run, a redirect is remembered: the parts of an upload, which are never redirected, go to the
+    // region that CreateMultipartUpload's redirect named, and so does the completion.
+    let dir = temp_dir("region");
+    let file = data_file(&dir, "big.bin", 11 << 20);
+    proxy.answer_times(
+        "?uploads=",
+        301,
+        &format!(
+            "<Error><Code>PermanentRedirect</Code><Message>m</Message><Bucket>{bucket}</Bucket></Error>"
+        ),
+        "x-amz-bucket-region: eu-central-1\r\n",
+        1,
+    );
+    ok(&awl(
+        &home,
+        &proxy.url,
+        &[
+            "s3",
+            "cp",
+            &file.to_string_lossy(),
+            &format!("s3://{bucket}/big.bin"),
+        ],
+    ));
+    let after: Vec<_> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.head.contains("uploadId="))
+        .collect();
+    assert!(after.len() >= 3, "two parts and the completion");
+    for r in &after {
+        assert!(r.head.contains("/eu-central-1/s3/aws4_request"), "{}", r.head);
+    }
 }
 
 #[test]

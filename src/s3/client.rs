@@ -38,6 +38,9 @@ pub struct S3<'a> {
     renew_failed: Mutex<Option<(crate::error::ErrorKind, String, Option<String>)>>,
     /// Signers in use, one per region (and credentials): each derives its signing key once a day.
     signers: Mutex<Vec<Arc<Signer>>>,
+    /// The region each bucket turned out to be in, by a redirect: later calls go there first (the parts of an
+    /// upload, which are not redirected, and the abort a signal sends, included).
+    regions: Mutex<Vec<(String, String)>>,
     region: String,
     endpoint: Option<Endpoint>,
     style: AddressingStyle,
@@ -108,6 +111,7 @@ impl<'a> S3<'a> {
             refresh: None,
             renew_failed: Mutex::new(None),
             signers: Mutex::new(Vec::new()),
+            regions: Mutex::new(Vec::new()),
             region: region.to_owned(),
             endpoint,
             style,
@@ -185,7 +189,7 @@ impl<'a> S3<'a> {
             }
         };
         let signed = self
-            .prepare(&self.region, req)?
+            .prepare(&self.region_of(req), req)?
             .build(self.sender.skew.signing_time((self.sender.clock)()));
         Ok(Box::new(move || {
             // Best effort: the process is ending; a part left behind is what this tries to prevent.
@@ -314,25 +318,45 @@ impl<'a> S3<'a> {
     /// tried once more there, if the request allows it; nothing was written into `sink` for the refused
     /// attempt.
     fn exchange(&self, req: &S3Request, sink: Option<&mut dyn Sink>) -> Result<Response> {
+        let first = self.region_of(req);
         let elsewhere = |resp: &Response| {
-            other_region(resp, &self.region).filter(|_| req.follow_region && req.bucket.is_some())
+            let region = other_region(resp, &first).filter(|_| req.follow_region)?;
+            let bucket = req.bucket.as_deref()?;
+            self.remember(bucket, &region);
+            Some(region)
         };
         match sink {
             None => {
-                let resp = self.send_in(&self.region, req, None)?;
+                let resp = self.send_in(&first, req, None)?;
                 match elsewhere(&resp) {
                     Some(region) => self.send_in(&region, req, None),
                     None => Ok(resp),
                 }
             }
             Some(sink) => {
-                let resp = self.send_in(&self.region, req, Some(&mut *sink))?;
+                let resp = self.send_in(&first, req, Some(&mut *sink))?;
                 match elsewhere(&resp) {
                     Some(region) => self.send_in(&region, req, Some(sink)),
                     None => Ok(resp),
                 }
             }
         }
+    }
+
+    /// The region a request goes to first: where a redirect found its bucket, else the client's.
+    fn region_of(&self, req: &S3Request) -> String {
+        let regions = self.regions.lock().unwrap_or_else(|p| p.into_inner());
+        req.bucket
+            .as_deref()
+            .and_then(|b| regions.iter().find(|(k, _)| k == b))
+            .map_or_else(|| self.region.clone(), |(_, r)| r.clone())
+    }
+
+    /// Remembers that `bucket` is in `region` (a valid region: [`other_region`] checked it).
+    fn remember(&self, bucket: &str, region: &str) {
+        let mut regions = self.regions.lock().unwrap_or_else(|p| p.into_inner());
+        regions.retain(|(k, _)| k != bucket);
+        regions.push((bucket.to_owned(), region.to_owned()));
     }
 
     /// Runs one operation: its request sent (and tried once more in the bucket's region by the one redirect
@@ -402,16 +426,17 @@ fn refusal(resp: Response, what: &str, body_read: bool) -> Result<Response> {
 }
 
 /// Whether a body is an S3 error document (S3 may answer CompleteMultipartUpload, UploadPartCopy and
-/// CopyObject with 200 and an error, the connection having been held open meanwhile).
+/// CopyObject with 200 and an error, having kept the connection open meanwhile with whitespace, however much).
 fn answered_error(body: &[u8]) -> bool {
-    let head = &body[..body.len().min(256)];
-    let text = String::from_utf8_lossy(head);
-    let text = text.trim_start();
-    let text = match text.strip_prefix("<?xml") {
-        Some(rest) => rest.split_once("?>").map_or("", |(_, r)| r).trim_start(),
-        None => text,
+    let start = body.trim_ascii_start();
+    let start = match start.strip_prefix(b"<?xml") {
+        Some(rest) => rest
+            .windows(2)
+            .position(|w| w == b"?>")
+            .map_or(&[][..], |i| rest[i + 2..].trim_ascii_start()),
+        None => start,
     };
-    text.starts_with("<Error>") || text.starts_with("<Error ")
+    start.starts_with(b"<Error>") || start.starts_with(b"<Error ")
 }
 
 /// A 2xx answer, or the service's error with `what` in front. A 301 names the bucket's region.

@@ -104,7 +104,7 @@ impl Operation for UploadPart<'_> {
             .upload
             .request("PUT", &[("partNumber", &self.number.to_string())])
             .body(self.body.clone())
-            // The upload's region is known by now.
+            // The upload's region is known by now: the client sends it where a redirect found the bucket.
             .in_known_region();
         for (n, v) in self.digests.headers() {
             r = r.header(n, v);
