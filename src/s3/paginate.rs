@@ -93,6 +93,28 @@ impl Sequence {
     }
 }
 
+/// A listed name, decoded when the answer says it is URL-encoded (`EncodingType=url`, asked by every listing
+/// as botocore asks it); `field` names it in the error.
+pub fn decoded(text: &str, encoded: bool, field: &str) -> Result<String> {
+    if !encoded {
+        return Ok(text.to_owned());
+    }
+    crate::codec::percent::decode_plus(text)
+        .ok_or_else(|| Error::data(format!("a listed {field} is not URL-encoded UTF-8")))
+}
+
+/// `IsTruncated`: `true` or `false` (absent: `false`); anything else is an error, not a guess.
+pub fn truncated(doc: &crate::codec::xml::Element) -> Result<bool> {
+    match doc.child_text("IsTruncated").map(str::trim) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(Error::data(format!(
+            "IsTruncated is {:?}, not true or false",
+            crate::codec::redact::sanitize(other, 40)
+        ))),
+    }
+}
+
 /// A listing: how its pages are asked for and read, and the order its entries keep.
 pub trait Listing {
     /// What one page lists.

@@ -162,7 +162,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
         }
         for o in &page.objects {
             count += 1;
-            total += o.size;
+            total = total.saturating_add(o.size);
             let name = shown(&o.key);
             out.push_str(&format!(
                 "{} {:>10} {name}\n",

@@ -5,9 +5,9 @@
 //! field, never a default. Order: each of the two lists (Contents, CommonPrefixes) strictly increasing in
 //! UTF-8 byte order across pages, except in directory buckets (`--x-s3`), which list unordered.
 
-use crate::codec::{percent, time::parse_rfc3339, xml};
+use crate::codec::{time::parse_rfc3339, xml};
 use crate::error::{Error, Result};
-use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence};
+use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence, decoded, truncated};
 use crate::s3::request::S3Request;
 use std::time::SystemTime;
 
@@ -71,15 +71,6 @@ impl ListObjectsV2 {
             Rule::Increasing
         }
     }
-}
-
-/// Decodes a listed name when the answer says it is URL-encoded.
-fn decoded(text: &str, encoded: bool, field: &str) -> Result<String> {
-    if !encoded {
-        return Ok(text.to_owned());
-    }
-    percent::decode_plus(text)
-        .ok_or_else(|| Error::data(format!("a listed {field} is not URL-encoded UTF-8")))
 }
 
 /// Reads one listed object.
@@ -183,18 +174,6 @@ impl Listing for ListObjectsV2 {
             order.1.admit(rule, p.as_bytes())?;
         }
         Ok(())
-    }
-}
-
-/// `IsTruncated`: `true` or `false` (absent: `false`); anything else is an error, not a guess.
-pub fn truncated(doc: &xml::Element) -> Result<bool> {
-    match doc.child_text("IsTruncated").map(str::trim) {
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(other) => Err(Error::data(format!(
-            "IsTruncated is {:?}, not true or false",
-            crate::codec::redact::sanitize(other, 40)
-        ))),
     }
 }
 

@@ -2,10 +2,9 @@
 //! (`rb --force` aborts them). Keys asked URL-encoded, as for ListObjectsV2; a key may repeat (one upload
 //! each), so keys must only never go back.
 
-use crate::codec::{percent, xml};
+use crate::codec::xml;
 use crate::error::{Error, Result};
-use crate::s3::ops::list_objects::truncated;
-use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence};
+use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence, decoded, truncated};
 use crate::s3::request::S3Request;
 
 /// An upload in progress.
@@ -41,13 +40,7 @@ impl Listing for ListMultipartUploads {
     fn parse(&self, body: &[u8]) -> Result<Page<Vec<InProgress>>> {
         let doc = xml::parse(&String::from_utf8_lossy(body))?;
         let encoded = doc.child_text("EncodingType") == Some("url");
-        let key = |text: &str| -> Result<String> {
-            if encoded {
-                percent::decode_plus(text).ok_or_else(|| Error::data("a listed Key is not URL-encoded UTF-8"))
-            } else {
-                Ok(text.to_owned())
-            }
-        };
+        let key = |text: &str| decoded(text, encoded, "Key");
         let uploads = doc
             .children_named("Upload")
             .map(|u| {

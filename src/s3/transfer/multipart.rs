@@ -45,8 +45,14 @@ impl<'j, 's> Multipart<'j, 's> {
             id,
         };
         // If a signal ends the run, its thread aborts the upload with this request, signed again as parts
-        // complete so that it stays within S3's 15 minutes.
-        let on_interrupt = s3.send_on_interrupt(&AbortMultipartUpload(&upload).request())?;
+        // complete so that it stays within S3's 15 minutes. Should registering fail, the upload is aborted now.
+        let on_interrupt = match s3.send_on_interrupt(&AbortMultipartUpload(&upload).request()) {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = s3.run(&AbortMultipartUpload(&upload));
+                return Err(e);
+            }
+        };
         Ok(Multipart {
             s3,
             upload,
