@@ -187,11 +187,24 @@ fn configure_waits_for_the_lock_another_writer_holds() {
         std::thread::sleep(Duration::from_millis(10));
     }
     let mut child = child;
-    std::thread::sleep(Duration::from_millis(300));
-    assert!(
-        child.try_wait().expect("wait").is_none(),
-        "awl did not wait for the lock"
-    );
+    // awl waits with the config file's lock file open: seen in its open files, with no clock involved.
+    let fds = format!("/proc/{}/fd", child.id());
+    let waits = || {
+        fs::read_dir(&fds).is_ok_and(|d| {
+            d.flatten().any(|e| {
+                fs::read_link(e.path()).is_ok_and(|l| l.to_string_lossy().ends_with(".config.awl-lock"))
+            })
+        })
+    };
+    let start = Instant::now();
+    while !waits() {
+        assert!(
+            child.try_wait().expect("wait").is_none() && start.elapsed() < Duration::from_secs(10),
+            "awl did not wait for the lock"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(child.try_wait().expect("wait").is_none(), "awl waits");
     assert_eq!(
         fs::read_to_string(home.join(".aws/config")).ok().as_deref(),
         Some("[default]\nregion = us-east-1\n")

