@@ -4,13 +4,13 @@ use crate::cli::args::{Args, Globals, Output};
 use crate::cli::context::{Ctx, flags, load};
 use crate::cli::terminal::{print_out, prompt_secret};
 use crate::codec::ini::FileKind;
-use crate::config::configure;
+use crate::config::{configure, dotted};
 use crate::config::env::MAX_FILE;
 use crate::config::resolve::select_profile;
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
 use crate::fs;
 use crate::interrupt::Interrupt;
-use std::io::{self, BufRead, IsTerminal};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
 /// An `awl configure` command.
@@ -20,6 +20,12 @@ pub(crate) enum ConfigureCommand {
     Interactive,
     /// `awl configure list`: every setting and its source.
     List,
+    /// `awl configure list-profiles`.
+    ListProfiles,
+    /// `awl configure get NAME`.
+    Get(String),
+    /// `awl configure set NAME VALUE`.
+    Set(String, String),
 }
 
 impl ConfigureCommand {
@@ -34,14 +40,77 @@ impl ConfigureCommand {
         args.no_positionals()?;
         Ok(ConfigureCommand::List)
     }
+
+    /// `awl configure list-profiles`.
+    pub(crate) fn list_profiles(args: &Args) -> Result<Self> {
+        args.no_positionals()?;
+        Ok(ConfigureCommand::ListProfiles)
+    }
+
+    /// `awl configure get NAME`.
+    pub(crate) fn get(args: &Args) -> Result<Self> {
+        match args.positionals.as_slice() {
+            [name] => Ok(ConfigureCommand::Get(name.clone())),
+            _ => Err(args.usage("'awl configure get' takes one setting name")),
+        }
+    }
+
+    /// `awl configure set NAME VALUE`.
+    pub(crate) fn set(args: &Args) -> Result<Self> {
+        match args.positionals.as_slice() {
+            [name, value] => Ok(ConfigureCommand::Set(name.clone(), value.clone())),
+            _ => Err(args.usage("'awl configure set' takes a setting name and a value")),
+        }
+    }
 }
 
-/// Runs an `awl configure` command.
-pub(crate) fn run(ctx: &Ctx<'_>, command: &ConfigureCommand) -> Result<()> {
+/// Runs an `awl configure` command; the exit code.
+pub(crate) fn run(ctx: &Ctx<'_>, command: &ConfigureCommand) -> Result<u8> {
+    let done = |r: Result<()>| r.map(|()| 0);
     match command {
-        ConfigureCommand::Interactive => interactive(ctx),
-        ConfigureCommand::List => list(ctx.globals),
+        ConfigureCommand::Interactive => done(interactive(ctx)),
+        ConfigureCommand::List => done(list(ctx.globals)),
+        ConfigureCommand::ListProfiles => {
+            let l = load()?;
+            let names = dotted::profile_names(&l.config.ini, &l.credentials.ini);
+            done(print_out(&names.iter().map(|n| format!("{n}\n")).collect::<String>()))
+        }
+        ConfigureCommand::Get(name) => get(ctx.globals, name),
+        ConfigureCommand::Set(name, value) => done(set(ctx.globals, name, value)),
     }
+}
+
+/// `configure get`: the value and exit 0, or nothing and exit 1, as the AWS CLI (`if aws configure get ...`).
+fn get(globals: &Globals, name: &str) -> Result<u8> {
+    let l = load()?;
+    let profile = select_profile(globals.profile.as_deref(), &l.env).value;
+    match dotted::get(&l.profiles, &profile, name) {
+        dotted::Found::Value(v) => print_out(&format!("{v}\n")).map(|()| 0),
+        dotted::Found::Missing => Ok(1),
+        dotted::Found::Section => {
+            let _ = writeln!(
+                io::stderr(),
+                "awl: error: varname ({}) must reference a value, not a section or sub-section",
+                crate::codec::redact::sanitize(name, 200)
+            );
+            Ok(1)
+        }
+    }
+}
+
+/// `configure set`: one setting written under the file's lock, to the file as it is then.
+fn set(globals: &Globals, name: &str, value: &str) -> Result<()> {
+    let l = load()?;
+    let profile = select_profile(globals.profile.as_deref(), &l.env).value;
+    let target = dotted::set_target(&profile, name)?;
+    let file = match target.file() {
+        FileKind::Credentials => &l.credentials,
+        FileKind::Config => &l.config,
+    };
+    fs::edit_locked(&file.path, &file.display, MAX_FILE, |text| {
+        dotted::set(text, &target, value, &file.display).map(Some)
+    })?;
+    Ok(())
 }
 
 fn list(globals: &Globals) -> Result<()> {

@@ -43,7 +43,7 @@ pub fn run(args: Vec<OsString>, interrupt: &Arc<Interrupt>) -> Result<u8> {
             match &command {
                 Command::S3(c) => s3::run(&ctx, c),
                 Command::Sts(c) => done(sts::run(&ctx, c)),
-                Command::Configure(c) => done(configure::run(&ctx, c)),
+                Command::Configure(c) => configure::run(&ctx, c),
                 Command::Export(c) => export::run(&ctx, c),
                 Command::Completion(shell) => done(completion::run(*shell)),
             }

@@ -349,6 +349,7 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
         name: "configure",
         summary: "set up a profile, or show where each setting comes from",
         usage: "awl configure [--profile P]\n       awl configure list [--profile P]\n       \
+                awl configure list-profiles\n       awl configure get NAME\n       awl configure set NAME VALUE\n       \
                 awl configure export-credentials [--profile P] [--format F]",
         details: "Asks for the access key, secret key, region and output format, as `aws configure` does, and writes\nthem to ~/.aws/credentials and ~/.aws/config (atomically, mode 0600, every other line kept).\n\nExamples:\n  awl configure --profile dev\n  awl --profile profile2 configure list",
         options: &[],
@@ -359,6 +360,32 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                 "show every setting of a profile and where it came from",
                 "awl configure list [--profile P] [--output json]",
                 "Example:\n  awl --profile profile2 configure list",
+                &[],
+            ),
+            leaf(
+                "list-profiles",
+                "print the name of every profile, one a line",
+                "awl configure list-profiles",
+                "Example:\n  for p in $(awl configure list-profiles); do awl --profile \"$p\" sts get-caller-identity; done",
+                &[],
+            ),
+            leaf(
+                "get",
+                "print one setting (exit 1 when it is not set)",
+                "awl configure get NAME [--profile P]",
+                "NAME: region, s3.addressing_style, profile.P.region, default.region, P.region (a profile that\n\
+                 exists). Read from both files, the credentials file winning, as the AWS CLI reads them.\n\n\
+                 Example:\n  region=$(awl configure get region --profile dev)",
+                &[],
+            ),
+            leaf(
+                "set",
+                "write one setting",
+                "awl configure set NAME VALUE [--profile P]",
+                "NAME as for get. aws_access_key_id, aws_secret_access_key and aws_session_token go to\n\
+                 ~/.aws/credentials, everything else to ~/.aws/config, under the same lock and atomic write as\n\
+                 awl configure.\n\nExamples:\n  awl configure set region eu-west-1 --profile dev\n  \
+                 awl configure set s3.addressing_style path",
                 &[],
             ),
             leaf(

@@ -4,6 +4,7 @@
 
 pub mod chain;
 pub mod configure;
+pub mod dotted;
 pub mod env;
 pub mod profiles;
 pub mod resolve;
