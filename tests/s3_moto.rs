@@ -714,3 +714,59 @@ fn a_progress_line_on_a_terminal_and_none_when_piped() {
     );
     assert_eq!(fs::read(dir.join("back.bin")).ok(), fs::read(&file).ok());
 }
+
+/// `s3 ls` of a prefix that matches nothing exits 1, as the AWS CLI does (`if aws s3 ls s3://b/key; then` is a
+/// common existence check); a whole bucket that is empty, or a prefix that matches, exits 0. Both tools, the
+/// same buckets.
+#[test]
+fn ls_of_a_prefix_with_no_match_exits_1_as_the_aws_cli() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = unique("lsexit");
+    aws_mb(m, &bucket);
+    let dir = temp_dir("lsexit");
+    let file = data_file(&dir, "x.txt", 3);
+    ok(&awl(
+        &home,
+        &m.url,
+        &[
+            "s3",
+            "cp",
+            &file.to_string_lossy(),
+            &format!("s3://{bucket}/d/x.txt"),
+        ],
+    ));
+    let empty = unique("lsempty");
+    aws_mb(m, &empty);
+    for (url, recursive, code) in [
+        (format!("s3://{bucket}/missing"), false, 1),
+        (format!("s3://{bucket}/d/nothing"), true, 1),
+        (format!("s3://{bucket}/d/"), false, 0),
+        (format!("s3://{bucket}/d/x.txt"), false, 0),
+        (format!("s3://{empty}"), false, 0),
+    ] {
+        let mut args = vec!["s3", "ls", url.as_str()];
+        if recursive {
+            args.push("--recursive");
+        }
+        let mine = awl(&home, &m.url, &args);
+        let theirs = clean_command(venv().join("bin/aws"), &home, &[])
+            .args(["--endpoint-url", &m.url])
+            .args(&args)
+            .output()
+            .expect("aws runs");
+        assert_eq!(
+            mine.status.code(),
+            Some(code),
+            "awl {args:?}: {}",
+            text(&mine.stderr)
+        );
+        assert_eq!(
+            theirs.status.code(),
+            Some(code),
+            "aws {args:?}: {}",
+            text(&theirs.stderr)
+        );
+        assert_eq!(text(&mine.stderr), "", "{args:?}");
+    }
+}

@@ -82,11 +82,13 @@ fn human_size(bytes: u64) -> String {
 
 /// Runs `ls`.
 pub(crate) fn run(ctx: &Ctx<'_>, ls: &LsCommand) -> Result<u8> {
-    with_s3(ctx, None, |s3| match &ls.target {
-        None => buckets(ctx, s3),
+    let listed = with_s3(ctx, None, |s3| match &ls.target {
+        None => buckets(ctx, s3).map(|()| true),
         Some((bucket, prefix)) => objects(ctx, s3, ls, bucket, prefix),
     })?;
-    Ok(0)
+    // As the AWS CLI: a prefix that matches nothing exits 1 (`if aws s3 ls s3://b/key; then` relies on it);
+    // an empty bucket listed whole is no failure.
+    Ok(if listed { 0 } else { 1 })
 }
 
 fn buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
@@ -112,7 +114,8 @@ fn buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
     }
 }
 
-fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &str) -> Result<()> {
+/// Lists the objects under `prefix`; whether anything was listed, or the prefix is empty (the whole bucket).
+fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &str) -> Result<bool> {
     let listing = ListObjectsV2::new(bucket, prefix).grouped((!ls.recursive).then_some("/"));
     if ctx.globals.output == Output::Json {
         let mut page = ObjectPage::default();
@@ -121,7 +124,8 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
             page.objects.extend(p.objects);
             page.prefixes.extend(p.prefixes);
         }
-        return json_out(&Value::object([
+        let listed = prefix.is_empty() || !(page.objects.is_empty() && page.prefixes.is_empty());
+        json_out(&Value::object([
             (
                 "Contents",
                 Value::Array(
@@ -141,7 +145,8 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
                 "CommonPrefixes",
                 Value::Array(page.prefixes.iter().map(|p| Value::string(p.clone())).collect()),
             ),
-        ]));
+        ]))?;
+        return Ok(listed);
     }
     // As `aws s3 ls`: names relative to the prefix's last '/', unless recursive.
     let cut = if ls.recursive {
@@ -153,9 +158,10 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
     // A name as printed: below the cut (the whole name if the server sent one that does not start with the
     // prefix), control characters escaped so that a key cannot drive the terminal or forge lines.
     let shown = |name: &str| sanitize(name.get(cut..).unwrap_or(name), usize::MAX);
-    let (mut count, mut total) = (0u64, 0u64);
+    let (mut count, mut total, mut folders) = (0u64, 0u64, 0usize);
     for page in s3.pages(listing) {
         let page = page?;
+        folders += page.prefixes.len();
         let mut out = String::new();
         for p in &page.prefixes {
             out.push_str(&format!("{:>30} {}\n", "PRE", shown(p)));
@@ -173,7 +179,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
         print_out(&out)?;
         // Nobody reads on (`ls | head`): no more pages are asked for.
         if stdout_closed() {
-            return Ok(());
+            return Ok(true);
         }
     }
     if ls.summarize {
@@ -184,7 +190,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
             size(total)
         ))?;
     }
-    Ok(())
+    Ok(prefix.is_empty() || count > 0 || folders > 0)
 }
 
 #[cfg(test)]
