@@ -513,6 +513,8 @@ pub enum Links {
 pub enum ReadProblem {
     /// There is no such file.
     Missing,
+    /// The path names the null device (`/dev/null`), which some callers read as an empty file.
+    NullDevice,
     /// The path names something else: `a FIFO`, `a directory`, `a symbolic link` (when refused), ...
     NotRegular(&'static str),
     /// Larger than the cap (the cap is given).
@@ -525,6 +527,7 @@ impl std::fmt::Display for ReadProblem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReadProblem::Missing => f.write_str("no such file"),
+            ReadProblem::NullDevice => f.write_str("it is the null device, not a regular file"),
             ReadProblem::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
             ReadProblem::TooLarge(cap) => write!(f, "it is larger than {} MiB", cap >> 20),
             ReadProblem::Io(e) => write!(f, "{e}"),
@@ -548,6 +551,10 @@ pub fn read_regular(path: &Path, cap: u64, links: Links) -> std::result::Result<
         Err(e) => return Err(ReadProblem::Io(e)),
     };
     let meta = file.metadata().map_err(ReadProblem::Io)?;
+    // Linux's null device is character device 1:3, whatever its name (`/dev/null`, or a copy made by mknod).
+    if meta.file_type().is_char_device() && meta.rdev() == (1 << 8 | 3) {
+        return Err(ReadProblem::NullDevice);
+    }
     if !meta.is_file() {
         return Err(ReadProblem::NotRegular(type_name(meta.file_type())));
     }

@@ -748,3 +748,34 @@ fn exec_passes_sigterm_with_no_other_program_on_path() {
     }
     drop(child.stdin.take());
 }
+
+/// `AWS_CONFIG_FILE=/dev/null` (the usual way to cut a job off from the files) reads as an empty file, as the
+/// AWS CLI reads it; the null device, tested as a copy made here with mknod (1:3), is accepted only as one of
+/// the AWS files: as a CA bundle it is still refused, as every other special file is.
+#[test]
+fn the_null_device_reads_as_empty_aws_files() {
+    let home = temp_dir("null-files");
+    let null = home.join("null");
+    mknod(&null, "c", 1, 3);
+    let path = null.to_string_lossy().into_owned();
+    let keys = [("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "b")];
+    let vars = [
+        ("AWS_CONFIG_FILE", path.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", path.as_str()),
+        keys[0],
+        keys[1],
+    ];
+    let out = awl_in(&home, &vars, &["configure", "list"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("env"), "the keys come from the environment");
+    let out = awl_in(&home, &vars, &["configure", "get", "region"], "");
+    assert_eq!(out.status.code(), Some(1), "nothing set: {}", text(&out.stderr));
+    let out = awl_in(
+        &home,
+        &[("AWS_CA_BUNDLE", path.as_str()), keys[0], keys[1]],
+        &["--endpoint-url", "https://127.0.0.1:1", "s3", "ls"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(253), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("null device"), "{}", text(&out.stderr));
+}

@@ -226,6 +226,9 @@ pub fn load_file(path: &str, display: String, kind: FileKind) -> Result<LoadedFi
             .with_hint("the AWS files are UTF-8 text; save it as UTF-8")
         })?),
         Err(ReadProblem::Missing) => None,
+        // `AWS_CONFIG_FILE=/dev/null`, the usual way to cut a job off from the files: empty, as the AWS CLI
+        // reads it. Any other special file is still refused.
+        Err(ReadProblem::NullDevice) => Some(String::new()),
         Err(ReadProblem::Io(e)) => {
             let hint = if e.kind() == io::ErrorKind::PermissionDenied {
                 "check the file's owner and mode (ls -l); it should be readable by you"
