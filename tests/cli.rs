@@ -117,6 +117,24 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
         "awl: error: one of the two must be an s3:// URL",
     ),
     (&["s3", "rm", "s3://b"], "awl: error: s3://b names no object"),
+    (&["--bogus", "s3", "ls"], "awl: error: unknown option '--bogus'"),
+    (
+        &["--no-verify-ssl", "s3", "ls"],
+        "awl: error: --no-verify-ssl is refused: awl always verifies TLS certificates",
+    ),
+    (
+        &["s3", "ls", "--no-verify-ssl"],
+        "awl: error: --no-verify-ssl is refused: awl always verifies TLS certificates",
+    ),
+    (&["--color", "blue", "s3", "ls"], "awl: error: --color 'blue' is not on, off or auto"),
+    (
+        &["s3", "ls", "s3://b", "--page-size", "0"],
+        "awl: error: --page-size \"0\" is not a number from 1 to 1000",
+    ),
+    (
+        &["s3", "cp", "-", "s3://b/k", "--expected-size", "big"],
+        "awl: error: --expected-size \"big\" is not a number of bytes",
+    ),
     (
         &["s3", "rb", "s3://b/k"],
         "awl: error: s3://b/k names a key; 'awl s3 rb' takes s3://bucket",

@@ -770,3 +770,52 @@ fn ls_of_a_prefix_with_no_match_exits_1_as_the_aws_cli() {
         assert_eq!(text(&mine.stderr), "", "{args:?}");
     }
 }
+
+/// The AWS CLI's global flags that mean nothing here are accepted wherever they stand (`--no-cli-pager`,
+/// `--no-paginate`, `--color`), and `s3 ls --page-size N` asks N keys a page: three objects, three pages.
+#[test]
+fn the_aws_clis_flags_are_accepted_and_page_size_sets_max_keys() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = unique("pagesize");
+    aws_mb(m, &bucket);
+    let dir = temp_dir("pagesize");
+    for name in ["a", "b", "c"] {
+        let file = data_file(&dir, name, 3);
+        ok(&awl(
+            &home,
+            &m.url,
+            &[
+                "s3",
+                "cp",
+                &file.to_string_lossy(),
+                &format!("s3://{bucket}/{name}"),
+            ],
+        ));
+    }
+    let proxy = Proxy::start(m.addr);
+    let out = awl(
+        &home,
+        &proxy.url,
+        &[
+            "--no-cli-pager",
+            "s3",
+            "ls",
+            &format!("s3://{bucket}"),
+            "--page-size",
+            "1",
+            "--no-paginate",
+            "--color",
+            "off",
+        ],
+    );
+    ok(&out);
+    assert_eq!(text(&out.stdout).lines().count(), 3, "{}", text(&out.stdout));
+    let lists: Vec<_> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.head.contains("list-type=2"))
+        .collect();
+    assert_eq!(lists.len(), 3);
+    assert!(lists.iter().all(|r| r.head.contains("max-keys=1")));
+}

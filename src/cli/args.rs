@@ -161,8 +161,23 @@ pub(crate) fn split(strings: Vec<String>) -> Result<Split> {
             Some(o) => match o.name {
                 "--debug" => s.globals.debug = true,
                 "--help" => s.help = true,
+                // No pager, no pages left unread: nothing to turn off.
+                "--no-cli-pager" | "--no-paginate" => {}
+                "--no-verify-ssl" => {
+                    return Err(Error::usage(
+                        "--no-verify-ssl is refused: awl always verifies TLS certificates",
+                    )
+                    .with_hint(
+                        "to trust a private CA, set AWS_CA_BUNDLE=/path/to/ca.pem or the profile's ca_bundle",
+                    ));
+                }
                 _ => s.version = true,
             },
+            // An option before the command is a global one, or a mistake to name as such.
+            None if s.words.is_empty() && arg.starts_with("--") => {
+                return Err(Error::usage(format!("unknown option '{name}'"))
+                    .with_hint("run 'awl help' to see the options every command takes"));
+            }
             None if arg == "-h" => s.help = true,
             None if arg == "help" && s.rest.is_empty() => s.help = true,
             None if s.rest.is_empty()
@@ -216,6 +231,12 @@ fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
             // Refused before anything is read or sent.
             check_mfa_code(&code)?;
             globals.mfa_code = Some(code);
+        }
+        "--color" => {
+            if !matches!(value.as_str(), "on" | "off" | "auto") {
+                return Err(Error::usage(format!("--color '{value}' is not on, off or auto"))
+                    .with_hint("awl prints no colour; the option is accepted for the AWS CLI's scripts"));
+            }
         }
         "--output" => {
             globals.output = match value.as_str() {

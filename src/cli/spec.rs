@@ -153,8 +153,8 @@ const MANY: [OptionSpec; 4] = [
 /// The options `cp` and `sync` share: output, writing, many files.
 const SHARED: usize = OUTPUT.len() + WRITE.len() + MANY.len();
 
-const CP_OPTIONS: [OptionSpec; SHARED + 2] = {
-    let mut all = [flag("", ""); SHARED + 2];
+const CP_OPTIONS: [OptionSpec; SHARED + 3] = {
+    let mut all = [flag("", ""); SHARED + 3];
     let (mut i, mut j) = (0, 0);
     while j < OUTPUT.len() {
         all[i] = OUTPUT[j];
@@ -178,6 +178,11 @@ const CP_OPTIONS: [OptionSpec; SHARED + 2] = {
         "copy every object under the prefix, or every file under the folder",
     );
     all[i + 1] = flag("--no-overwrite", "skip what the destination already has");
+    all[i + 2] = valued(
+        "--expected-size",
+        "BYTES",
+        "accepted for the AWS CLI's scripts; a stream needs no size here (its parts grow)",
+    );
     all
 };
 
@@ -242,6 +247,7 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                         "--summarize",
                         "end with the number of objects and their total size",
                     ),
+                    valued("--page-size", "N", "keys asked for a page (1 to 1000; default 1000)"),
                 ],
             ),
             leaf(
@@ -462,6 +468,13 @@ pub(crate) static GLOBAL_OPTIONS: &[OptionSpec] = &[
         "the 6-digit MFA code, instead of a prompt (for scripts)",
     ),
     valued("--output", "json|text", "the output format"),
+    valued("--color", "on|off|auto", "accepted for the AWS CLI's scripts (awl prints no colour)"),
+    flag("--no-cli-pager", "accepted for the AWS CLI's scripts (awl uses no pager)"),
+    flag("--no-paginate", "accepted for the AWS CLI's scripts (awl's commands read every page)"),
+    flag(
+        "--no-verify-ssl",
+        "refused: awl always verifies TLS (trust a private CA with AWS_CA_BUNDLE or ca_bundle)",
+    ),
     valued(
         "--cli-connect-timeout",
         "S",

@@ -59,6 +59,12 @@ impl CpCommand {
             return Err(args.usage("one of the two must be an s3:// URL"));
         }
         let recursive = args.flag("--recursive");
+        // Accepted as the AWS CLI accepts it; a stream's parts grow, so no size is needed.
+        if let Some(v) = args.value("--expected-size")
+            && v.parse::<u64>().is_err()
+        {
+            return Err(args.usage(format!("--expected-size {v:?} is not a number of bytes")));
+        }
         if src == "-" && (moving || recursive) {
             return Err(args.usage("standard input ('-') can only be copied, as one object"));
         }

@@ -26,6 +26,8 @@ pub(crate) struct LsCommand {
     pub(crate) human: bool,
     /// The total at the end.
     pub(crate) summarize: bool,
+    /// `--page-size`: keys asked for a page.
+    pub(crate) page_size: Option<u32>,
 }
 
 impl LsCommand {
@@ -43,6 +45,14 @@ impl LsCommand {
             recursive: args.flag("--recursive"),
             human: args.flag("--human-readable"),
             summarize: args.flag("--summarize"),
+            page_size: args
+                .value("--page-size")
+                .map(|v| {
+                    v.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
+                        args.usage(format!("--page-size {v:?} is not a number from 1 to 1000"))
+                    })
+                })
+                .transpose()?,
         })
     }
 }
@@ -116,7 +126,10 @@ fn buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
 
 /// Lists the objects under `prefix`; whether anything was listed, or the prefix is empty (the whole bucket).
 fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &str) -> Result<bool> {
-    let listing = ListObjectsV2::new(bucket, prefix).grouped((!ls.recursive).then_some("/"));
+    let listing = ListObjectsV2 {
+        max_keys: ls.page_size,
+        ..ListObjectsV2::new(bucket, prefix).grouped((!ls.recursive).then_some("/"))
+    };
     if ctx.globals.output == Output::Json {
         let mut page = ObjectPage::default();
         for p in s3.pages(listing) {
