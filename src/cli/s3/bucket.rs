@@ -78,10 +78,20 @@ pub(crate) fn make(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
             Err(e) if b.forced && e.service_code() == Some("BucketAlreadyOwnedByYou") => {
                 print_out(&format!("make_bucket: {bucket} (you already own it)\n"))
             }
-            Err(e) => Err(e),
+            Err(e) => Err(refused(e)),
         }
     })?;
     Ok(0)
+}
+
+/// The service's refusal of `mb` or `rb` (a bucket you own already, one that is not empty) exits 1, as the
+/// AWS CLI's `make_bucket failed` and `remove_bucket failed` do; other errors keep their codes.
+fn refused(e: Error) -> Error {
+    if e.service_facts().is_some() {
+        e.with_kind(crate::error::ErrorKind::Transfer)
+    } else {
+        e
+    }
 }
 
 /// Runs `rb`.
@@ -126,7 +136,7 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
                 Err(e) => return Err(e),
             }
         }
-        s3.run(&DeleteBucket(bucket))?;
+        s3.run(&DeleteBucket(bucket)).map_err(refused)?;
         print_out(&format!("remove_bucket: {bucket}\n"))
     })?;
     Ok(0)
