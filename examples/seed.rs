@@ -58,7 +58,7 @@ fn main() -> Result<(), awl::Error> {
     }
 
     let opts = ObjectOptions {
-        content_type: Some(content_type::guess(&file).to_string()),
+        content_type: content_type::guess(&file),
         ..ObjectOptions::default()
     };
     s3.upload(

@@ -724,3 +724,43 @@ fn ls_summaries_match_the_aws_cli() {
         3
     );
 }
+
+/// Content-Type guessed as the AWS CLI guesses it (Python's `mimetypes`, reading `/etc/mime.types` over its own
+/// table): the same files uploaded by both tools land with the same Content-Type, names it knows and names it
+/// does not (then neither sends one).
+#[test]
+fn content_types_are_guessed_as_the_aws_cli_guesses_them() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let b = new_bucket(&home, m, "ctype");
+    let dir = temp_dir("ctype");
+    let names = [
+        "a.txt", "a.tar.gz", "a.tgz", "a.bin", "a.log", "a.json", "a.svgz", "a.PNG", "noext", ".hidden",
+        "a.gz", "a.webp",
+    ];
+    for name in names {
+        let file = dir.join(name);
+        fs::write(&file, "x").expect("file");
+        let f = file.to_string_lossy().into_owned();
+        done(
+            "awl cp",
+            &awl_at(
+                &home,
+                &m.url,
+                &dir,
+                &["s3", "cp", &f, &format!("s3://{b}/awl/{name}")],
+            ),
+        );
+        done(
+            "aws cp",
+            &aws_at(&home, m, &dir, &["s3", "cp", &f, &format!("s3://{b}/aws/{name}")]),
+        );
+        let mine = head_object(&home, m, &b, &format!("awl/{name}"));
+        let theirs = head_object(&home, m, &b, &format!("aws/{name}"));
+        assert_eq!(
+            field(&mine, &["ContentType"]),
+            field(&theirs, &["ContentType"]),
+            "{name}"
+        );
+    }
+}

@@ -162,7 +162,7 @@ impl Runner<'_, '_> {
             (Place::Local(path), Place::S3(target)) => {
                 let mut opts = self.opts.clone();
                 if opts.content_type.is_none() {
-                    opts.content_type = Some(content_type::guess(path).to_owned());
+                    opts.content_type = content_type::guess(path);
                 }
                 self.s3.upload(path, target, &opts, self.cfg, progress)
             }
