@@ -51,7 +51,7 @@ unit: test-deps
 # GNU time (peak memory), curl, faketime (clock skew) and setpriv (faults as an unprivileged user) from
 # Debian when missing. The tests start and stop the servers themselves.
 VENV       := target/tools/venv
-VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3-crc
+VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3-crc-ruamel
 S3S_FS     := target/tools/bin/s3s-fs
 test-deps: $(VENV_STAMP) $(S3S_FS)
 	@command -v /usr/bin/time >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 \
@@ -62,9 +62,11 @@ $(S3S_FS):
 	$(CARGO) install --locked --root target/tools s3s-fs@0.14.1 --features binary
 
 # crc32c and awscrt: without them moto computes CRC32C and CRC64NVME checksums as CRC32 (moto/s3/utils.py).
+# ruamel.yaml and its C emitter, the versions the AWS CLI v2 pins: the reference for --output yaml.
 $(VENV_STAMP):
 	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3 crc32c==2.9.post0 awscrt==0.38.1
+	$(VENV)/bin/pip install --quiet 'moto[server]==5.2.5' awscli==1.46.3 crc32c==2.9.post0 awscrt==0.38.1 \
+		ruamel.yaml==0.19.1 ruamel.yaml.clib==0.2.15
 	touch $@
 
 # The canonical scenario end to end against a local server, then examples/seed.rs (scripts/demo.sh).

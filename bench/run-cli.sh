@@ -40,8 +40,10 @@ declare -A awl_cmd aws_cmd
 awl_cmd[startup]="$AWL --version";                 aws_cmd[startup]="$VENV/bin/aws --version"
 awl_cmd[ls]="$AWL s3 ls";                          aws_cmd[ls]="$VENV/bin/aws s3 ls"
 awl_cmd[whoami]="$AWL sts get-caller-identity";    aws_cmd[whoami]="$VENV/bin/aws sts get-caller-identity"
-names=(startup ls whoami)
-labels=("start-up (--version)" "s3 ls" "sts get-caller-identity")
+awl_cmd[account]="$AWL sts get-caller-identity --query Account --output text"
+aws_cmd[account]="$VENV/bin/aws sts get-caller-identity --query Account --output text"
+names=(startup ls whoami account)
+labels=("start-up (--version)" "s3 ls" "sts get-caller-identity" "... --query Account --output text")
 for n in "${names[@]}"; do rm -f "$work/awl-$n" "$work/aws-$n"; done
 rm -f "$work/control"
 for _ in $(seq "$RUNS"); do

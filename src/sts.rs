@@ -148,14 +148,16 @@ pub fn web_identity_form(p: &WebIdentityParams) -> String {
 }
 
 /// The form body of a GetSessionToken request with an MFA device and its code.
-pub fn session_token_form(duration_seconds: Option<u32>, serial_number: &str, token_code: &Secret) -> String {
+pub fn session_token_form(duration_seconds: Option<u32>, mfa: Option<(&str, &Secret)>) -> String {
     let duration = duration_seconds.map(|d| d.to_string());
     let mut pairs: Vec<(&str, &str)> = vec![("Action", "GetSessionToken"), ("Version", VERSION)];
     if let Some(d) = &duration {
         pairs.push(("DurationSeconds", d));
     }
-    pairs.push(("SerialNumber", serial_number));
-    pairs.push(("TokenCode", token_code.expose()));
+    if let Some((serial_number, token_code)) = mfa {
+        pairs.push(("SerialNumber", serial_number));
+        pairs.push(("TokenCode", token_code.expose()));
+    }
     form(&pairs)
 }
 
@@ -175,6 +177,10 @@ pub struct AssumedRole {
     pub arn: String,
     /// `AssumedRoleUser/AssumedRoleId`.
     pub assumed_role_id: String,
+    /// `PackedPolicySize`, as written (a number), when STS sends it.
+    pub packed_policy_size: Option<String>,
+    /// `SourceIdentity`, when STS sends it.
+    pub source_identity: Option<String>,
     /// The request id.
     pub request_id: Option<String>,
 }
@@ -227,6 +233,11 @@ pub fn parse_assume_role(body: &[u8]) -> Result<AssumedRole> {
             .or_else(|| user.child("AssumeRoleId"))
             .map(|e| e.text.trim().to_owned())
             .unwrap_or_default(),
+        packed_policy_size: doc
+            .find("PackedPolicySize")
+            .map(|e| e.text.trim().to_owned())
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit())),
+        source_identity: doc.find("SourceIdentity").map(|e| e.text.trim().to_owned()),
         request_id: doc.find("RequestId").map(|e| e.text.trim().to_owned()),
     })
 }
@@ -240,6 +251,8 @@ pub fn parse_session_token(body: &[u8]) -> Result<AssumedRole> {
         expiration,
         arn: String::new(),
         assumed_role_id: String::new(),
+        packed_policy_size: None,
+        source_identity: None,
         request_id: doc.find("RequestId").map(|e| e.text.trim().to_owned()),
     })
 }
@@ -365,11 +378,14 @@ impl<'a> StsClient<'a> {
         &self,
         creds: &Credentials,
         duration_seconds: Option<u32>,
-        serial_number: &str,
-        token_code: &Secret,
+        mfa: Option<(&str, &Secret)>,
     ) -> Result<AssumedRole> {
-        let form = session_token_form(duration_seconds, serial_number, token_code);
-        let body = self.call(creds, form, &format!("GetSessionToken {serial_number}"))?;
+        let form = session_token_form(duration_seconds, mfa);
+        let what = match mfa {
+            Some((serial, _)) => format!("GetSessionToken {serial}"),
+            None => "GetSessionToken".to_owned(),
+        };
+        let body = self.call(creds, form, &what)?;
         parse_session_token(&body)
     }
 
@@ -417,7 +433,10 @@ mod tests {
         );
         assert!(!format!("{p:?}").contains("eyJ"));
         assert_eq!(
-            session_token_form(Some(43200), "arn:aws:iam::1:mfa/a", &Secret::new("123456")),
+            session_token_form(
+                Some(43200),
+                Some(("arn:aws:iam::1:mfa/a", &Secret::new("123456")))
+            ),
             "Action=GetSessionToken&Version=2011-06-15&DurationSeconds=43200\
              &SerialNumber=arn%3Aaws%3Aiam%3A%3A1%3Amfa%2Fa&TokenCode=123456"
         );

@@ -73,10 +73,14 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
     ),
     (&["--region"], "awl: error: --region needs a value"),
     (
-        &["--output", "yaml", "s3", "ls"],
-        "awl: error: --output 'yaml' is not a format awl writes",
+        &["--output", "yml", "s3", "ls"],
+        "awl: error: --output 'yml' is not a format",
     ),
     (&[], "awl: error: no command given"),
+    (
+        &["--query", "Account[", "sts", "get-caller-identity"],
+        "awl: error: bad value for --query Account[: ",
+    ),
     (
         &["s3", "cp", "a", "b"],
         "awl: error: one of the two must be an s3:// URL",
@@ -126,7 +130,10 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
         &["s3", "ls", "--no-verify-ssl"],
         "awl: error: --no-verify-ssl is refused: awl always verifies TLS certificates",
     ),
-    (&["--color", "blue", "s3", "ls"], "awl: error: --color 'blue' is not on, off or auto"),
+    (
+        &["--color", "blue", "s3", "ls"],
+        "awl: error: --color 'blue' is not on, off or auto",
+    ),
     (
         &["s3", "ls", "s3://b", "--page-size", "0"],
         "awl: error: --page-size \"0\" is not a number from 1 to 1000",

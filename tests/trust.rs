@@ -758,7 +758,10 @@ fn the_null_device_reads_as_empty_aws_files() {
     let null = home.join("null");
     mknod(&null, "c", 1, 3);
     let path = null.to_string_lossy().into_owned();
-    let keys = [("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"), ("AWS_SECRET_ACCESS_KEY", "b")];
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", "AKIAEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "b"),
+    ];
     let vars = [
         ("AWS_CONFIG_FILE", path.as_str()),
         ("AWS_SHARED_CREDENTIALS_FILE", path.as_str()),
@@ -767,7 +770,10 @@ fn the_null_device_reads_as_empty_aws_files() {
     ];
     let out = awl_in(&home, &vars, &["configure", "list"], "");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("env"), "the keys come from the environment");
+    assert!(
+        text(&out.stdout).contains("env"),
+        "the keys come from the environment"
+    );
     let out = awl_in(&home, &vars, &["configure", "get", "region"], "");
     assert_eq!(out.status.code(), Some(1), "nothing set: {}", text(&out.stderr));
     let out = awl_in(

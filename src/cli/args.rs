@@ -2,23 +2,13 @@
 //! walked through the command table ([`split`]), then a leaf command's own arguments read against its option
 //! table ([`leaf_args`]). The typed commands are made from these by the command module, above this one.
 
+use crate::cli::document::Query;
+use crate::cli::output::Format;
 use crate::cli::spec::{self, COMMANDS, CommandSpec, OptionSpec};
 use crate::error::{Error, Result};
 use crate::secret::Secret;
 use crate::sts::check_mfa_code;
 use std::ffi::OsString;
-
-/// The output format asked for with `--output`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub(crate) enum Output {
-    /// The command's default: JSON for `sts`, text for `s3`.
-    #[default]
-    Default,
-    /// JSON.
-    Json,
-    /// Tab-separated text, as the AWS CLI's `text`.
-    Text,
-}
 
 /// The options that every command takes, before or after the command words.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -31,8 +21,10 @@ pub(crate) struct Globals {
     pub(crate) endpoint_url: Option<String>,
     /// `--mfa-code`: the MFA token code for scripts, instead of the prompt.
     pub(crate) mfa_code: Option<Secret>,
-    /// `--output`.
-    pub(crate) output: Output,
+    /// `--output`, when given.
+    pub(crate) output: Option<Format>,
+    /// `--query`, compiled.
+    pub(crate) query: Option<Query>,
     /// `--debug`: trace requests on stderr, secrets redacted.
     pub(crate) debug: bool,
     /// `--cli-connect-timeout` in seconds (0: wait as long as it takes).
@@ -239,17 +231,14 @@ fn set_global(globals: &mut Globals, name: &str, value: String) -> Result<()> {
             }
         }
         "--output" => {
-            globals.output = match value.as_str() {
-                "json" => Output::Json,
-                "text" => Output::Text,
-                other => {
-                    return Err(Error::usage(format!(
-                        "--output '{other}' is not a format awl writes; expected json or text"
-                    ))
-                    .with_hint("write '--output json' or '--output text'"));
-                }
-            }
+            globals.output = Some(Format::from_name(&value).ok_or_else(|| {
+                Error::usage(format!(
+                    "--output '{value}' is not a format; expected json, text, table, yaml, yaml-stream or off"
+                ))
+                .with_hint("write '--output json', '--output text' or '--output table'")
+            })?);
         }
+        "--query" => globals.query = Some(Query::compile(&value)?),
         _ => {
             let secs = value
                 .parse::<u64>()

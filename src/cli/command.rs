@@ -61,6 +61,7 @@ fn command(args: &Args) -> Result<Command> {
         ["s3", "presign"] => Command::S3(Box::new(S3Command::presign(args)?)),
         ["sts", "get-caller-identity"] => Command::Sts(StsCommand::get_caller_identity(args)?),
         ["sts", "assume-role"] => Command::Sts(StsCommand::assume_role(args)?),
+        ["sts", "get-session-token"] => Command::Sts(StsCommand::get_session_token(args)?),
         ["configure"] => Command::Configure(ConfigureCommand::interactive(args)?),
         ["configure", "list"] => Command::Configure(ConfigureCommand::list(args)?),
         ["configure", "list-profiles"] => Command::Configure(ConfigureCommand::list_profiles(args)?),
@@ -114,7 +115,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::args::Output;
+    use crate::cli::output::Format;
     use crate::cli::spec::COMMANDS;
 
     fn p(args: &[&str]) -> Result<Invocation> {
@@ -142,7 +143,7 @@ mod tests {
         );
         assert_eq!(globals.profile.as_deref(), Some("profile2"));
         assert_eq!(globals.region.as_deref(), Some("ap-southeast-2"));
-        assert_eq!(globals.output, Output::Json);
+        assert_eq!(globals.output, Some(Format::Json));
         assert!(globals.debug);
     }
 
@@ -176,8 +177,8 @@ mod tests {
             (&["s3", "website"][..], "unknown subcommand 'website' of 's3'"),
             (&["--profile"][..], "--profile needs a value"),
             (
-                &["--output", "yaml", "sts", "get-caller-identity"][..],
-                "expected json or text",
+                &["--output", "yml", "sts", "get-caller-identity"][..],
+                "expected json, text, table, yaml, yaml-stream or off",
             ),
             (&[][..], "no command given"),
             (&["--debug=1", "env"][..], "--debug takes no value"),

@@ -1,12 +1,13 @@
 //! `awl configure list` and `awl configure` on the terminal.
 
-use crate::cli::args::{Args, Globals, Output};
+use crate::cli::args::{Args, Globals};
 use crate::cli::context::{Ctx, flags, load};
+use crate::cli::output::Format;
 use crate::cli::terminal::{print_out, prompt_secret};
 use crate::codec::ini::FileKind;
-use crate::config::{configure, dotted};
 use crate::config::env::MAX_FILE;
 use crate::config::resolve::select_profile;
+use crate::config::{configure, dotted};
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
 use crate::fs;
 use crate::interrupt::Interrupt;
@@ -73,7 +74,9 @@ pub(crate) fn run(ctx: &Ctx<'_>, command: &ConfigureCommand) -> Result<u8> {
         ConfigureCommand::ListProfiles => {
             let l = load()?;
             let names = dotted::profile_names(&l.config.ini, &l.credentials.ini);
-            done(print_out(&names.iter().map(|n| format!("{n}\n")).collect::<String>()))
+            done(print_out(
+                &names.iter().map(|n| format!("{n}\n")).collect::<String>(),
+            ))
         }
         ConfigureCommand::Get(name) => get(ctx.globals, name),
         ConfigureCommand::Set(name, value) => done(set(ctx.globals, name, value)),
@@ -118,8 +121,8 @@ fn list(globals: &Globals) -> Result<()> {
     let resolved = l.profiles.resolve(&flags(globals), &l.env)?;
     let rows = configure::list_rows(&resolved, &l.config, &l.credentials);
     match globals.output {
-        Output::Json => print_out(&configure::render_json(&rows))?,
-        Output::Default | Output::Text => print_out(&configure::render_text(&rows))?,
+        Some(Format::Json) => print_out(&configure::render_json(&rows))?,
+        _ => print_out(&configure::render_text(&rows))?,
     }
     match resolved.chain {
         // No credentials at all is "not set", as the AWS CLI shows it; a broken chain is an error.

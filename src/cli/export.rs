@@ -4,7 +4,7 @@
 //! `awl credential-process` (Version 1 JSON, for another tool's `credential_process`). One MFA prompt and the
 //! shared cache serve them all.
 
-use crate::cli::args::{Args, Output};
+use crate::cli::args::Args;
 use crate::cli::context::{Ctx, Service, session_credentials, with_session};
 use crate::cli::terminal::{json_out, print_out};
 use crate::codec::json::Value;
@@ -250,7 +250,7 @@ fn env(ctx: &Ctx<'_>, format: Format) -> Result<u8> {
         return process_json(&c);
     }
     match ctx.globals.output {
-        Output::Json if format == Format::Env => {
+        Some(crate::cli::output::Format::Json) if format == Format::Env => {
             let mut members = credential_members(&c);
             if let Some(r) = region {
                 members.push(("Region", Value::string(r)));

@@ -247,7 +247,11 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                         "--summarize",
                         "end with the number of objects and their total size",
                     ),
-                    valued("--page-size", "N", "keys asked for a page (1 to 1000; default 1000)"),
+                    valued(
+                        "--page-size",
+                        "N",
+                        "keys asked for a page (1 to 1000; default 1000)",
+                    ),
                 ],
             ),
             leaf(
@@ -322,6 +326,25 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                 "awl sts get-caller-identity",
                 "Example:\n  awl --profile profile2 sts get-caller-identity",
                 &[],
+            ),
+            leaf(
+                "get-session-token",
+                "print temporary credentials of the profile's own keys, with an MFA code if given",
+                "awl sts get-session-token [--serial-number ARN --token-code CODE] [--duration-seconds N]",
+                "Calls STS directly with the profile's credentials (no cache), as `aws sts get-session-token` does.\n\nExample:\n  awl sts get-session-token --serial-number arn:aws:iam::789:mfa/me --token-code 123456 \\\n      --query Credentials.SessionToken --output text",
+                &[
+                    valued("--serial-number", "ARN", "the MFA device, with --token-code"),
+                    valued(
+                        "--token-code",
+                        "CODE",
+                        "the 6-digit MFA code, with --serial-number",
+                    ),
+                    valued(
+                        "--duration-seconds",
+                        "N",
+                        "how long the credentials last (STS: 900 to 129600)",
+                    ),
+                ],
             ),
             leaf(
                 "assume-role",
@@ -467,10 +490,29 @@ pub(crate) static GLOBAL_OPTIONS: &[OptionSpec] = &[
         "CODE",
         "the 6-digit MFA code, instead of a prompt (for scripts)",
     ),
-    valued("--output", "json|text", "the output format"),
-    valued("--color", "on|off|auto", "accepted for the AWS CLI's scripts (awl prints no colour)"),
-    flag("--no-cli-pager", "accepted for the AWS CLI's scripts (awl uses no pager)"),
-    flag("--no-paginate", "accepted for the AWS CLI's scripts (awl's commands read every page)"),
+    valued(
+        "--output",
+        "json|text|table|yaml|yaml-stream|off",
+        "the format of a printed document (default: AWS_DEFAULT_OUTPUT, the profile's output, json)",
+    ),
+    valued(
+        "--query",
+        "EXPR",
+        "a JMESPath expression applied to a printed document first",
+    ),
+    valued(
+        "--color",
+        "on|off|auto",
+        "accepted for the AWS CLI's scripts (awl prints no colour)",
+    ),
+    flag(
+        "--no-cli-pager",
+        "accepted for the AWS CLI's scripts (awl uses no pager)",
+    ),
+    flag(
+        "--no-paginate",
+        "accepted for the AWS CLI's scripts (awl's commands read every page)",
+    ),
     flag(
         "--no-verify-ssl",
         "refused: awl always verifies TLS (trust a private CA with AWS_CA_BUNDLE or ca_bundle)",

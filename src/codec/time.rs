@@ -158,6 +158,30 @@ pub fn from_unix_seconds(secs: i64) -> SystemTime {
     }
 }
 
+/// A timestamp as the AWS CLI v2 prints it (`cli_timestamp_format = iso8601`, its default): Python's
+/// `datetime.isoformat()` of the UTC time, `2026-12-07T12:53:11+00:00`, with microseconds when the text had a
+/// fraction that is not zero (`.152568`, `.123` as `.123000`). `None` if `text` is not RFC 3339.
+pub fn iso8601_v2(text: &str) -> Option<String> {
+    let t = parse_rfc3339(text).ok()?;
+    let d = UtcDateTime::from_system_time(t);
+    // The fraction as written (parse_rfc3339 keeps whole seconds): digits after the seconds' dot.
+    let fraction: String = text
+        .get(19..)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .map(|rest| rest.chars().take_while(char::is_ascii_digit).collect())
+        .unwrap_or_default();
+    let micros: String = format!("{fraction:0<6}").chars().take(6).collect();
+    let micros = if micros.chars().all(|c| c == '0') {
+        String::new()
+    } else {
+        format!(".{micros}")
+    };
+    Some(format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}{micros}+00:00",
+        d.year, d.month, d.day, d.hour, d.minute, d.second
+    ))
+}
+
 /// Reads an RFC 3339 / ISO 8601 timestamp as AWS services and caches write it.
 ///
 /// Accepted: `2026-11-26T18:10:14Z`, with 0 to 9 fractional digits, a `+hh:mm`/`-hh:mm` offset, or the `UTC`
@@ -260,6 +284,27 @@ fn truncate_for_message(text: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timestamps_as_the_aws_cli_v2_prints_them() {
+        assert_eq!(
+            iso8601_v2("2026-12-07T12:53:11.152568Z").as_deref(),
+            Some("2026-12-07T12:53:11.152568+00:00")
+        );
+        assert_eq!(
+            iso8601_v2("2026-12-07T12:53:11Z").as_deref(),
+            Some("2026-12-07T12:53:11+00:00")
+        );
+        assert_eq!(
+            iso8601_v2("2026-12-07T12:53:11.000Z").as_deref(),
+            Some("2026-12-07T12:53:11+00:00")
+        );
+        assert_eq!(
+            iso8601_v2("2026-12-07T12:53:11.123Z").as_deref(),
+            Some("2026-12-07T12:53:11.123000+00:00")
+        );
+        assert_eq!(iso8601_v2("soon"), None);
+    }
 
     fn at(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> UtcDateTime {
         UtcDateTime {

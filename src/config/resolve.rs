@@ -249,7 +249,8 @@ impl Profiles {
             s3_endpoint: self.endpoint(&name, props, "s3", flags.endpoint_url, env)?,
             // --endpoint-url is for the command's service (S3 commands); STS calls of the chain use their own.
             sts_endpoint: self.endpoint(&name, props, "sts", None, env)?,
-            output: props.get("output").cloned(),
+            // The format of printed documents: AWS_DEFAULT_OUTPUT over the profile's, as the AWS CLI reads it.
+            output: env_setting(env, "AWS_DEFAULT_OUTPUT").or_else(|| props.get("output").cloned()),
             imds_endpoint: env_setting(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT")
                 .or_else(|| props.get("ec2_metadata_service_endpoint").cloned()),
             max_attempts: max_attempts(env, props)?,

@@ -270,6 +270,8 @@ mod tests {
             expiration: "2026-11-26T19:00:00.5Z".into(),
             arn: "arn:aws:sts::456:assumed-role/Sysops/awl".into(),
             assumed_role_id: "AROA:awl".into(),
+            packed_policy_size: None,
+            source_identity: None,
             request_id: Some("r".into()),
         };
         let text = entry_json(&a);

@@ -195,7 +195,7 @@ fn mfa_session(keys: &Credentials, serial: &str, ctx: &mut ChainContext<'_>) -> 
     check_mfa_code(&code)?;
     let session = ctx
         .sts
-        .get_session_token(keys, Some(MFA_SESSION_SECONDS), serial, &code)?;
+        .get_session_token(keys, Some(MFA_SESSION_SECONDS), Some((serial, &code)))?;
     keep(ctx, &name, &session);
     Ok(session.credentials)
 }

@@ -1,8 +1,9 @@
 //! `awl s3 ls`: the buckets, or the objects and folders under a bucket and prefix, printed page by page as
 //! `aws s3 ls` prints them (dates in UTC), with `--human-readable` sizes and a `--summarize` total.
 
-use crate::cli::args::{Args, Output};
+use crate::cli::args::Args;
 use crate::cli::context::Ctx;
+use crate::cli::output::Format;
 use crate::cli::s3::with_s3;
 use crate::cli::terminal::{json_out, print_out, stdout_closed};
 use crate::codec::json::Value;
@@ -48,9 +49,12 @@ impl LsCommand {
             page_size: args
                 .value("--page-size")
                 .map(|v| {
-                    v.parse::<u32>().ok().filter(|n| (1..=1000).contains(n)).ok_or_else(|| {
-                        args.usage(format!("--page-size {v:?} is not a number from 1 to 1000"))
-                    })
+                    v.parse::<u32>()
+                        .ok()
+                        .filter(|n| (1..=1000).contains(n))
+                        .ok_or_else(|| {
+                            args.usage(format!("--page-size {v:?} is not a number from 1 to 1000"))
+                        })
                 })
                 .transpose()?,
         })
@@ -109,7 +113,7 @@ fn buckets(ctx: &Ctx<'_>, s3: &S3<'_>) -> Result<()> {
         .flatten()
         .collect();
     match ctx.globals.output {
-        Output::Json => json_out(&Value::Array(
+        Some(Format::Json) => json_out(&Value::Array(
             buckets
                 .into_iter()
                 .map(|b| Value::object([("Name", Value::string(b.name)), ("CreationDate", iso(b.created))]))
@@ -130,7 +134,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
         max_keys: ls.page_size,
         ..ListObjectsV2::new(bucket, prefix).grouped((!ls.recursive).then_some("/"))
     };
-    if ctx.globals.output == Output::Json {
+    if ctx.globals.output == Some(Format::Json) {
         let mut page = ObjectPage::default();
         for p in s3.pages(listing) {
             let p = p?;
