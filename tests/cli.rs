@@ -123,6 +123,10 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
     (&["s3", "rm", "s3://b"], "awl: error: s3://b names no object"),
     (&["--bogus", "s3", "ls"], "awl: error: unknown option '--bogus'"),
     (
+        &["-x", "sts", "get-caller-identity"],
+        "awl: error: unknown option '-x'",
+    ),
+    (
         &["--no-verify-ssl", "s3", "ls"],
         "awl: error: --no-verify-ssl is refused: awl always verifies TLS certificates",
     ),

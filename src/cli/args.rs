@@ -165,12 +165,12 @@ pub(crate) fn split(strings: Vec<String>) -> Result<Split> {
                 }
                 _ => s.version = true,
             },
+            None if arg == "-h" => s.help = true,
             // An option before the command is a global one, or a mistake to name as such.
-            None if s.words.is_empty() && arg.starts_with("--") => {
+            None if s.words.is_empty() && arg.starts_with('-') && arg != "-" => {
                 return Err(Error::usage(format!("unknown option '{name}'"))
                     .with_hint("run 'awl help' to see the options every command takes"));
             }
-            None if arg == "-h" => s.help = true,
             None if arg == "help" && s.rest.is_empty() => s.help = true,
             None if s.rest.is_empty()
                 && !arg.starts_with('-')

@@ -11,6 +11,7 @@ use crate::config::{configure, dotted};
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
 use crate::fs;
 use crate::interrupt::Interrupt;
+use crate::secret::Secret;
 use std::io::{self, BufRead, IsTerminal, Write};
 use std::sync::Arc;
 
@@ -25,8 +26,8 @@ pub(crate) enum ConfigureCommand {
     ListProfiles,
     /// `awl configure get NAME`.
     Get(String),
-    /// `awl configure set NAME VALUE`.
-    Set(String, String),
+    /// `awl configure set NAME VALUE` (the value may be a secret key: never shown).
+    Set(String, Secret),
 }
 
 impl ConfigureCommand {
@@ -59,7 +60,7 @@ impl ConfigureCommand {
     /// `awl configure set NAME VALUE`.
     pub(crate) fn set(args: &Args) -> Result<Self> {
         match args.positionals.as_slice() {
-            [name, value] => Ok(ConfigureCommand::Set(name.clone(), value.clone())),
+            [name, value] => Ok(ConfigureCommand::Set(name.clone(), Secret::new(value.clone()))),
             _ => Err(args.usage("'awl configure set' takes a setting name and a value")),
         }
     }
@@ -79,14 +80,26 @@ pub(crate) fn run(ctx: &Ctx<'_>, command: &ConfigureCommand) -> Result<u8> {
             ))
         }
         ConfigureCommand::Get(name) => get(ctx.globals, name),
-        ConfigureCommand::Set(name, value) => done(set(ctx.globals, name, value)),
+        ConfigureCommand::Set(name, value) => done(set(ctx.globals, name, value.expose())),
     }
 }
 
 /// `configure get`: the value and exit 0, or nothing and exit 1, as the AWS CLI (`if aws configure get ...`).
 fn get(globals: &Globals, name: &str) -> Result<u8> {
     let l = load()?;
-    let profile = select_profile(globals.profile.as_deref(), &l.env).value;
+    let selected = select_profile(globals.profile.as_deref(), &l.env);
+    let profile = selected.value;
+    // A profile asked for by name (--profile, AWS_PROFILE) that is in neither file is an error, as in the
+    // AWS CLI (ProfileNotFound), for a name that reads the current profile.
+    if !name.contains('.')
+        && !l.profiles.contains(&profile)
+        && selected.source != crate::config::profiles::Source::Default
+    {
+        return Err(Error::profile(
+            ProfileProblem::NotFound,
+            format!("the config profile ({profile}) could not be found"),
+        ));
+    }
     match dotted::get(&l.profiles, &profile, name) {
         dotted::Found::Value(v) => print_out(&format!("{v}\n")).map(|()| 0),
         dotted::Found::Missing => Ok(1),

@@ -67,14 +67,30 @@ pub(crate) fn format(output: Option<Format>, setting: Option<&Setting>) -> Resul
 /// wider than that is then turned vertical a little sooner than the AWS CLI would).
 const WIDTH: usize = 80;
 
+/// A runtime error's message as awl shows it: one line, control characters escaped, and the value it names
+/// left out (jmespath.py's `invalid type for value: VALUE, expected ...` would print a document's secrets, such
+/// as `Credentials`, on stderr).
+fn without_value(message: &str) -> String {
+    let first = message.lines().next().unwrap_or_default();
+    let shown = match (first.find("for value: "), first.rfind(", expected one of: ")) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}for value: <not shown>{}", &first[..a], &first[b..])
+        }
+        _ => first.to_owned(),
+    };
+    crate::codec::redact::sanitize(&shown, 500)
+}
+
 /// Prints `doc`, the answer of the operation `operation` (its API name: a table's title), through
 /// `--query` (`query`) and in `format`. A query that fails on the document (a function given the wrong type) is an
 /// error after the call, exit 255, as in the AWS CLI v2.
 pub(crate) fn print(query: Option<&Query>, format: Format, operation: &str, doc: &Value) -> Result<()> {
     let doc = match query {
         Some(Query(expr)) => expr.search(doc).map_err(|e| {
-            let first = e.message().lines().next().unwrap_or_default();
-            Error::new(ErrorKind::Other, format!("--query {}: {first}", expr.as_str()))
+            Error::new(
+                ErrorKind::Other,
+                format!("--query {}: {}", expr.as_str(), without_value(e.message())),
+            )
         })?,
         None => doc.clone(),
     };
@@ -84,6 +100,35 @@ pub(crate) fn print(query: Option<&Query>, format: Format, operation: &str, doc:
             // What the AWS CLI had printed before its formatter failed, then its error.
             print_out(&failure.printed)?;
             Err(Error::new(ErrorKind::Other, failure.message))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_runtime_error_never_shows_the_value() {
+        let doc = crate::codec::json::parse(
+            r#"{"Credentials": {"SecretAccessKey": "TOPSECRET", "SessionToken": "TOKENVAL\u001b[2J"}}"#,
+        )
+        .expect("doc");
+        for expr in [
+            "abs(Credentials)",
+            "Credentials.abs(SessionToken)",
+            "sum(Credentials.SessionToken)",
+        ] {
+            let e = jmespath::compile(expr)
+                .expect("compiles")
+                .search(&doc)
+                .expect_err("wrong type");
+            let shown = without_value(e.message());
+            assert!(
+                !shown.contains("TOPSECRET") && !shown.contains("TOKENVAL") && !shown.contains('\u{1b}'),
+                "{shown}"
+            );
+            assert!(shown.contains("expected one of"), "{shown}");
         }
     }
 }

@@ -57,15 +57,16 @@ fn get_target(profiles: &Profiles, current: &str, varname: &str) -> Option<Targe
         _ => (current, &parts[..]),
     };
     match rest {
+        // Names as given: the files' keys are read in lower case, so `Region` is found nowhere, as in botocore.
         [key] => Some(Target {
             profile: profile.to_owned(),
-            key: key.to_ascii_lowercase(),
+            key: (*key).to_owned(),
             sub: None,
         }),
         [key, sub] => Some(Target {
             profile: profile.to_owned(),
-            key: key.to_ascii_lowercase(),
-            sub: Some(sub.to_ascii_lowercase()),
+            key: (*key).to_owned(),
+            sub: Some((*sub).to_owned()),
         }),
         _ => None,
     }
@@ -93,19 +94,21 @@ pub fn get(profiles: &Profiles, current: &str, varname: &str) -> Found {
 /// Where `configure set varname` writes, `current` being the selected profile (`default` when none is).
 pub fn set_target(current: &str, varname: &str) -> Result<Target> {
     let parts: Vec<&str> = varname.split('.').collect();
+    let bad = || {
+        Error::usage(format!("'{varname}' names no setting awl can write"))
+            .with_hint("write NAME, NAME.SUBNAME, profile.PROFILE.NAME or default.NAME")
+    };
     let (profile, rest) = match parts.as_slice() {
         ["default", rest @ ..] if !rest.is_empty() => ("default", rest),
         ["profile", name, rest @ ..] if !rest.is_empty() => (*name, rest),
+        // `profile.NAME` names a profile, not a setting in it.
+        ["profile", _] => return Err(bad()),
         [first, ..] if PREDEFINED_SECTIONS.contains(first) => {
             return Err(Error::usage(format!(
                 "'{varname}' is a setting of the AWS CLI's [{first}] section, which awl does not use"
             )));
         }
         _ => (current, &parts[..]),
-    };
-    let bad = || {
-        Error::usage(format!("'{varname}' names no setting awl can write"))
-            .with_hint("write NAME, NAME.SUBNAME, profile.PROFILE.NAME or default.NAME")
     };
     let (key, sub) = match rest {
         [key] => (*key, None),
@@ -215,6 +218,11 @@ mod tests {
         assert_eq!(get(&p, "default", "output"), Found::Missing);
         assert_eq!(get(&p, "nope", "region"), Found::Missing);
         assert_eq!(get(&p, "default", "a.b.c.d"), Found::Missing);
+        assert_eq!(
+            get(&p, "default", "Region"),
+            Found::Missing,
+            "keys are lower case, as botocore reads them"
+        );
     }
 
     #[test]
@@ -257,6 +265,7 @@ mod tests {
         assert!(t("x", "preview.cloudfront").is_err());
         assert!(t("x", "a.b.c").is_err());
         assert!(t("x", "profile.bad name.region").is_err());
+        assert!(t("x", "profile.x").is_err(), "a profile, not a setting");
     }
 
     #[test]
