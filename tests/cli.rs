@@ -253,3 +253,23 @@ fn a_closed_stdout_pipe_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
 }
+
+/// A format named in `AWS_DEFAULT_OUTPUT` or a profile's `output` that is none stops awl before any request
+/// (no endpoint is reachable here), exit 253, naming where it came from.
+#[test]
+fn a_bad_configured_output_is_a_configuration_error() {
+    let home = common::temp_dir("bad-output");
+    let vars = [
+        ("AWS_DEFAULT_OUTPUT", "yml"),
+        ("AWS_ACCESS_KEY_ID", "a"),
+        ("AWS_SECRET_ACCESS_KEY", "b"),
+        ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1"),
+    ];
+    let out = common::awl_in(&home, &vars, &["sts", "get-caller-identity"], "");
+    assert_eq!(out.status.code(), Some(253), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).starts_with("awl: error: output 'yml' (env AWS_DEFAULT_OUTPUT) is not a format"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -3,13 +3,10 @@
 
 mod common;
 
-use awl::config::env::Env;
-use awl::config::resolve::Flags;
 use awl::s3::ops::head_bucket::HeadBucket;
 use awl::s3::sync::plan::Rules;
 use awl::s3::sync::root::Root;
 use awl::s3::sync::{Options, sync};
-use awl::session::{Session, SessionOptions, Transports};
 use awl::transport::request::{Request, Response};
 use awl::transport::{Sink, Transport};
 use common::servers::{free_port, home_with_moto_keys, moto};
@@ -37,26 +34,9 @@ impl Transport for Counted {
     }
 }
 
-/// A session on `endpoint` with static keys from `home`, its requests counted by `counted`.
-fn session(home: &std::path::Path, endpoint: &str, counted: &Arc<Counted>) -> Session {
-    let env = Env::from_pairs([
-        ("HOME", home.to_string_lossy().into_owned()),
-        ("AWS_ENDPOINT_URL", endpoint.to_owned()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-    ]);
-    let given = counted.clone();
-    Session::open(env, &Flags::default(), &SessionOptions::default(), &move |cfg| {
-        Ok(Transports {
-            network: given.clone(),
-            metadata: Transports::ureq(cfg)?.metadata,
-        })
-    })
-    .expect("session")
-}
-
 fn counted() -> Arc<Counted> {
     Arc::new(Counted {
-        inner: Arc::new(awl::transport::ureq::UreqTransport::new(&Default::default()).expect("ureq")),
+        inner: common::ureq_transport(),
         sent: AtomicUsize::new(0),
     })
 }
@@ -69,7 +49,7 @@ fn a_sync_from_a_missing_folder_is_refused_before_any_request() {
     let m = moto();
     let home = home_with_moto_keys(m);
     let sent = counted();
-    let mut s = session(&home, &m.url, &sent);
+    let mut s = common::session_through(&home, Some(&m.url), sent.clone());
     let creds = s
         .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
         .expect("static keys");
@@ -113,7 +93,7 @@ fn head_bucket_runs_through_the_client() {
         "",
     ));
     let sent = counted();
-    let mut s = session(&home, &m.url, &sent);
+    let mut s = common::session_through(&home, Some(&m.url), sent.clone());
     let creds = s
         .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
         .expect("static keys");

@@ -8,12 +8,10 @@ mod common;
 #[path = "support/day.rs"]
 mod day;
 
-use awl::config::env::Env;
-use awl::config::resolve::{AddressingStyle, Flags};
+use awl::config::resolve::AddressingStyle;
 use awl::interrupt::Interrupt;
 use awl::s3::client::S3;
 use awl::s3::object::ObjectRef;
-use awl::session::{Session, SessionOptions, Transports};
 use awl::transport::endpoint::Endpoint;
 use awl::transport::request::{Request, Response};
 use awl::transport::{Sink, Transport};
@@ -87,24 +85,13 @@ fn a_copy_in_parts_signs_its_abort_again_as_parts_finish() {
         ),
     );
 
-    let env = Env::from_pairs([
-        ("HOME", home.to_string_lossy().into_owned()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
-    ]);
     let recorder = Arc::new(Recorder {
-        inner: Arc::new(awl::transport::ureq::UreqTransport::new(&Default::default()).expect("ureq")),
+        inner: common::ureq_transport(),
         seen: Mutex::new(Vec::new()),
         parts: AtomicU64::new(0),
         interrupt: OnceLock::new(),
     });
-    let given = recorder.clone();
-    let mut session = Session::open(env, &Flags::default(), &SessionOptions::default(), &move |cfg| {
-        Ok(Transports {
-            network: given.clone(),
-            metadata: Transports::ureq(cfg)?.metadata,
-        })
-    })
-    .expect("session");
+    let mut session = common::session_through(&home, None, recorder.clone());
     let creds = session
         .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
         .expect("static keys");

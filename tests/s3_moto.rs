@@ -214,10 +214,7 @@ fn mb_in_us_east_1_sends_no_location_constraint_and_reports_owned_buckets() {
     ok(&awl(&home, &m.url, &["s3", "mb", &format!("s3://{west}")]));
     let out = awl(&home, &m.url, &["s3", "mb", &format!("s3://{west}")]);
     assert_eq!(out.status.code(), Some(1), "make_bucket failed, as the AWS CLI");
-    let theirs = clean_command(venv().join("bin/aws"), &home, &[])
-        .args(["--endpoint-url", &m.url, "s3", "mb", &format!("s3://{west}")])
-        .output()
-        .expect("aws runs");
+    let theirs = aws(m, &["s3", "mb", &format!("s3://{west}")]);
     assert_eq!(theirs.status.code(), Some(1), "{}", text(&theirs.stderr));
     assert!(
         text(&out.stderr).contains("you already own it"),
@@ -755,11 +752,7 @@ fn ls_of_a_prefix_with_no_match_exits_1_as_the_aws_cli() {
             args.push("--recursive");
         }
         let mine = awl(&home, &m.url, &args);
-        let theirs = clean_command(venv().join("bin/aws"), &home, &[])
-            .args(["--endpoint-url", &m.url])
-            .args(&args)
-            .output()
-            .expect("aws runs");
+        let theirs = aws(m, &args);
         assert_eq!(
             mine.status.code(),
             Some(code),

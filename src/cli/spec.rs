@@ -333,12 +333,8 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                 "awl sts get-session-token [--serial-number ARN --token-code CODE] [--duration-seconds N]",
                 "Calls STS directly with the profile's credentials (no cache), as `aws sts get-session-token` does.\n\nExample:\n  awl sts get-session-token --serial-number arn:aws:iam::789:mfa/me --token-code 123456 \\\n      --query Credentials.SessionToken --output text",
                 &[
-                    valued("--serial-number", "ARN", "the MFA device, with --token-code"),
-                    valued(
-                        "--token-code",
-                        "CODE",
-                        "the 6-digit MFA code, with --serial-number",
-                    ),
+                    SERIAL_NUMBER,
+                    TOKEN_CODE,
                     valued(
                         "--duration-seconds",
                         "N",
@@ -354,12 +350,8 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                 &[
                     valued("--role-arn", "ARN", "the role to assume (required)"),
                     valued("--role-session-name", "NAME", "the session's name (required)"),
-                    valued("--serial-number", "ARN", "the MFA device, with --token-code"),
-                    valued(
-                        "--token-code",
-                        "CODE",
-                        "the 6-digit MFA code, with --serial-number",
-                    ),
+                    SERIAL_NUMBER,
+                    TOKEN_CODE,
                     valued(
                         "--duration-seconds",
                         "N",
@@ -460,6 +452,15 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
         &[],
     ),
 ];
+
+/// The MFA device of `sts assume-role` and `sts get-session-token`.
+const SERIAL_NUMBER: OptionSpec = valued("--serial-number", "ARN", "the MFA device, with --token-code");
+/// The MFA code that goes with it.
+const TOKEN_CODE: OptionSpec = valued(
+    "--token-code",
+    "CODE",
+    "the 6-digit MFA code, with --serial-number",
+);
 
 /// `--format` of `env` and `configure export-credentials`.
 const FORMAT: OptionSpec = valued(

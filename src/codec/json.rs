@@ -343,7 +343,9 @@ pub fn to_string(value: &Value, style: Style) -> String {
     out
 }
 
-fn write_string(out: &mut String, s: &str, ascii_only: bool) {
+/// Writes `s` as a JSON string; `ascii_only` escapes everything past `~` as `\uXXXX`, as Python's
+/// `json.dumps` does by default.
+pub(crate) fn write_string(out: &mut String, s: &str, ascii_only: bool) {
     out.push('"');
     for c in s.chars() {
         match c {

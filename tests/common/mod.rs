@@ -108,3 +108,38 @@ pub(crate) fn data_file(dir: &Path, name: &str, len: usize) -> PathBuf {
     std::fs::write(&path, bytes).expect("data file");
     path
 }
+
+/// awl's own HTTP transport, for a test's transport to wrap.
+pub(crate) fn ureq_transport() -> std::sync::Arc<dyn awl::transport::Transport> {
+    std::sync::Arc::new(awl::transport::ureq::UreqTransport::new(&Default::default()).expect("ureq"))
+}
+
+/// A library session with the files of `home` (and `AWS_ENDPOINT_URL` when given), sending STS and S3
+/// requests through `network`; instance metadata through awl's own transport (disabled here anyway).
+pub(crate) fn session_through(
+    home: &Path,
+    endpoint: Option<&str>,
+    network: std::sync::Arc<dyn awl::transport::Transport>,
+) -> awl::session::Session {
+    use awl::session::{Session, SessionOptions, Transports};
+    let mut pairs = vec![
+        ("HOME", home.to_string_lossy().into_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+    ];
+    if let Some(e) = endpoint {
+        pairs.push(("AWS_ENDPOINT_URL", e.to_owned()));
+    }
+    let env = awl::config::env::Env::from_pairs(pairs);
+    Session::open(
+        env,
+        &Default::default(),
+        &SessionOptions::default(),
+        &move |cfg| {
+            Ok(Transports {
+                network: network.clone(),
+                metadata: Transports::ureq(cfg)?.metadata,
+            })
+        },
+    )
+    .expect("session")
+}
