@@ -28,6 +28,15 @@ impl ObjectRef {
         self
     }
 
+    /// `s3://bucket/key`, then ` (version ID)` when a version is meant: the object as awl's lines name it
+    /// where the version matters (`rb --force` deleting each version).
+    pub fn described(&self) -> String {
+        match &self.version_id {
+            Some(v) => format!("{self} (version {v})"),
+            None => self.to_string(),
+        }
+    }
+
     /// `versionId=ID` for a request's query, when a version is meant.
     pub fn version_query(&self) -> Option<(&'static str, &str)> {
         self.version_id.as_deref().map(|v| ("versionId", v))

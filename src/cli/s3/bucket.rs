@@ -1,5 +1,6 @@
 //! `awl s3 mb` and `awl s3 rb`: make a bucket in the profile's region; remove one, with `--force` after
-//! deleting its objects and aborting its unfinished multipart uploads (so that none is left billed).
+//! deleting its objects, then every version and delete marker a versioned bucket keeps (the AWS CLI stops
+//! there with BucketNotEmpty), and aborting its unfinished multipart uploads (so that none is left billed).
 
 use crate::cli::args::Args;
 use crate::cli::context::Ctx;
@@ -9,13 +10,18 @@ use crate::cli::s3::{rm, with_s3};
 use crate::cli::terminal::print_out;
 use crate::error::{Error, Result};
 use crate::s3::address::parse_s3_url;
+use crate::s3::client::S3;
 use crate::s3::object::ObjectRef;
 use crate::s3::ops::create_bucket::CreateBucket;
 use crate::s3::ops::delete::DeleteBucket;
 use crate::s3::ops::list_uploads::ListMultipartUploads;
+use crate::s3::ops::list_versions::ListObjectVersions;
 use crate::s3::ops::multipart::{AbortMultipartUpload, Upload};
+use crate::s3::ops::options::ObjectOptions;
 use crate::s3::sync::filter::Filters;
 use crate::s3::sync::root::Root;
+use crate::s3::sync::{Options, remove_versions};
+use crate::s3::transfer::config::TransferConfig;
 use std::io::Write;
 
 /// A bucket from `s3://bucket` and nothing more.
@@ -112,6 +118,12 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
                     "{failed} objects of {bucket} could not be deleted; the bucket stays"
                 )));
             }
+            let failed = remove_every_version(s3, bucket, &reporter)?;
+            if failed > 0 {
+                return Err(Error::transfer(format!(
+                    "{failed} versions or delete markers of {bucket} could not be deleted; the bucket stays"
+                )));
+            }
             let listing = ListMultipartUploads {
                 bucket: bucket.clone(),
             };
@@ -140,4 +152,26 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
         print_out(&format!("remove_bucket: {bucket}\n"))
     })?;
     Ok(0)
+}
+
+/// Deletes every version and delete marker of `bucket`, each reported as `delete: s3://bucket/key (version
+/// ID)`; the number that could not be deleted. `rm` only hides the objects of a versioned bucket behind
+/// delete markers, and S3 refuses to delete a bucket that keeps any version or marker.
+fn remove_every_version(s3: &S3<'_>, bucket: &str, reporter: &Reporter) -> Result<usize> {
+    let options = Options {
+        filters: &Filters::default(),
+        follow: false,
+        opts: &ObjectOptions::default(),
+        cfg: &TransferConfig::default(),
+        dryrun: false,
+    };
+    match remove_versions(s3, &ListObjectVersions::new(bucket, ""), &options, &|e| {
+        reporter.event(e)
+    }) {
+        Ok(outcome) => Ok(outcome.failed),
+        // A store without ListObjectVersions (s3s-fs) keeps no versions to list; whatever it does keep,
+        // DeleteBucket refuses to delete, so nothing is hidden by going on.
+        Err(e) if e.service_code() == Some("NotImplemented") => Ok(0),
+        Err(e) => Err(e),
+    }
 }

@@ -76,12 +76,12 @@ impl Reporter {
         }
     }
 
-    /// A place as printed, control characters escaped (a key or a file name cannot drive the terminal or
-    /// forge a line).
+    /// A place as printed (an object with its version when one is meant), control characters escaped (a key
+    /// or a file name cannot drive the terminal or forge a line).
     pub(crate) fn place(&self, p: &Place) -> String {
         let text = match p {
             Place::Local(path) => relative_path(path, &self.cwd),
-            Place::S3(o) => o.to_string(),
+            Place::S3(o) => o.described(),
         };
         sanitize(&text, usize::MAX)
     }

@@ -1,5 +1,6 @@
 //! DeleteObject, DeleteObjects (up to 1,000 keys a call, with the `Content-MD5` that S3 and S3-compatible
-//! stores demand, keys escaped so that every key survives the XML round trip), and DeleteBucket.
+//! stores demand, keys escaped so that every key survives the XML round trip, each with its version when one
+//! is meant), and DeleteBucket.
 
 use crate::codec::{base64, xml};
 use crate::error::{Error, Result};
@@ -57,19 +58,35 @@ impl Operation for DeleteBucket<'_> {
 pub struct Failure {
     /// The key.
     pub key: String,
+    /// The version, when the answer names one (S3 does for a version asked for; moto never does).
+    pub version_id: Option<String>,
     /// S3's error code.
     pub code: String,
     /// Its message.
     pub message: String,
 }
 
-/// DeleteObjects of at most [`MAX_KEYS`] keys of one bucket, quiet (only failures are answered).
+impl Failure {
+    /// Whether this failure is about `object`: its key, and its version unless one side names none (a
+    /// failure that names no version counts against every version of its key, never for none).
+    pub fn is_about(&self, object: &ObjectRef) -> bool {
+        self.key == object.key
+            && match (&self.version_id, &object.version_id) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+    }
+}
+
+/// DeleteObjects of at most [`MAX_KEYS`] objects of one bucket, quiet (only failures are answered). An
+/// object with a `version_id` is that version deleted for good (a version or a delete marker); one without
+/// is the current object (in a versioned bucket: a delete marker added).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DeleteObjects<'a> {
     /// The bucket.
     pub bucket: &'a str,
-    /// The keys.
-    pub keys: &'a [String],
+    /// The objects, all of `bucket` (their own `bucket` is not sent: the call names one bucket).
+    pub objects: &'a [ObjectRef],
 }
 
 impl DeleteObjects<'_> {
@@ -77,10 +94,16 @@ impl DeleteObjects<'_> {
     fn body(&self) -> String {
         let mut out =
             String::from("<Delete xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Quiet>true</Quiet>");
-        for k in self.keys {
+        for o in self.objects {
             out.push_str("<Object><Key>");
-            out.push_str(&xml::escape(k));
-            out.push_str("</Key></Object>");
+            out.push_str(&xml::escape(&o.key));
+            out.push_str("</Key>");
+            if let Some(v) = &o.version_id {
+                out.push_str("<VersionId>");
+                out.push_str(&xml::escape(v));
+                out.push_str("</VersionId>");
+            }
+            out.push_str("</Object>");
         }
         out.push_str("</Delete>");
         out
@@ -117,6 +140,10 @@ impl Operation for DeleteObjects<'_> {
                         .text_at(&["Key"])
                         .ok_or_else(|| Error::data("DeleteObjects answered an error without its Key"))?
                         .to_owned(),
+                    version_id: e
+                        .child_text("VersionId")
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_owned),
                     code: text(e, "Code"),
                     message: text(e, "Message"),
                 })
@@ -132,9 +159,10 @@ mod tests {
     #[test]
     fn a_batch_carries_its_md5_and_failures_are_read() {
         let keys = vec!["a & b".to_owned(), "c<d".to_owned(), "e\r".to_owned()];
+        let objects: Vec<ObjectRef> = keys.iter().map(|k| ObjectRef::new("b", k.as_str())).collect();
         let op = DeleteObjects {
             bucket: "b",
-            keys: &keys,
+            objects: &objects,
         };
         let r = op.request();
         assert_eq!(r.query, "delete=");
@@ -165,11 +193,60 @@ mod tests {
             f,
             vec![Failure {
                 key: "y".into(),
+                version_id: None,
                 code: "AccessDenied".into(),
                 message: "no".into()
             }]
         );
         let v = ObjectRef::new("b", "k").at_version("3");
         assert_eq!(DeleteObject(&v).request().query, "versionId=3");
+        assert!(!body.contains("VersionId"), "no version meant, none sent: {body}");
+    }
+
+    #[test]
+    fn versions_are_sent_and_failures_matched_by_them() {
+        let objects = [
+            ObjectRef::new("b", "k").at_version("v<1"),
+            ObjectRef::new("b", "k").at_version("null"),
+            ObjectRef::new("b", "plain"),
+        ];
+        let op = DeleteObjects {
+            bucket: "b",
+            objects: &objects,
+        };
+        let body = String::from_utf8(op.request().body.bytes().to_vec()).expect("utf8");
+        let doc = xml::parse(&body).expect("parses");
+        let read: Vec<_> = doc
+            .children_named("Object")
+            .map(|o| (o.child_text("Key"), o.child_text("VersionId")))
+            .collect();
+        assert_eq!(
+            read,
+            [
+                (Some("k"), Some("v<1")),
+                (Some("k"), Some("null")),
+                (Some("plain"), None)
+            ]
+        );
+        let f = op
+            .parse(Response::of(
+                200,
+                &[],
+                b"<DeleteResult><Error><Key>k</Key><VersionId>null</VersionId><Code>AccessDenied</Code>\
+                  <Message>locked</Message></Error><Error><Key>plain</Key><Code>X</Code></Error></DeleteResult>",
+            ))
+            .expect("parses");
+        assert_eq!(f[0].version_id.as_deref(), Some("null"));
+        let about: Vec<Vec<bool>> = f
+            .iter()
+            .map(|f| objects.iter().map(|o| f.is_about(o)).collect())
+            .collect();
+        assert_eq!(about, [[false, true, false], [false, false, true]]);
+        // A failure without its version counts against every version of its key.
+        let bare = Failure {
+            version_id: None,
+            ..f[0].clone()
+        };
+        assert!(bare.is_about(&objects[0]) && bare.is_about(&objects[1]));
     }
 }

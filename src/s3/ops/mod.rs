@@ -11,6 +11,7 @@ pub mod head_object;
 pub mod list_buckets;
 pub mod list_objects;
 pub mod list_uploads;
+pub mod list_versions;
 pub mod multipart;
 pub mod options;
 pub mod put_object;

@@ -1,19 +1,22 @@
-//! The recursive commands as a library: [`sync`], [`copy_tree`] (`cp --recursive`, `mv --recursive`) and
-//! [`remove_tree`] (`rm --recursive`, `rb --force`). Each lists its roots as they stream, plans one decision
-//! per key, runs the jobs on one pool, and says what happens through events (done, failed, skipped,
-//! withheld) that a caller prints as it likes. A listing that fails or breaks its rules ends the plan there,
-//! and a sync then deletes nothing: deletes run only once both listings completed, nothing was skipped and
-//! every transfer succeeded.
+//! The recursive commands as a library: [`sync`], [`copy_tree`] (`cp --recursive`, `mv --recursive`),
+//! [`remove_tree`] (`rm --recursive`, `rb --force`) and [`remove_versions`] (`rb --force`). Each lists its
+//! roots as they stream, plans one decision per key, runs the jobs on one pool, and says what happens through
+//! events (done, failed, skipped, withheld) that a caller prints as it likes. A listing that fails or breaks
+//! its rules ends the plan there, and a sync then deletes nothing: deletes run only once both listings
+//! completed, nothing was skipped and every transfer succeeded.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::s3::client::S3;
+use crate::s3::object::ObjectRef;
 use crate::s3::ops::delete::MAX_KEYS;
+use crate::s3::ops::list_versions::ListObjectVersions;
 use crate::s3::ops::options::ObjectOptions;
+use crate::s3::paginate::Listing;
 use crate::s3::sync::entries::entries;
 use crate::s3::sync::filter::Filters;
 use crate::s3::sync::plan::{Direction, Entry, Pair, Rules, Step, decide, join};
 use crate::s3::sync::root::{Root, apart};
-use crate::s3::sync::run::{Event, Job, Op, Outcome, Runner};
+use crate::s3::sync::run::{Event, Job, Op, Outcome, Place, Runner};
 use crate::s3::transfer::config::TransferConfig;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -99,12 +102,19 @@ impl<'w> Watch<'w> {
     fn finish(self, outcome: Outcome) -> Result<Outcome> {
         let skipped = self.skipped();
         match self.listing.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            Some(e) if matches!(e.kind(), ErrorKind::Data | ErrorKind::Network | ErrorKind::Other) => {
-                Err(e.with_kind(ErrorKind::Transfer))
-            }
-            Some(e) => Err(e),
+            Some(e) => Err(listing_failed(e)),
             None => Ok(Outcome { skipped, ..outcome }),
         }
+    }
+}
+
+/// A listing's error as a transfer command's failure (exit 1), as its other failures are; a refusal by the
+/// service keeps its own code.
+fn listing_failed(e: Error) -> Error {
+    if matches!(e.kind(), ErrorKind::Data | ErrorKind::Network | ErrorKind::Other) {
+        e.with_kind(ErrorKind::Transfer)
+    } else {
+        e
     }
 }
 
@@ -282,4 +292,83 @@ pub fn remove_tree(
         add(runner.delete_now(batch));
     }
     watch.finish(outcome)
+}
+
+/// Deletes every version and every delete marker that `listing` lists and the filters admit (keys relative to
+/// its prefix), each by its version id (`null` included), 1,000 a call as the listing goes: what `rm` leaves
+/// in a versioned bucket, and what S3 keeps until each is deleted so (`rb --force`). Each is reported as a
+/// delete of its object at that version.
+///
+/// A store may end a listing early whose marker names a version just deleted (moto does; S3 goes on), so
+/// the listing starts again from the beginning until one finds nothing. It stops after a pass in which a
+/// deletion failed (what stays would be listed, and tried, for ever), after one pass of a dry run, and with
+/// an error when a pass starts with the very entry the pass before deleted (a store that says it deleted
+/// what it kept).
+pub fn remove_versions(
+    s3: &S3<'_>,
+    listing: &ListObjectVersions,
+    o: &Options<'_>,
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Outcome> {
+    let runner = o.runner(s3, on_event);
+    let mut outcome = Outcome::default();
+    let mut add = |o: Outcome| {
+        outcome.done += o.done;
+        outcome.failed += o.failed;
+    };
+    let mut first_before: Option<ObjectRef> = None;
+    loop {
+        let (mut first, mut failed) = (None, 0);
+        let mut batch = Vec::with_capacity(MAX_KEYS);
+        let mut flush = |batch: &mut Vec<Job>| {
+            let o = runner.delete_now(std::mem::take(batch));
+            failed += o.failed;
+            add(o);
+        };
+        for page in s3.pages(listing.clone()) {
+            // A listing that broke off: the batch in hand is dropped, as `remove_tree` drops its own.
+            for v in page.map_err(listing_failed)? {
+                // An entry outside the prefix (a server's mistake) is not the listing's.
+                let Some(relative) = v.key.strip_prefix(listing.prefix.as_str()) else {
+                    continue;
+                };
+                if !o.filters.admits(relative) {
+                    continue;
+                }
+                let object = ObjectRef::new(listing.bucket.clone(), v.key).at_version(v.version_id);
+                first.get_or_insert_with(|| object.clone());
+                let place = Place::S3(object);
+                batch.push(Job {
+                    op: Op::Delete,
+                    src: place.clone(),
+                    dst: place,
+                    size: None,
+                });
+                if batch.len() == MAX_KEYS {
+                    flush(&mut batch);
+                }
+            }
+            if s3.stopped() {
+                break;
+            }
+        }
+        flush(&mut batch);
+        if s3.stopped() {
+            return Err(Error::interrupted(format!(
+                "{}: stopped; what was not deleted stays",
+                listing.what()
+            )));
+        }
+        if first.is_none() || failed > 0 || o.dryrun {
+            return Ok(outcome);
+        }
+        if first == first_before {
+            return Err(Error::transfer(format!(
+                "{}: {} is listed again after DeleteObjects reported it deleted",
+                listing.what(),
+                first_before.map(|f| f.described()).unwrap_or_default()
+            )));
+        }
+        first_before = first;
+    }
 }

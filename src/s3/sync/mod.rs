@@ -2,7 +2,7 @@
 //! the walk of a local tree in key order ([`walk`]), the entries under a root as one ordered stream
 //! ([`entries`]), the planning of a sync as a pure function of two key-ordered streams ([`plan`]), the run of
 //! the planned jobs on one pool ([`run`]), and the commands built of them ([`engine`]: sync, copy and remove
-//! a tree), which report through events.
+//! a tree, remove every version), which report through events.
 
 pub mod engine;
 pub mod entries;
@@ -12,4 +12,4 @@ pub mod root;
 pub mod run;
 pub mod walk;
 
-pub use engine::{Options, copy_tree, remove_tree, sync};
+pub use engine::{Options, copy_tree, remove_tree, remove_versions, sync};

@@ -285,7 +285,7 @@ impl Runner<'_, '_> {
         self.delete_batched(&objects, &|job, r| self.finish(tally, job, r));
     }
 
-    /// Deletes objects 1,000 a call per bucket, reporting each key.
+    /// Deletes objects 1,000 a call per bucket, reporting each key (each version, when one is meant).
     fn delete_batched(&self, jobs: &[Job], finish: &dyn Fn(&Job, Result<()>)) {
         let mut by_bucket: Vec<(&str, Vec<&Job>)> = Vec::new();
         for job in jobs {
@@ -297,17 +297,17 @@ impl Runner<'_, '_> {
             }
         }
         for (bucket, list) in by_bucket {
-            let keys: Vec<String> = list
+            let objects: Vec<ObjectRef> = list
                 .iter()
                 .filter_map(|j| match &j.src {
-                    Place::S3(o) => Some(o.key.clone()),
+                    Place::S3(o) => Some(o.clone()),
                     Place::Local(_) => None,
                 })
                 .collect();
-            match delete_keys(self.s3, bucket, &keys) {
+            match delete_objects(self.s3, bucket, &objects) {
                 Ok(failures) => {
-                    for (job, key) in list.iter().zip(&keys) {
-                        match failures.iter().find(|f| &f.key == key) {
+                    for (job, object) in list.iter().zip(&objects) {
+                        match failures.iter().find(|f| f.is_about(object)) {
                             None => finish(job, Ok(())),
                             Some(f) => finish(
                                 job,
@@ -325,11 +325,15 @@ impl Runner<'_, '_> {
     }
 }
 
-/// Deletes `keys` of `bucket`, 1,000 a call; the keys S3 could not delete, with why.
-fn delete_keys(s3: &S3<'_>, bucket: &str, keys: &[String]) -> Result<Vec<Failure>> {
+/// Deletes `objects` of `bucket` (each at its version, when one is meant), 1,000 a call; those S3 could not
+/// delete, with why.
+fn delete_objects(s3: &S3<'_>, bucket: &str, objects: &[ObjectRef]) -> Result<Vec<Failure>> {
     let mut failed = Vec::new();
-    for batch in keys.chunks(MAX_KEYS) {
-        failed.extend(s3.run(&DeleteObjects { bucket, keys: batch })?);
+    for batch in objects.chunks(MAX_KEYS) {
+        failed.extend(s3.run(&DeleteObjects {
+            bucket,
+            objects: batch,
+        })?);
     }
     Ok(failed)
 }
