@@ -61,7 +61,7 @@ fn help_for_a_command_shows_its_usage() {
 const USAGE_ERRORS: &[(&[&str], &str)] = &[
     (
         &["frobnicate"],
-        "awl: error: unknown command 'frobnicate'; expected one of: s3, sts, configure",
+        "awl: error: unknown command 'frobnicate'; expected one of: s3, s3api, sts, configure",
     ),
     (
         &["s3"],

@@ -27,6 +27,8 @@ pub(crate) struct Globals {
     pub(crate) query: Option<Query>,
     /// `--debug`: trace requests on stderr, secrets redacted.
     pub(crate) debug: bool,
+    /// `--no-paginate`: an s3api listing makes one request and prints its one page.
+    pub(crate) no_paginate: bool,
     /// `--cli-connect-timeout` in seconds (0: wait as long as it takes).
     pub(crate) connect_timeout: Option<u64>,
     /// `--cli-read-timeout` in seconds (0: wait as long as it takes).
@@ -153,8 +155,9 @@ pub(crate) fn split(strings: Vec<String>) -> Result<Split> {
             Some(o) => match o.name {
                 "--debug" => s.globals.debug = true,
                 "--help" => s.help = true,
-                // No pager, no pages left unread: nothing to turn off.
-                "--no-cli-pager" | "--no-paginate" => {}
+                "--no-paginate" => s.globals.no_paginate = true,
+                // No pager: nothing to turn off.
+                "--no-cli-pager" => {}
                 "--no-verify-ssl" => {
                     return Err(Error::usage(
                         "--no-verify-ssl is refused: awl always verifies TLS certificates",

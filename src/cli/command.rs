@@ -7,6 +7,7 @@ use crate::cli::completion;
 use crate::cli::configure;
 use crate::cli::export;
 use crate::cli::s3;
+use crate::cli::s3api;
 use crate::cli::spec;
 use crate::cli::sts;
 use crate::error::{Error, ErrorKind, Result};
@@ -17,6 +18,8 @@ use std::ffi::OsString;
 pub(crate) enum Command {
     /// `awl s3 ...`.
     S3(Box<s3::S3Command>),
+    /// `awl s3api OPERATION ...`.
+    S3api(Box<s3api::S3apiCommand>),
     /// `awl sts ...`.
     Sts(sts::StsCommand),
     /// `awl configure` and `awl configure list`.
@@ -44,8 +47,8 @@ pub(crate) enum Invocation {
     },
 }
 
-/// The typed command that the words and arguments name.
-fn command(args: &Args) -> Result<Command> {
+/// The typed command that the words and arguments name (`globals` for the s3api commands' paging).
+fn command(args: &Args, globals: &Globals) -> Result<Command> {
     use configure::ConfigureCommand;
     use export::ExportCommand;
     use s3::S3Command;
@@ -59,6 +62,10 @@ fn command(args: &Args) -> Result<Command> {
         ["s3", "sync"] => Command::S3(Box::new(S3Command::sync(args)?)),
         ["s3", "rm"] => Command::S3(Box::new(S3Command::rm(args)?)),
         ["s3", "presign"] => Command::S3(Box::new(S3Command::presign(args)?)),
+        ["s3api"] => Command::S3api(Box::new(s3api::S3apiCommand::from_args(
+            args,
+            globals.no_paginate,
+        )?)),
         ["sts", "get-caller-identity"] => Command::Sts(StsCommand::get_caller_identity(args)?),
         ["sts", "assume-role"] => Command::Sts(StsCommand::assume_role(args)?),
         ["sts", "get-session-token"] => Command::Sts(StsCommand::get_session_token(args)?),
@@ -85,6 +92,12 @@ fn command(args: &Args) -> Result<Command> {
 /// Parses the arguments after the program name.
 pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation> {
     let s = split(utf8(args)?)?;
+    if s.words == ["s3api"] {
+        // The s3api operations are words of its own table: `awl s3api head-object help`.
+        if let Some(words) = s3api::help_words(s.help, &s.rest) {
+            return Ok(Invocation::Help(words));
+        }
+    }
     if s.help {
         return Ok(Invocation::Help(s.words));
     }
@@ -105,7 +118,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Invocation> {
             s.words.join(" ")
         )));
     }
-    let command = command(&leaf_args(s.words, spec, s.rest)?)?;
+    let command = command(&leaf_args(s.words, spec, s.rest)?, &s.globals)?;
     Ok(Invocation::Command {
         globals: s.globals,
         command,
@@ -168,7 +181,7 @@ mod tests {
         for (args, needle) in [
             (
                 &["frobnicate"][..],
-                "unknown command 'frobnicate'; expected one of: s3, sts",
+                "unknown command 'frobnicate'; expected one of: s3, s3api, sts",
             ),
             (
                 &["s3"][..],

@@ -36,6 +36,12 @@ pub(crate) fn bash() -> String {
         let subs: Vec<&str> = c.subcommands.iter().map(|s| s.name).collect();
         cases.push_str(&format!("        {}) subs=\"{}\" ;;\n", c.name, subs.join(" ")));
     }
+    // s3api's operations come from its own table.
+    let ops: Vec<&str> = crate::cli::s3api::model::operations()
+        .iter()
+        .map(|o| o.cli())
+        .collect();
+    cases.push_str(&format!("        s3api) subs=\"{}\" ;;\n", ops.join(" ")));
     let options: Vec<&str> = GLOBAL_OPTIONS.iter().map(|o| o.name).collect();
     let valued: Vec<&str> = GLOBAL_OPTIONS
         .iter()

@@ -35,6 +35,9 @@ fn global_options(out: &mut String) {
 
 /// Renders the help page of the command named by `words` (none, or words that name nothing: the overview).
 pub(crate) fn help_text(words: &[&str]) -> String {
+    if words.first() == Some(&"s3api") {
+        return crate::cli::s3api::help_text(words.get(1).copied());
+    }
     // The longest prefix of the words that names a command.
     let known = (0..=words.len())
         .rev()

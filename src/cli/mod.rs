@@ -18,6 +18,7 @@ pub(crate) mod export;
 pub(crate) mod help;
 pub(crate) mod output;
 pub(crate) mod s3;
+pub(crate) mod s3api;
 pub(crate) mod spec;
 pub(crate) mod sts;
 mod terminal;
@@ -44,6 +45,7 @@ pub fn run(args: Vec<OsString>, interrupt: &Arc<Interrupt>) -> Result<u8> {
             };
             match &command {
                 Command::S3(c) => s3::run(&ctx, c),
+                Command::S3api(c) => s3api::run(&ctx, c),
                 Command::Sts(c) => done(sts::run(&ctx, c)),
                 Command::Configure(c) => configure::run(&ctx, c),
                 Command::Export(c) => export::run(&ctx, c),

@@ -263,12 +263,13 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
             ),
             leaf(
                 "rb",
-                "remove a bucket (with --force: its objects and unfinished uploads first)",
+                "remove a bucket (with --force: its objects, versions and unfinished uploads first)",
                 "awl s3 rb s3://bucket [--force]",
-                "Example:\n  awl s3 rb s3://old-bucket --force",
+                "With --force, a versioned bucket's versions and delete markers are deleted too, one line each:\n  \
+                 delete: s3://bucket/key (version ID)\n\nExample:\n  awl s3 rb s3://old-bucket --force",
                 &[flag(
                     "--force",
-                    "delete every object and abort every unfinished upload first",
+                    "delete every object, version and delete marker, and abort every unfinished upload first",
                 )],
             ),
             leaf(
@@ -311,6 +312,16 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
                 )],
             ),
         ],
+    },
+    CommandSpec {
+        name: "s3api",
+        summary: "the AWS CLI's low-level S3 operations (head-object, put-bucket-versioning, ...)",
+        usage: "awl s3api <operation> [--parameter value ...]",
+        details: "",
+        options: &[],
+        // The operations and their options come from the s3api table (`cli::s3api`), not from this one.
+        raw: true,
+        subcommands: &[],
     },
     CommandSpec {
         name: "sts",
@@ -512,7 +523,7 @@ pub(crate) static GLOBAL_OPTIONS: &[OptionSpec] = &[
     ),
     flag(
         "--no-paginate",
-        "accepted for the AWS CLI's scripts (awl's commands read every page)",
+        "s3api listings: one request, its page printed as it is (the s3 commands read every page)",
     ),
     flag(
         "--no-verify-ssl",

@@ -334,6 +334,8 @@ pub enum Style {
     /// Python's `json.dumps(v, sort_keys=True)`: `", "` and `": "` separators, keys sorted by code point,
     /// non-ASCII escaped as `\uXXXX` (surrogate pairs above the BMP).
     Python,
+    /// One line without spaces, order kept (for messages and tests).
+    Compact,
 }
 
 /// Writes `value` as JSON in `style`.
@@ -389,7 +391,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(if pretty { "," } else { ", " });
+                    out.push_str(if style == Style::Python { ", " } else { "," });
                 }
                 if pretty {
                     newline(out, depth + 1);
@@ -414,13 +416,13 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) {
             out.push('{');
             for (i, (k, val)) in order.into_iter().enumerate() {
                 if i > 0 {
-                    out.push_str(if pretty { "," } else { ", " });
+                    out.push_str(if style == Style::Python { ", " } else { "," });
                 }
                 if pretty {
                     newline(out, depth + 1);
                 }
                 write_string(out, k, style == Style::Python);
-                out.push_str(": ");
+                out.push_str(if style == Style::Compact { ":" } else { ": " });
                 write_value(out, val, style, depth + 1);
             }
             if pretty {
