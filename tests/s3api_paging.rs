@@ -1,4 +1,4 @@
-//! `awl s3api` listings paged as the AWS CLI pages them, against moto with signature checking on and the
+//! `awl s3api` listings paged as the AWS CLI pages them (and the arguments botocore rewrites before it sends), against moto with signature checking on and the
 //! AWS CLI as the differential peer: 2,500 keys merged into one document by default, `--max-items` cutting at
 //! and inside a page, the `NextToken` of either tool resuming in the other, `--no-paginate`, and `--output
 //! text` page by page. Both tools read the same HOME (`cli_timestamp_format = iso8601`, which the v1 CLI
@@ -269,4 +269,205 @@ fn a_bad_starting_token_is_refused_before_anything_is_listed() {
     );
     assert_eq!(out.status.code(), Some(252), "{}", text(&out.stderr));
     assert!(out.stdout.is_empty());
+}
+
+/// A second bucket for the argument cases, made once.
+fn scratch(home: &Path, m: &Moto) -> &'static str {
+    static MADE: OnceLock<()> = OnceLock::new();
+    let name = "s3api-args";
+    MADE.get_or_init(|| ok(&run("aws", home, m, &["create-bucket", "--bucket", name])));
+    name
+}
+
+#[test]
+fn arguments_botocore_rewrites_go_as_the_aws_cli_sends_them() {
+    let m = moto();
+    let home = home(m);
+    let b = scratch(&home, m);
+    let dir = temp_dir("s3api-args");
+    let body = dir.join("body");
+    std::fs::write(&body, b"hello").expect("body");
+    let body = body.to_string_lossy().into_owned();
+    let key_file = dir.join("key.bin");
+    // A binary SSE-C key: 32 bytes that are not UTF-8.
+    std::fs::write(
+        &key_file,
+        (0u8..32).map(|i| i.wrapping_mul(37) | 0x80).collect::<Vec<u8>>(),
+    )
+    .expect("key");
+    let sse = format!("fileb://{}", key_file.display());
+    for (key, extra) in [
+        ("sum", vec!["--checksum-algorithm", "SHA256"]),
+        ("given", vec!["--checksum-crc32", "NjowIA=="]),
+        ("a b/ü+x", vec![]),
+        (
+            "ssec",
+            vec![
+                "--sse-customer-algorithm",
+                "AES256",
+                "--sse-customer-key",
+                sse.as_str(),
+            ],
+        ),
+    ] {
+        let mut args = vec!["put-object", "--bucket", b, "--key", key, "--body", body.as_str()];
+        args.extend(extra.iter().copied());
+        let (a, w) = both(&home, m, &args);
+        assert_eq!(a, w, "{key}");
+    }
+    // The copy source percent-encoded as botocore does, and the SSE-C key read back with the same key.
+    let (a, w) = both(
+        &home,
+        m,
+        &[
+            "copy-object",
+            "--bucket",
+            b,
+            "--key",
+            "copy",
+            "--copy-source",
+            &format!("{b}/a b/ü+x"),
+        ],
+    );
+    let etag = |s: &str| {
+        json(s)
+            .get("CopyObjectResult")
+            .and_then(|r| r.get("ETag"))
+            .cloned()
+    };
+    assert_eq!(etag(&a), etag(&w));
+    let head = [
+        "head-object",
+        "--bucket",
+        b,
+        "--key",
+        "ssec",
+        "--sse-customer-algorithm",
+        "AES256",
+    ];
+    let mut args = head.to_vec();
+    args.extend(["--sse-customer-key", sse.as_str()]);
+    let (a, w) = both(&home, m, &args);
+    assert_eq!(a, w);
+}
+
+#[test]
+fn bad_arguments_are_refused_before_anything_is_sent() {
+    let m = moto();
+    let home = home(m);
+    for args in [
+        &["head-bucket", "--bucket", "b/.."][..],
+        &[
+            "head-object",
+            "--bucket",
+            "b",
+            "--key",
+            "k",
+            "--if-modified-since",
+            "1969-12-31",
+        ][..],
+        &[
+            "head-object",
+            "--bucket",
+            "b",
+            "--key",
+            "k",
+            "--if-modified-since",
+            "-5",
+        ][..],
+        &["put-object", "--bucket", "b", "--key", "k", "--metadata", "a=é"][..],
+        &[
+            "put-object",
+            "--bucket",
+            "b",
+            "--key",
+            "k",
+            "--checksum-algorithm",
+            "MD4",
+        ][..],
+    ] {
+        let out = run("awl", &home, m, args);
+        assert_eq!(out.status.code(), Some(252), "{args:?}: {}", text(&out.stderr));
+        assert_eq!(
+            text(&out.stderr)
+                .lines()
+                .filter(|l| l.starts_with("awl: error"))
+                .count(),
+            1
+        );
+    }
+}
+
+#[test]
+fn list_parts_pages_with_numeric_tokens_in_either_tool() {
+    let m = moto();
+    let home = home(m);
+    let b = scratch(&home, m);
+    let out = run(
+        "aws",
+        &home,
+        m,
+        &["create-multipart-upload", "--bucket", b, "--key", "parts"],
+    );
+    ok(&out);
+    let upload = json(&text(&out.stdout))
+        .get("UploadId")
+        .and_then(|u| u.as_str())
+        .map(str::to_owned)
+        .expect("an upload id");
+    let part = temp_dir("s3api-part").join("part");
+    std::fs::write(&part, vec![7u8; 5 << 20]).expect("part");
+    let part = part.to_string_lossy().into_owned();
+    for n in ["1", "2", "3"] {
+        let args = [
+            "upload-part",
+            "--bucket",
+            b,
+            "--key",
+            "parts",
+            "--upload-id",
+            &upload,
+            "--part-number",
+            n,
+            "--body",
+            &part,
+        ];
+        ok(&run("aws", &home, m, &args));
+    }
+    let list = [
+        "list-parts",
+        "--bucket",
+        b,
+        "--key",
+        "parts",
+        "--upload-id",
+        upload.as_str(),
+        "--max-items",
+        "2",
+    ];
+    let (a, w) = both(&home, m, &list);
+    assert_eq!(a, w);
+    let next = token(&json(&w)).expect("a NextToken");
+    let mut resumed = list.to_vec();
+    resumed.extend(["--starting-token", next.as_str()]);
+    let (a, w) = both(&home, m, &resumed);
+    assert_eq!(a, w);
+    assert_eq!(
+        json(&w).get("Parts").and_then(|p| p.as_array()).map(<[_]>::len),
+        Some(1)
+    );
+    ok(&run(
+        "aws",
+        &home,
+        m,
+        &[
+            "abort-multipart-upload",
+            "--bucket",
+            b,
+            "--key",
+            "parts",
+            "--upload-id",
+            &upload,
+        ],
+    ));
 }

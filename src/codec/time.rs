@@ -182,6 +182,24 @@ pub fn iso8601_v2(text: &str) -> Option<String> {
     ))
 }
 
+/// A timestamp as the AWS CLI reads one in an argument: ISO 8601 / RFC 3339 (`Z` assumed when no offset is
+/// written; a date alone is midnight UTC) or seconds since 1970. `None` for anything else, and for a time
+/// before 1970 or after 9999 (which HTTP dates cannot carry).
+pub fn parse_cli_timestamp(text: &str) -> Option<SystemTime> {
+    let t = text.trim();
+    let time = match t.parse::<i64>() {
+        Ok(secs) => from_unix_seconds(secs),
+        Err(_) if t.len() == 10 => parse_rfc3339(&format!("{t}T00:00:00Z")).ok()?,
+        Err(_) => parse_rfc3339(t)
+            .or_else(|_| parse_rfc3339(&format!("{t}Z")))
+            .ok()?,
+    };
+    // 1970-01-01 to 9999-12-31 23:59:59.
+    (0..=253_402_300_799)
+        .contains(&unix_seconds(time))
+        .then_some(time)
+}
+
 /// Reads an RFC 3339 / ISO 8601 timestamp as AWS services and caches write it.
 ///
 /// Accepted: `2026-11-26T18:10:14Z`, with 0 to 9 fractional digits, a `+hh:mm`/`-hh:mm` offset, or the `UTC`
@@ -435,5 +453,17 @@ mod tests {
         assert_eq!(parse_http_date("Sunday, 30-Aug-15 12:36:00 GMT").ok(), Some(want));
         assert_eq!(parse_http_date("Sun Aug 30 12:36:00 2015").ok(), Some(want));
         assert!(parse_http_date("yesterday").is_err());
+    }
+
+    #[test]
+    fn cli_timestamps_as_the_aws_cli_reads_them() {
+        let at = |t: &str| parse_cli_timestamp(t).map(unix_seconds);
+        assert_eq!(at("2030-01-02"), Some(1_893_542_400));
+        assert_eq!(at("2030-01-02T00:00:00"), Some(1_893_542_400));
+        assert_eq!(at("2030-01-02T01:00:00+01:00"), Some(1_893_542_400));
+        assert_eq!(at("1893542400"), Some(1_893_542_400));
+        for bad in ["-5", "1969-12-31", "9999999999999", "soon", ""] {
+            assert_eq!(at(bad), None, "{bad}");
+        }
     }
 }

@@ -169,9 +169,18 @@ fn remove_every_version(s3: &S3<'_>, bucket: &str, reporter: &Reporter) -> Resul
         reporter.event(e)
     }) {
         Ok(outcome) => Ok(outcome.failed),
-        // A store without ListObjectVersions (s3s-fs) keeps no versions to list; whatever it does keep,
-        // DeleteBucket refuses to delete, so nothing is hidden by going on.
+        // A store without ListObjectVersions (s3s-fs keeps none), or a policy without s3:ListBucketVersions
+        // (what the AWS CLI's rb --force needs is enough for an unversioned bucket): whatever versions are
+        // kept, DeleteBucket refuses to delete the bucket, so nothing is hidden by going on.
         Err(e) if e.service_code() == Some("NotImplemented") => Ok(0),
+        Err(e) if e.service_code().is_some() => {
+            let _ = writeln!(
+                std::io::stderr(),
+                "warning: ListObjectVersions was refused ({}); no versions were deleted",
+                e.service_code().unwrap_or_default()
+            );
+            Ok(0)
+        }
         Err(e) => Err(e),
     }
 }

@@ -5,6 +5,7 @@
 //! listings are paged as the AWS CLI pages them (`pages`), and the document is printed through `--query` and
 //! the output format (`cli::document`).
 
+mod customize;
 mod help;
 pub(crate) mod model;
 mod pages;
@@ -20,9 +21,9 @@ use crate::cli::context::{Ctx, Service, session_credentials, with_session};
 use crate::cli::document;
 use crate::cli::output::Format;
 use crate::codec::json::Value;
+use crate::config::env::{self, Platform};
 use crate::error::{Error, Result};
 use crate::fs::Download;
-use crate::s3::checksum::Algorithm;
 use crate::s3::client::S3;
 use crate::s3::operation::Operation as S3Operation;
 use crate::s3::request::S3Request;
@@ -222,13 +223,6 @@ fn take_values(
     Ok(values)
 }
 
-/// Adds `name: value` to the input document.
-fn add(input: &mut Value, name: &str, value: &str) {
-    if let Value::Object(m) = input {
-        m.push((name.to_owned(), Value::string(value)));
-    }
-}
-
 impl Operation {
     /// Whether the answer's body is a stream written to an outfile (GetObject).
     fn outputs_stream(&self) -> bool {
@@ -275,32 +269,24 @@ impl S3Operation for Call {
     }
 }
 
-/// The listings botocore asks for url-encoded names (and decodes), unless the user names an encoding.
-const ENCODED_LISTINGS: [&str; 3] = ["ListObjects", "ListObjectsV2", "ListObjectVersions"];
-
 /// Runs an `awl s3api` command.
 pub(crate) fn run(ctx: &Ctx<'_>, cmd: &S3apiCommand) -> Result<u8> {
     let op = cmd.op;
-    let mut input = params::input(op, &cmd.given)?;
-    let encoding_set = ENCODED_LISTINGS.contains(&op.name()) && input.get("EncodingType").is_none();
-    if encoding_set {
-        add(&mut input, "EncodingType", "url");
-    }
-    let stream_file = op
-        .input_stream()
-        .and_then(|m| input.get(m.name()))
-        .and_then(Value::as_str)
-        .map(PathBuf::from);
     with_session(ctx, Service::S3, |session| {
         // The format is settled before any request: a bad AWS_DEFAULT_OUTPUT stops awl first.
         let format = document::format(ctx.globals.output, session.resolved.output.as_ref())?;
+        let home = env::home_dir(&session.env, Platform::current());
+        let mut input = params::input(op, &cmd.given, home.as_deref())?;
         let creds = session_credentials(session, ctx)?;
         let s3 = &session.s3(creds)?;
-        // As botocore (`response_checksum_validation = when_supported`): S3 is asked for the object's checksum.
-        if !op.checksum_mode().is_empty() && input.get(op.checksum_mode()).is_none() && s3.checks_checksums()
-        {
-            add(&mut input, op.checksum_mode(), "ENABLED");
-        }
+        let encoding_set = customize::before_send(op, &mut input, s3.checks_checksums())?;
+        let stream_file = op
+            .input_stream()
+            .and_then(|m| input.get(m.name()))
+            .and_then(Value::as_str)
+            .map(|p| env::expand_tilde(p, home.as_deref(), Platform::current()))
+            .transpose()?
+            .map(PathBuf::from);
         let call = |input: &Value| -> Result<Call> {
             let stream = match &stream_file {
                 Some(p) => Some(stream(op, input, p, s3)?),
@@ -356,12 +342,8 @@ fn stream(op: &Operation, input: &Value, path: &std::path::Path, s3: &S3<'_>) ->
     if !meta.is_file() {
         return Err(Error::usage(format!("--body {shown} is not a regular file")));
     }
-    let algorithm = input
-        .get(op.checksum_member())
-        .and_then(Value::as_str)
-        .and_then(Algorithm::parse)
-        .or(s3.sends_checksums().then_some(Algorithm::Crc32));
-    let digests = hash_range(&file, 0, meta.len(), None, algorithm).map_err(fail)?;
+    let algorithm = request::checksum_algorithm(op, input, s3.sends_checksums())?;
+    let digests = hash_range(&file, 0, meta.len(), s3.stop_flag(), algorithm).map_err(fail)?;
     Ok(request::Stream {
         body: Body::File {
             path: path.to_owned(),
@@ -379,7 +361,17 @@ fn download(s3: &S3<'_>, call: &Call, path: &str, whole: bool) -> Result<Value> 
     let mut out = Download::open(std::path::Path::new(path), path, s3.interrupt())?;
     let mut sink = Checked::new(out.file(), whole && s3.checks_checksums(), &|_| {});
     let doc = s3.run_into(call, &mut sink)?;
+    let written = sink.written();
     sink.verify(&call.what())?;
+    // A body cut short with nothing to check it against (an ETag of parts, no checksum) is not committed.
+    if let Some(want) = doc.get("ContentLength").and_then(Value::as_i64)
+        && u64::try_from(want).ok() != Some(written)
+    {
+        return Err(Error::transfer(format!(
+            "{}: {written} bytes came of the {want} the answer announced; nothing was written",
+            call.what()
+        )));
+    }
     out.commit()?;
     Ok(doc)
 }

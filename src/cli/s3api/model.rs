@@ -5,7 +5,6 @@
 //! static-PIE binary every pointer in a static costs a 24-byte relocation on top of itself; with `&str`
 //! fields the table took some 150 KB, as indexes it takes a third of that.
 
-use crate::cli::s3api::pages::PaginatorSpec;
 use crate::cli::s3api::s3_model::{MEMBERS, OPERATIONS, SHAPES, TEXT};
 
 /// Where a member goes in a request, or comes from in an answer.
@@ -193,6 +192,23 @@ impl Shape {
             Shape::Time(_) => "timestamp",
         }
     }
+}
+
+/// A paginator of botocore's S3 model (paginators-1.json merged with paginators-1.sdk-extras.json).
+#[derive(Debug)]
+pub(crate) struct PaginatorSpec {
+    /// Input member names, e.g. `["KeyMarker", "VersionIdMarker"]`.
+    pub(crate) input_token: &'static [&'static str],
+    /// JMESPath expressions, one per input token, e.g. `["NextMarker || Contents[-1].Key"]`.
+    pub(crate) output_token: &'static [&'static str],
+    /// JMESPath expression saying whether there are more pages, e.g. `Some("IsTruncated")`.
+    pub(crate) more_results: Option<&'static str>,
+    /// The input member `--page-size` sets, e.g. `Some("MaxKeys")`.
+    pub(crate) limit_key: Option<&'static str>,
+    /// The members aggregated over pages; the first is the one `--max-items` counts.
+    pub(crate) result_keys: &'static [&'static str],
+    /// Members taken from the first page only, e.g. `["RequestCharged", "Prefix"]`.
+    pub(crate) non_aggregate_keys: &'static [&'static str],
 }
 
 /// An S3 operation of the model.

@@ -13,6 +13,7 @@
 //! token that is empty counts as none. Result and non-aggregate keys are plain member names (all of S3's are),
 //! and only lists and strings aggregate (S3 has no numeric result key).
 
+use crate::cli::s3api::model::PaginatorSpec;
 use crate::codec::base64;
 use crate::codec::jmespath::{self, Expression};
 use crate::codec::json::{self, Value};
@@ -23,23 +24,6 @@ use crate::error::{Error, ErrorKind, Result};
 const TRUNCATE: &str = "boto_truncate_amount";
 /// Base64's alphabet, for reading tokens as leniently as Python does.
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// A paginator of botocore's S3 model (paginators-1.json merged with paginators-1.sdk-extras.json).
-#[derive(Debug)]
-pub(crate) struct PaginatorSpec {
-    /// Input member names, e.g. `["KeyMarker", "VersionIdMarker"]`.
-    pub(crate) input_token: &'static [&'static str],
-    /// JMESPath expressions, one per input token, e.g. `["NextMarker || Contents[-1].Key"]`.
-    pub(crate) output_token: &'static [&'static str],
-    /// JMESPath expression saying whether there are more pages, e.g. `Some("IsTruncated")`.
-    pub(crate) more_results: Option<&'static str>,
-    /// The input member `--page-size` sets, e.g. `Some("MaxKeys")`.
-    pub(crate) limit_key: Option<&'static str>,
-    /// The members aggregated over pages; the first is the one `--max-items` counts.
-    pub(crate) result_keys: &'static [&'static str],
-    /// Members taken from the first page only, e.g. `["RequestCharged", "Prefix"]`.
-    pub(crate) non_aggregate_keys: &'static [&'static str],
-}
 
 /// `--max-items`, `--page-size`, `--starting-token`.
 #[derive(Debug, Default)]
@@ -315,7 +299,9 @@ fn parse_token(spec: &PaginatorSpec, text: &str) -> Result<(Value, usize)> {
     for (key, v) in &members {
         if key == TRUNCATE {
             skip = v.as_i64().and_then(|n| usize::try_from(n).ok()).ok_or_else(bad)?;
-        } else if spec.input_token.contains(&key.as_str()) && matches!(v, Value::Null | Value::String(_)) {
+        } else if spec.input_token.contains(&key.as_str())
+            && matches!(v, Value::Null | Value::String(_) | Value::Number(_))
+        {
             // Set, not pushed: a repeated member keeps its first place and last value, as in a Python dict.
             set(&mut token, key, v.clone());
         } else {

@@ -3,10 +3,12 @@
 //! with `{` or `[`) or in the shorthand syntax, `file://` and `fileb://` values read from the file; then the
 //! document checked against the model (unknown or missing members, wrong types: usage errors, exit 252).
 
+use crate::cli::s3api::customize;
 use crate::cli::s3api::model::{Member, Operation, REQUIRED, Shape, shape};
-use crate::cli::s3api::request::timestamp;
 use crate::cli::s3api::shorthand;
 use crate::codec::json::{self, Value};
+use crate::codec::time::parse_cli_timestamp as timestamp;
+use crate::config::env::{Platform, expand_tilde};
 use crate::error::{Error, Result};
 
 /// An option as given: the member it sets and its values (several for a list given item by item; a
@@ -19,18 +21,33 @@ pub(crate) struct Given {
     pub(crate) values: Vec<String>,
 }
 
-/// The input document of `op` from the options `given` (`file://` values read now).
-pub(crate) fn input(op: &Operation, given: &[Given]) -> Result<Value> {
-    let mut doc = Vec::new();
+/// The input document of `op` from the options `given` (`file://` values read now, `~` in their paths
+/// expanded with `home`).
+pub(crate) fn input(op: &Operation, given: &[Given], home: Option<&str>) -> Result<Value> {
+    let mut doc: Vec<(String, Value)> = Vec::new();
     for g in given {
         let Some(m) = op.inputs().iter().find(|m| m.name() == g.member) else {
             continue;
         };
-        let values = g
-            .values
-            .iter()
-            .map(|v| file_value(m, v))
-            .collect::<Result<Vec<_>>>()?;
+        let mut values = Vec::with_capacity(g.values.len());
+        for v in &g.values {
+            let bytes = file_value(op, m, v, home)?;
+            // An SSE-C key is bytes (`fileb://key.bin`): sent base64-encoded, with its MD5 unless given.
+            if let Some([key, md5]) = customize::sse_key(m.name(), &bytes) {
+                doc.push((key.0.to_owned(), Value::String(key.1)));
+                if !given.iter().any(|g| g.member == md5.0) {
+                    doc.push((md5.0.to_owned(), Value::String(md5.1)));
+                }
+                continue;
+            }
+            values.push(String::from_utf8(bytes).map_err(|_| {
+                Error::usage(format!("--{}: the value is not UTF-8 text", m.cli()))
+                    .with_hint("file:// reads text; fileb:// is for keys")
+            })?);
+        }
+        if values.is_empty() {
+            continue;
+        }
         let v = member_value(m, &values).map_err(|e| bad(m, e))?;
         doc.push((m.name().to_owned(), v));
     }
@@ -54,16 +71,19 @@ fn bad(m: &Member, e: String) -> Error {
     Error::usage(format!("bad value for --{}: {e}", m.cli())).with_hint(hint)
 }
 
-/// A value, or the contents of the file a `file://` (text) or `fileb://` (bytes, as text here) names.
-fn file_value(m: &Member, v: &str) -> Result<String> {
-    let Some(path) = v.strip_prefix("file://").or_else(|| v.strip_prefix("fileb://")) else {
-        return Ok(v.to_owned());
+/// A value as bytes, or the contents of the file a `file://` or `fileb://` value names (`~` expanded), as
+/// the AWS CLI reads them; not for the members the AWS CLI takes as written (a redirect location is a URL).
+fn file_value(op: &Operation, m: &Member, v: &str, home: Option<&str>) -> Result<Vec<u8>> {
+    let literal = m.name() == "WebsiteRedirectLocation";
+    let path = match v.strip_prefix("file://").or_else(|| v.strip_prefix("fileb://")) {
+        Some(path) if !literal => path,
+        _ => return Ok(v.as_bytes().to_vec()),
     };
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::usage(format!("--{}: cannot read {path}: {e}", m.cli()))
+    let path = expand_tilde(path, home, Platform::current())?;
+    std::fs::read(&path).map_err(|e| {
+        Error::usage(format!("--{} of {}: cannot read {path}: {e}", m.cli(), op.cli()))
             .with_hint("file:// names a file to read the value from")
-    })?;
-    String::from_utf8(bytes).map_err(|_| Error::usage(format!("--{}: {path} is not UTF-8 text", m.cli())))
+    })
 }
 
 /// The value of member `m` from what was written.
@@ -211,7 +231,7 @@ mod tests {
                 values: v.iter().map(|s| s.to_string()).collect(),
             })
             .collect();
-        input(op, &given).map(|v| to_string(&v, Style::Compact))
+        input(op, &given, None).map(|v| to_string(&v, Style::Compact))
     }
 
     #[test]

@@ -7,12 +7,13 @@ use crate::cli::s3api::model::{
     ATTRIBUTE, FLATTENED, Loc, Member, Operation, STREAMING, Shape, TimeFormat, XMLNS,
 };
 use crate::codec::json::Value;
-use crate::codec::time::{UtcDateTime, parse_rfc3339};
+use crate::codec::time::{UtcDateTime, parse_cli_timestamp as timestamp};
 use crate::codec::{base64, xml};
 use crate::error::{Error, Result};
 use crate::s3::checksum::{Algorithm, Digests};
 use crate::s3::request::S3Request;
 use crate::transport::request::Body;
+use md5::{Digest, Md5};
 use std::time::SystemTime;
 
 /// S3's namespace, on the root element of every XML body (as botocore writes it).
@@ -111,29 +112,77 @@ pub(crate) fn build(
     }
     let pairs: Vec<(&str, &str)> = query.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     r = r.query(&pairs);
-    let algorithm = input
-        .get(op.checksum_member())
-        .and_then(Value::as_str)
-        .and_then(Algorithm::parse)
-        .or((checksums || op.checksum_required).then_some(Algorithm::Crc32));
-    let wants_checksum = op.checksum_required || !op.checksum_member().is_empty();
-    if let Some(s) = stream {
-        r.payload_hash = Some(hex::encode(s.digests.sha256));
-        if wants_checksum {
-            for (n, v) in s.digests.headers() {
+    attach_body(r, op, input, stream, body, xml_body, checksums)
+}
+
+/// The request with its body (the streamed one, or the one serialized), signed by its SHA-256, and the
+/// checksum headers botocore sends with it.
+fn attach_body(
+    mut r: S3Request,
+    op: &Operation,
+    input: &Value,
+    stream: Option<Stream>,
+    body: Body,
+    xml_body: bool,
+    checksums: bool,
+) -> Result<S3Request> {
+    // The transport sends the body's own length; a Content-Length given that disagrees would break HTTP.
+    r.headers.retain(|(n, _)| n != "content-length");
+    let given_algorithm = r.headers.iter().any(|(n, _)| n == "x-amz-sdk-checksum-algorithm");
+    // Checked even without a body: botocore refuses an algorithm it does not know before anything is sent,
+    // and sends the checksum of an empty body (put-object without --body).
+    let algorithm = checksum_algorithm(op, input, checksums)?;
+    let digests = match stream {
+        Some(s) => {
+            r = r.body(s.body);
+            Some(s.digests)
+        }
+        None if !body.is_empty() || xml_body || algorithm.is_some() => {
+            let d = Digests::of(body.bytes(), algorithm);
+            if op.checksum_required && !r.headers.iter().any(|(n, _)| n == "content-md5") {
+                // S3-compatible stores demand Content-MD5 where S3 requires a checksum (DeleteObjects, ...);
+                // botocore now sends CRC32 alone, which S3 accepts either way.
+                r = r.header("content-md5", base64::encode(&Md5::digest(body.bytes())));
+            }
+            r = r.body(body);
+            Some(d)
+        }
+        None => None,
+    };
+    if let Some(d) = digests {
+        r.payload_hash = Some(hex::encode(d.sha256));
+        for (n, v) in d.headers() {
+            // The algorithm's own header once: the member already wrote it when the user named one.
+            if !(given_algorithm && n == "x-amz-sdk-checksum-algorithm") {
                 r = r.header(n, v);
             }
         }
-        r = r.body(s.body);
-    } else if !body.is_empty() || xml_body {
-        let digests = Digests::of(body.bytes(), algorithm.filter(|_| wants_checksum));
-        r.payload_hash = Some(hex::encode(digests.sha256));
-        for (n, v) in digests.headers() {
-            r = r.header(n, v);
-        }
-        r = r.body(body);
     }
     Ok(r)
+}
+
+/// The checksum sent with `op`'s body, as botocore chooses it: none when the user gave a checksum value
+/// (`--checksum-crc32 ...`), the algorithm the user named (`--checksum-algorithm`), else CRC32 where the
+/// operation requires a checksum, or takes one and `checksums` (`request_checksum_calculation =
+/// when_supported`) says to send it.
+pub(crate) fn checksum_algorithm(
+    op: &Operation,
+    input: &Value,
+    checksums: bool,
+) -> Result<Option<Algorithm>> {
+    let given_value = input.as_object().unwrap_or_default().iter().any(|(k, _)| {
+        k.starts_with("Checksum") && k != "ChecksumAlgorithm" && k != "ChecksumMode" && k != "ChecksumType"
+    });
+    if given_value || (op.checksum_member().is_empty() && !op.checksum_required) {
+        return Ok(None);
+    }
+    match input.get(op.checksum_member()).and_then(Value::as_str) {
+        Some(name) => Algorithm::parse(name).map(Some).ok_or_else(|| {
+            Error::usage(format!("Unsupported checksum algorithm: {name}"))
+                .with_hint("awl sends CRC32, CRC32C, CRC64NVME, SHA1 or SHA256")
+        }),
+        None => Ok((checksums || op.checksum_required).then_some(Algorithm::Crc32)),
+    }
 }
 
 fn missing(op: &Operation, what: &str) -> Error {
@@ -161,19 +210,6 @@ fn value_text(shape: &Shape, v: &Value, default: TimeFormat) -> String {
         Shape::Blob => base64::encode(scalar_text(v).unwrap_or_default().as_bytes()),
         _ => scalar_text(v).unwrap_or_default(),
     }
-}
-
-/// A timestamp as the AWS CLI reads one: ISO 8601 / RFC 3339 (a date alone is midnight UTC) or seconds since
-/// 1970.
-pub(crate) fn timestamp(text: &str) -> Option<SystemTime> {
-    let t = text.trim();
-    if let Ok(secs) = t.parse::<i64>() {
-        return Some(crate::codec::time::from_unix_seconds(secs));
-    }
-    if t.len() == 10 {
-        return parse_rfc3339(&format!("{t}T00:00:00Z")).ok();
-    }
-    parse_rfc3339(t).or_else(|_| parse_rfc3339(&format!("{t}Z"))).ok()
 }
 
 fn format_time(t: SystemTime, f: TimeFormat) -> String {

@@ -67,8 +67,12 @@ pub fn is_secret_name(name: &str) -> bool {
 }
 
 /// Header names (folded) whose whole value is secret, beyond [`is_secret_name`]: S3's MFA-delete header
-/// carries a code.
-const SECRET_HEADERS: &[&str] = &["xamzmfa"];
+/// carries a code, the SSE-C headers an encryption key.
+const SECRET_HEADERS: &[&str] = &[
+    "xamzmfa",
+    "xamzserversideencryptioncustomerkey",
+    "xamzcopysourceserversideencryptioncustomerkey",
+];
 
 /// Whether a header of this name carries a secret in its whole value (`Authorization`,
 /// `x-amz-security-token`, `x-aws-ec2-metadata-token`, `x-amz-sso_bearer_token`, ...).
