@@ -7,7 +7,7 @@
 //! | [`cli`] | the command line: a typed command from the arguments, help, the terminal, one file per group |
 //! | [`session`] | one command's world: the resolved profile, the transports it was given, its clock skew |
 //! | [`providers`] | executing a credential chain: the AWS CLI's cache, instance metadata, containers, processes |
-//! | [`s3`], [`sts`] | the services: each operation a request value and a parser; the clients; transfers |
+//! | [`s3`], [`sts`], [`sso`] | the services: each operation a request value and a parser; the clients; transfers |
 //! | [`transport`] | the network: request/response values, the [`Transport`](transport::Transport) seam, ureq, retries, clock skew |
 //! | [`sign`] | SigV4, pure, and applying it to a request |
 //! | [`config`] | the environment and `~/.aws` files read, merged with provenance, chains planned, settings resolved |
@@ -37,6 +37,7 @@ pub mod s3;
 pub mod secret;
 pub mod session;
 pub mod sign;
+pub mod sso;
 pub mod sts;
 pub mod transport;
 

@@ -2,6 +2,7 @@
 //! run's clock skew, and the credentials at the end of the profile's chain. The wiring between the pure
 //! modules and the I/O ones; the library's entry point for a program that wants what the CLI does.
 
+use crate::config::chain::Base;
 use crate::config::env::{self, Env, LoadedFile, Platform};
 use crate::config::profiles::{Profiles, Setting, Source};
 use crate::config::resolve::{Flags, Resolved, valid_region};
@@ -13,6 +14,7 @@ use crate::providers::chain::{ChainContext, refreshable, resolve_chain};
 use crate::providers::imds::{self, Imds};
 use crate::s3::client::S3;
 use crate::secret::Secret;
+use crate::sso::{SsoClient, SsoEndpoints};
 use crate::sts::{self, StsClient};
 use crate::transport::Transport;
 use crate::transport::endpoint::Endpoint;
@@ -20,6 +22,7 @@ use crate::transport::retry::{Jitter, RetryPolicy, Sender};
 use crate::transport::skew::ClockSkew;
 use crate::transport::trace::TraceSink;
 use crate::transport::ureq::{CaBundle, HttpConfig, UreqTransport};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -128,6 +131,41 @@ pub fn http_config(env: &Env, resolved: &Resolved, options: &SessionOptions) -> 
     })
 }
 
+/// The SSO portal and SSO-OIDC of `sso_region`: the profile's overrides (`AWS_ENDPOINT_URL_SSO`,
+/// `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL`, `[services]` `sso =` / `sso_oidc =`, `endpoint_url`) where
+/// set, else AWS's endpoints of the region. The region becomes part of a host name: checked here.
+pub fn sso_endpoints(resolved: &Resolved, sso_region: &str) -> Result<SsoEndpoints> {
+    if !valid_region(sso_region) {
+        return Err(crate::error::Error::config(format!(
+            "sso_region {:?} is not a region name",
+            crate::codec::redact::sanitize(sso_region, 80)
+        ))
+        .with_hint("a region is letters, digits and '-', such as eu-west-1"));
+    }
+    let mut e = SsoEndpoints::for_region(sso_region);
+    for (url, over) in [
+        (&mut e.portal, &resolved.sso_endpoint),
+        (&mut e.oidc, &resolved.sso_oidc_endpoint),
+    ] {
+        if let Some(s) = over {
+            Endpoint::parse(&s.value).map_err(|err| err.context(format_args!("{}", s.source)))?;
+            url.clone_from(&s.value);
+        }
+    }
+    Ok(e)
+}
+
+/// The SSO endpoints a chain needs: those of its `sso_region` when its base is an SSO login.
+fn chain_sso_endpoints(
+    resolved: &Resolved,
+    chain: &crate::config::chain::Chain,
+) -> Result<Option<SsoEndpoints>> {
+    match &chain.base {
+        Base::Sso { region, .. } => sso_endpoints(resolved, &region.value).map(Some),
+        _ => Ok(None),
+    }
+}
+
 impl Session {
     /// Reads the files named by `env`, resolves the profile the flags and `env` select, and takes the
     /// transports that `transports` makes from the resolved HTTP settings ([`Transports::ureq`] for awl's own;
@@ -219,7 +257,9 @@ impl Session {
             ..RetryPolicy::default()
         };
         let profile = r.profile.value.clone();
-        let cache_dir = env::home_dir(&env, Platform::current()).map(|h| cache::dir_in(&h));
+        let cache_dir = self.cache_dir();
+        let sso_token_dir = self.sso_token_dir();
+        let sso_endpoints = chain_sso_endpoints(r, &chain).ok()?;
         Some(Box::new(move || {
             let (skew, jitter) = (ClockSkew::default(), Jitter::default());
             let sender = Sender {
@@ -231,6 +271,7 @@ impl Session {
                 sleep: &std::thread::sleep,
             };
             let sts = StsClient::new(sender, sts_endpoint.clone(), sts_region.clone());
+            let sso = sso_endpoints.clone().map(|e| SsoClient::new(sender, e));
             let mut no_code = |serial: &str| -> Result<Secret> {
                 Err(crate::error::Error::config(format!(
                     "the credentials of profile '{profile}' expire within 5 minutes, and renewing them needs an \
@@ -248,6 +289,8 @@ impl Session {
                 local_http: transports.metadata.as_ref(),
                 imds_endpoint: imds_endpoint.clone(),
                 cache_dir: cache_dir.clone(),
+                sso: sso.as_ref(),
+                sso_token_dir: sso_token_dir.clone(),
                 now: clock(),
                 mfa_code: &mut no_code,
                 warnings: Vec::new(),
@@ -269,6 +312,24 @@ impl Session {
             clock: &clock,
             sleep: &std::thread::sleep,
         }
+    }
+
+    /// The SSO portal and SSO-OIDC of `sso_region`, at the profile's endpoint overrides where set.
+    pub fn sso(&self, sso_region: &str) -> Result<SsoClient<'_>> {
+        Ok(SsoClient::new(
+            self.sender(),
+            sso_endpoints(&self.resolved, sso_region)?,
+        ))
+    }
+
+    /// The SSO token cache shared with the AWS CLI v2, `~/.aws/sso/cache`, if there is a home folder.
+    pub fn sso_token_dir(&self) -> Option<PathBuf> {
+        env::home_dir(&self.env, Platform::current()).map(|h| crate::providers::sso::token_dir_in(&h))
+    }
+
+    /// The AWS CLI's credential cache, `~/.aws/cli/cache`, if there is a home folder.
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        env::home_dir(&self.env, Platform::current()).map(|h| cache::dir_in(&h))
     }
 
     /// STS for this profile's region, at `endpoint_url` if given, else at the profile's STS endpoint.
@@ -314,21 +375,23 @@ impl Session {
                 return Ok(creds);
             }
         }
-        let cache_dir = env::home_dir(&self.env, Platform::current()).map(|h| cache::dir_in(&h));
         let sts = self.sts(None)?;
+        let sso = chain_sso_endpoints(&self.resolved, &chain)?.map(|e| SsoClient::new(self.sender(), e));
         let mut ctx = ChainContext {
             sts: &sts,
             env: &self.env,
             local_http: local_http.as_ref(),
             imds_endpoint,
-            cache_dir,
+            cache_dir: self.cache_dir(),
+            sso: sso.as_ref(),
+            sso_token_dir: self.sso_token_dir(),
             now,
             mfa_code,
             warnings: Vec::new(),
         };
         let result = resolve_chain(&chain, &mut ctx);
         let warnings = ctx.warnings;
-        drop(sts);
+        drop((sts, sso));
         self.warnings.extend(warnings);
         result
     }

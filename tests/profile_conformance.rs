@@ -300,6 +300,23 @@ fn assume_role_chain_suite() {
                         }
                         s
                     }
+                    Base::Sso {
+                        session,
+                        start_url,
+                        region,
+                        account_id,
+                        role_name,
+                        ..
+                    } => {
+                        let mut s = format!(
+                            "sso start={} region={} account={} role={}",
+                            start_url.value, region.value, account_id.value, role_name.value
+                        );
+                        if let Some(n) = session {
+                            s += &format!(" session={}", n.value);
+                        }
+                        s
+                    }
                     other => format!("{other:?}"),
                 }];
                 for hop in &chain.hops {

@@ -9,6 +9,7 @@ use crate::cli::export;
 use crate::cli::s3;
 use crate::cli::s3api;
 use crate::cli::spec;
+use crate::cli::sso;
 use crate::cli::sts;
 use crate::error::{Error, ErrorKind, Result};
 use std::ffi::OsString;
@@ -22,6 +23,8 @@ pub(crate) enum Command {
     S3api(Box<s3api::S3apiCommand>),
     /// `awl sts ...`.
     Sts(sts::StsCommand),
+    /// `awl sso login`, `awl sso logout`.
+    Sso(sso::SsoCommand),
     /// `awl configure` and `awl configure list`.
     Configure(configure::ConfigureCommand),
     /// `awl env`, `awl exec`, `awl credential-process`.
@@ -69,6 +72,8 @@ fn command(args: &Args, globals: &Globals) -> Result<Command> {
         ["sts", "get-caller-identity"] => Command::Sts(StsCommand::get_caller_identity(args)?),
         ["sts", "assume-role"] => Command::Sts(StsCommand::assume_role(args)?),
         ["sts", "get-session-token"] => Command::Sts(StsCommand::get_session_token(args)?),
+        ["sso", "login"] => Command::Sso(sso::SsoCommand::login(args)?),
+        ["sso", "logout"] => Command::Sso(sso::SsoCommand::logout(args)?),
         ["configure"] => Command::Configure(ConfigureCommand::interactive(args)?),
         ["configure", "list"] => Command::Configure(ConfigureCommand::list(args)?),
         ["configure", "list-profiles"] => Command::Configure(ConfigureCommand::list_profiles(args)?),

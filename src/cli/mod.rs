@@ -20,6 +20,7 @@ pub(crate) mod output;
 pub(crate) mod s3;
 pub(crate) mod s3api;
 pub(crate) mod spec;
+pub(crate) mod sso;
 pub(crate) mod sts;
 mod terminal;
 
@@ -47,6 +48,7 @@ pub fn run(args: Vec<OsString>, interrupt: &Arc<Interrupt>) -> Result<u8> {
                 Command::S3(c) => s3::run(&ctx, c),
                 Command::S3api(c) => s3api::run(&ctx, c),
                 Command::Sts(c) => done(sts::run(&ctx, c)),
+                Command::Sso(c) => done(sso::run(&ctx, c)),
                 Command::Configure(c) => configure::run(&ctx, c),
                 Command::Export(c) => export::run(&ctx, c),
                 Command::Completion(shell) => done(completion::run(*shell)),

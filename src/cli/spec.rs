@@ -431,6 +431,48 @@ pub(crate) static COMMANDS: &[CommandSpec] = &[
             ),
         ],
     },
+    CommandSpec {
+        name: "sso",
+        summary: "sign in to IAM Identity Center (SSO) and out again",
+        usage: "awl sso <subcommand> [parameters]",
+        details: "",
+        options: &[],
+        raw: false,
+        subcommands: &[
+            leaf(
+                "login",
+                "sign in to the profile's SSO session and cache its token, as the AWS CLI v2 does",
+                "awl sso login [--profile P | --sso-session S] [--use-device-code] [--no-browser]",
+                "Session profiles ([sso-session NAME]) sign in in a browser on this machine, which redirects to a\n\
+                 listener on 127.0.0.1; legacy profiles (sso_start_url on the profile) and --use-device-code print a\n\
+                 URL and a code to confirm on any device, then wait. A browser is opened only in a graphical session.\n\
+                 The token goes to ~/.aws/sso/cache, shared with the AWS CLI v2.\n\n\
+                 Examples:\n  awl sso login --profile sso-dev\n  \
+                 awl sso login --sso-session corp --use-device-code   # on a headless server",
+                &[
+                    valued(
+                        "--sso-session",
+                        "S",
+                        "sign in to this [sso-session S] instead of the profile's",
+                    ),
+                    flag(
+                        "--use-device-code",
+                        "print a URL and a code to confirm on any device (no redirect to this machine)",
+                    ),
+                    flag("--no-browser", "print the URL; do not open a browser"),
+                ],
+            ),
+            leaf(
+                "logout",
+                "sign out: every cached SSO token and the role credentials got with them removed",
+                "awl sso logout",
+                "Calls the portal's Logout for each cached token, then removes it from ~/.aws/sso/cache, and\n\
+                 removes the SSO role credentials from ~/.aws/cli/cache, as the AWS CLI v2 does. Prints nothing.\n\n\
+                 Example:\n  awl sso logout",
+                &[],
+            ),
+        ],
+    },
     leaf(
         "env",
         "print the profile's credentials as shell export lines",

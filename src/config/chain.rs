@@ -8,6 +8,8 @@ use crate::config::profiles::{Profiles, Props, Setting, Source};
 use crate::error::{Error, ProfileProblem, Result};
 use crate::secret::Secret;
 
+mod sso;
+
 /// A named credential source of a role profile (`credential_source`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NamedSource {
@@ -81,6 +83,24 @@ pub enum Base {
         token_file: Setting,
         /// `role_session_name` / `AWS_ROLE_SESSION_NAME`, when set.
         role_session_name: Option<Setting>,
+    },
+    /// IAM Identity Center (SSO): a role's credentials from the SSO portal with the token of an SSO login
+    /// (the session form, `sso_session` + `[sso-session NAME]`, or the legacy form on the profile).
+    Sso {
+        /// The profile with `sso_account_id` and `sso_role_name`.
+        profile: String,
+        /// `sso_session` (the session form); `None` for the legacy form.
+        session: Option<Setting>,
+        /// `sso_start_url` (of the `[sso-session]` section in the session form).
+        start_url: Setting,
+        /// `sso_region`.
+        region: Setting,
+        /// `sso_account_id`.
+        account_id: Setting,
+        /// `sso_role_name`.
+        role_name: Setting,
+        /// `sso_registration_scopes` of the `[sso-session]` section.
+        scopes: Option<Setting>,
     },
     /// `credential_process` of a profile.
     Process {
@@ -229,47 +249,6 @@ fn role_hop(name: &str, props: &Props) -> Result<RoleHop> {
     })
 }
 
-/// SSO settings: validated as the SDKs do, then reported as unsupported.
-fn sso(name: &str, props: &Props, profiles: &Profiles) -> Option<Error> {
-    let has = |k: &str| props.contains_key(k);
-    let invalid = |m: String| Some(problem(ProfileProblem::InvalidSetting, m, None));
-    if let Some(session) = props.get("sso_session") {
-        let Some(sso) = profiles.sso_session_props(&session.value) else {
-            return invalid(format!(
-                "profile '{name}': sso_session '{}' ({}) has no [sso-session {}] section",
-                session.value, session.source, session.value
-            ));
-        };
-        for key in ["sso_region", "sso_start_url"] {
-            if let Some(p) = props.get(key)
-                && sso.get(key).map(|s| &s.value) != Some(&p.value)
-            {
-                return invalid(format!(
-                    "profile '{name}': {key} ({}) can only be given in [sso-session {}] when sso_session is set",
-                    p.source, session.value
-                ));
-            }
-        }
-    } else if has("sso_role_name") && !has("sso_account_id") {
-        return invalid(format!(
-            "profile '{name}': sso_role_name is set, so sso_account_id must be too"
-        ));
-    } else if has("sso_account_id") && !has("sso_role_name") {
-        return invalid(format!(
-            "profile '{name}': sso_account_id is set, so sso_role_name must be too"
-        ));
-    } else if !has("sso_start_url") && !has("sso_account_id") {
-        return None;
-    }
-    Some(problem(
-        ProfileProblem::Unsupported,
-        format!("profile '{name}' uses AWS IAM Identity Center (SSO), which awl does not support"),
-        Some(
-            "run 'aws sso login' and use 'aws configure export-credentials', or give the profile keys".into(),
-        ),
-    ))
-}
-
 /// A `login_session` profile (written by `aws login` of the AWS CLI v2): recognised, and reported with what to
 /// run, since its tokens live in the AWS CLI's own login cache.
 fn login(name: &str, props: &Props) -> Option<Error> {
@@ -289,7 +268,7 @@ fn login(name: &str, props: &Props) -> Option<Error> {
 
 /// Where one profile of the chain leads: to the chain's base, or on to its source profile.
 enum Link {
-    Base(Base),
+    Base(Box<Base>),
     Source(String),
 }
 
@@ -323,7 +302,7 @@ impl Profiles {
             visited.push(name.clone());
             hops.extend(hop);
             match link {
-                Link::Base(base) => break base,
+                Link::Base(base) => break *base,
                 Link::Source(next) => name = next,
             }
         };
@@ -352,12 +331,15 @@ impl Profiles {
                 token_file: token_file.clone(),
                 role_session_name: props.get("role_session_name").cloned(),
             };
-            return Ok((None, Link::Base(base)));
+            return Ok((None, Link::Base(Box::new(base))));
         }
         if props.contains_key("role_arn") {
             return role_step(name, props, source_of.is_some());
         }
-        if let Some(e) = sso(name, props, self).or_else(|| login(name, props)) {
+        if let Some(base) = sso::base(name, props, self)? {
+            return Ok((None, Link::Base(Box::new(base))));
+        }
+        if let Some(e) = login(name, props) {
             return Err(e);
         }
         if let Some(cmd) = props.get("credential_process") {
@@ -365,20 +347,28 @@ impl Profiles {
                 profile: name.to_owned(),
                 command: cmd.clone(),
             };
-            return Ok((None, Link::Base(base)));
+            return Ok((None, Link::Base(Box::new(base))));
         }
         match static_keys(name, props)? {
-            Some(keys) => Ok((None, Link::Base(keys))),
+            Some(keys) => Ok((None, Link::Base(Box::new(keys)))),
             None => Err(problem(
                 ProfileProblem::NoCredentials,
                 match source_of {
                     None => format!("profile '{name}' has no credentials"),
                     Some(of) => format!("profile '{name}' (the source of '{of}') has no credentials"),
                 },
-                Some(format!(
-                    "give [{name}] aws_access_key_id and aws_secret_access_key in the credentials file \
-                     (awl configure --profile {name}), or a role_arn with a source"
-                )),
+                Some(
+                    if props.contains_key("sso_session") || props.contains_key("sso_start_url") {
+                        format!(
+                            "to use its SSO login, add sso_account_id and sso_role_name to [profile {name}]"
+                        )
+                    } else {
+                        format!(
+                            "give [{name}] aws_access_key_id and aws_secret_access_key in the credentials file \
+                         (awl configure --profile {name}), or a role_arn with a source"
+                        )
+                    },
+                ),
             )),
         }
     }
@@ -447,7 +437,7 @@ impl Profiles {
 /// its own keys ends the chain there instead (its role is then ignored).
 fn role_step(name: &str, props: &Props, is_source: bool) -> Result<(Option<RoleHop>, Link)> {
     if is_source && let Some(keys) = static_keys(name, props)? {
-        return Ok((None, Link::Base(keys)));
+        return Ok((None, Link::Base(Box::new(keys))));
     }
     let hop = role_hop(name, props)?;
     let link = match (props.get("source_profile"), props.get("credential_source")) {
@@ -481,15 +471,15 @@ fn role_step(name: &str, props: &Props, is_source: bool) -> Result<(Option<RoleH
                     Some("use Environment, Ec2InstanceMetadata or EcsContainer".into()),
                 )
             })?;
-            Link::Base(Base::Named {
+            Link::Base(Box::new(Base::Named {
                 profile: name.to_owned(),
                 source,
                 setting: cs.clone(),
-            })
+            }))
         }
         // Self-reference: this profile's keys, then its role.
         (Some(sp), None) if sp.value == name => match static_keys(name, props)? {
-            Some(keys) => Link::Base(keys),
+            Some(keys) => Link::Base(Box::new(keys)),
             None => {
                 return Err(problem(
                     ProfileProblem::Cycle,
@@ -585,20 +575,15 @@ mod tests {
     use super::*;
     use crate::codec::ini::{FileKind, parse};
 
-    fn profiles(config: &str, credentials: &str) -> Profiles {
+    pub(super) fn profiles(config: &str, credentials: &str) -> Profiles {
         let c = parse(config, FileKind::Config).expect("config");
         let k = parse(credentials, FileKind::Credentials).expect("credentials");
         Profiles::merge((&c, "~/.aws/config"), (&k, "~/.aws/credentials"))
     }
 
     #[test]
-    fn sso_and_login_profiles_are_recognised_with_what_to_run() {
-        let p = profiles(
-            "[profile l]\nlogin_session = arn:aws:iam::1:user/u\n[profile s]\nsso_session = x\n\
-             sso_account_id = 1\nsso_role_name = r\n[sso-session x]\nsso_start_url = https://x\n\
-             sso_region = us-east-1\n",
-            "",
-        );
+    fn login_profiles_are_recognised_with_what_to_run() {
+        let p = profiles("[profile l]\nlogin_session = arn:aws:iam::1:user/u\n", "");
         let e = p.chain("l").expect_err("login");
         assert_eq!(e.profile_problem(), Some(ProfileProblem::Unsupported));
         assert!(e.message().contains("'aws login'"), "{}", e.message());
@@ -606,9 +591,6 @@ mod tests {
             e.hint()
                 .is_some_and(|h| h.contains("export-credentials --profile l"))
         );
-        let e = p.chain("s").expect_err("sso");
-        assert_eq!(e.profile_problem(), Some(ProfileProblem::Unsupported));
-        assert!(e.hint().is_some_and(|h| h.contains("aws sso login")));
     }
 
     #[test]

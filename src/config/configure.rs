@@ -104,6 +104,7 @@ pub fn list_rows(r: &Resolved, config: &LoadedFile, credentials: &LoadedFile) ->
 /// The chain's rows: what it is, its base, then each role.
 fn chain_rows(rows: &mut Vec<Row>, chain: &Chain) {
     let what = match chain.hops.len() {
+        0 if matches!(chain.base, Base::Sso { .. }) => "an IAM Identity Center (SSO) role".to_owned(),
         0 => "keys".to_owned(),
         1 => "a role, assumed with the keys below".to_owned(),
         n => format!("{n} roles, assumed in turn with the keys below"),
@@ -156,6 +157,29 @@ fn base_rows(rows: &mut Vec<Row>, base: &Base) {
                 &role_arn.source,
             ));
             rows.push(row(1, "token file", token_file.value.clone(), &token_file.source));
+        }
+        Base::Sso {
+            profile,
+            session,
+            start_url,
+            region,
+            account_id,
+            role_name,
+            scopes,
+        } => {
+            rows.push(row(1, "SSO role of profile", profile.clone(), ""));
+            for (name, s) in [
+                ("sso_session", session.as_ref()),
+                ("sso_start_url", Some(start_url)),
+                ("sso_region", Some(region)),
+                ("sso_account_id", Some(account_id)),
+                ("sso_role_name", Some(role_name)),
+                ("sso_registration_scopes", scopes.as_ref()),
+            ] {
+                if let Some(s) = s {
+                    rows.push(row(2, name, s.value.clone(), &s.source));
+                }
+            }
         }
         Base::Process { command, .. } => {
             rows.push(row(
@@ -215,6 +239,16 @@ fn setting_rows(rows: &mut Vec<Row>, r: &Resolved) {
         r.sts_endpoint.as_ref(),
         "<AWS endpoint for the region>",
     ));
+    // The SSO endpoints where the chain logs in with SSO or they are set.
+    let sso = matches!(&r.chain, Ok(c) if matches!(c.base, Base::Sso { .. }));
+    for (name, s) in [
+        ("endpoint_url (sso)", &r.sso_endpoint),
+        ("endpoint_url (sso_oidc)", &r.sso_oidc_endpoint),
+    ] {
+        if sso || s.is_some() {
+            rows.push(url_row(0, name, s.as_ref(), "<AWS endpoint for the sso_region>"));
+        }
+    }
     rows.push(opt_row(0, "ca_bundle", r.ca_bundle.as_ref(), "<built-in roots>"));
     let style = match r.addressing_style.value {
         AddressingStyle::Auto => "auto",

@@ -74,6 +74,10 @@ pub struct Resolved {
     pub s3_endpoint: Option<Setting>,
     /// Endpoint override for STS.
     pub sts_endpoint: Option<Setting>,
+    /// Endpoint override for the SSO portal (`AWS_ENDPOINT_URL_SSO`, `[services]` `sso =`).
+    pub sso_endpoint: Option<Setting>,
+    /// Endpoint override for SSO-OIDC (`AWS_ENDPOINT_URL_SSO_OIDC`, `[services]` `sso_oidc =`).
+    pub sso_oidc_endpoint: Option<Setting>,
     /// `output` of the profile.
     pub output: Option<Setting>,
     /// Where instance metadata answers (`AWS_EC2_METADATA_SERVICE_ENDPOINT`, `ec2_metadata_service_endpoint`).
@@ -249,6 +253,8 @@ impl Profiles {
             s3_endpoint: self.endpoint(&name, props, "s3", flags.endpoint_url, env)?,
             // --endpoint-url is for the command's service (S3 commands); STS calls of the chain use their own.
             sts_endpoint: self.endpoint(&name, props, "sts", None, env)?,
+            sso_endpoint: self.endpoint(&name, props, "sso", None, env)?,
+            sso_oidc_endpoint: self.endpoint(&name, props, "sso_oidc", None, env)?,
             // The format of printed documents: AWS_DEFAULT_OUTPUT over the profile's, as the AWS CLI reads it.
             output: env_setting(env, "AWS_DEFAULT_OUTPUT").or_else(|| props.get("output").cloned()),
             imds_endpoint: env_setting(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT")
@@ -294,9 +300,10 @@ impl Profiles {
         }
     }
 
-    /// The endpoint override for `service`: the flag, `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the
-    /// profile's `[services x]` section, the profile's `endpoint_url` (botocore's order); none when
-    /// `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or `ignore_configured_endpoint_urls` is true.
+    /// The endpoint override for `service` (`s3`, `sts`, `sso`, `sso_oidc`): the flag,
+    /// `AWS_ENDPOINT_URL_<SERVICE>`, `AWS_ENDPOINT_URL`, the profile's `[services x]` section, the profile's
+    /// `endpoint_url` (botocore's order); none when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` or
+    /// `ignore_configured_endpoint_urls` is true.
     fn endpoint(
         &self,
         name: &str,
@@ -317,6 +324,8 @@ impl Profiles {
         }
         let var: &'static str = match service {
             "s3" => "AWS_ENDPOINT_URL_S3",
+            "sso" => "AWS_ENDPOINT_URL_SSO",
+            "sso_oidc" => "AWS_ENDPOINT_URL_SSO_OIDC",
             _ => "AWS_ENDPOINT_URL_STS",
         };
         if let Some(s) = env_setting(env, var).or_else(|| env_setting(env, "AWS_ENDPOINT_URL")) {
@@ -525,6 +534,45 @@ mod tests {
         ]);
         let r = p.resolve(&Flags::default(), &env).expect("resolves");
         assert_eq!((r.s3_endpoint, r.sts_endpoint), (None, None));
+    }
+
+    #[test]
+    fn sso_endpoints_by_botocore_order() {
+        let p = profiles(
+            "[default]\nservices = local\n[services local]\nsso =\n  endpoint_url = http://portal\n\
+             sso_oidc =\n  endpoint_url = http://oidc\n",
+            "",
+        );
+        let r = p.resolve(&Flags::default(), &Env::default()).expect("resolves");
+        assert_eq!(
+            (
+                r.sso_endpoint.map(|s| s.value),
+                r.sso_oidc_endpoint.map(|s| s.value)
+            ),
+            (Some("http://portal".into()), Some("http://oidc".into()))
+        );
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL", "http://all"),
+            ("AWS_ENDPOINT_URL_SSO_OIDC", "http://env-oidc"),
+        ]);
+        let r = p
+            .resolve(
+                &Flags {
+                    endpoint_url: Some("http://flag"),
+                    ..Flags::default()
+                },
+                &env,
+            )
+            .expect("resolves");
+        assert_eq!(
+            r.sso_endpoint.map(|s| (s.value, s.source)),
+            Some(("http://all".into(), Source::Env("AWS_ENDPOINT_URL"))),
+            "--endpoint-url is the command's service's"
+        );
+        assert_eq!(
+            r.sso_oidc_endpoint.map(|s| s.source),
+            Some(Source::Env("AWS_ENDPOINT_URL_SSO_OIDC"))
+        );
     }
 
     #[test]

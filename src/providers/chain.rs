@@ -1,7 +1,7 @@
 //! Walking a planned credential chain: the base's credentials (keys, the environment, instance metadata, a
-//! container endpoint, a process, or a web identity token), then each AssumeRole hop in turn, from the AWS
-//! CLI's cache when a fresh entry is there, otherwise from STS (with its MFA code, or from awl's MFA session)
-//! and then cached.
+//! container endpoint, a process, a web identity token, or an SSO login), then each AssumeRole hop in turn,
+//! from the AWS CLI's cache when a fresh entry is there, otherwise from STS (with its MFA code, or from awl's
+//! MFA session) and then cached.
 
 use crate::config::chain::{Base, Chain, NamedSource};
 use crate::config::env::{self, Env};
@@ -11,7 +11,9 @@ use crate::providers::cache::{self, CacheKey};
 use crate::providers::container;
 use crate::providers::imds::Imds;
 use crate::providers::process;
+use crate::providers::sso::{SsoRole, sso_credentials};
 use crate::secret::Secret;
+use crate::sso::SsoClient;
 use crate::sts::{
     AssumeRoleParams, AssumedRole, StsClient, WebIdentityParams, check_mfa_code, default_session_name,
 };
@@ -32,6 +34,10 @@ pub struct ChainContext<'a> {
     pub imds_endpoint: Option<String>,
     /// The AWS CLI's cache folder (`~/.aws/cli/cache`); `None` to neither read nor write a cache.
     pub cache_dir: Option<PathBuf>,
+    /// The SSO portal and OIDC of the chain's `sso_region`, for an SSO base.
+    pub sso: Option<&'a SsoClient<'a>>,
+    /// The SSO token cache shared with the AWS CLI v2 (`~/.aws/sso/cache`), for an SSO base.
+    pub sso_token_dir: Option<PathBuf>,
     /// Now.
     pub now: SystemTime,
     /// Returns the MFA code for a device serial (asked on the terminal, or `--mfa-code`).
@@ -169,6 +175,23 @@ fn base_credentials(base: &Base, ctx: &mut ChainContext<'_>) -> Result<Credentia
             role_session_name,
             ..
         } => web_identity(role_arn, token_file, role_session_name.as_ref(), ctx),
+        Base::Sso { .. } => {
+            let (Some(role), Some(client), Some(dir)) = (SsoRole::of(base), ctx.sso, &ctx.sso_token_dir)
+            else {
+                return Err(
+                    Error::config("no home folder for the SSO token cache (~/.aws/sso/cache)")
+                        .with_hint("set HOME"),
+                );
+            };
+            sso_credentials(
+                &role,
+                client,
+                dir,
+                ctx.cache_dir.as_deref(),
+                ctx.now,
+                &mut ctx.warnings,
+            )
+        }
     }
 }
 

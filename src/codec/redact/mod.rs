@@ -395,6 +395,11 @@ mod tests {
             (r#"x" {"Token": "FQoG"}"#, r#"x" {"Token": "***"}"#),
             (r#"{"sessionToken": "FQo"#, r#"{"sessionToken": "***"#),
             (r#"{"NextToken": "n1"}"#, r#"{"NextToken": "n1"}"#),
+            // SSO-OIDC's authorization code; an error's `Code` stays.
+            (
+                r#"{"grantType":"authorization_code","code":"c0de","Code":"Success"}"#,
+                r#"{"grantType":"authorization_code","code":"***","Code":"Success"}"#,
+            ),
         ] {
             assert_eq!(body(json), shown, "{json}");
         }

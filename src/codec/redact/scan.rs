@@ -185,7 +185,8 @@ fn json_string_end(b: &[u8], from: usize) -> usize {
 }
 
 /// The values of JSON members with secret names (`"SessionToken": "..."`, `"accessToken"`, a number for a
-/// code). Every quote is tried as the start of a name, so an unbalanced quote before one cannot hide it.
+/// code), and of the member named `code` exactly (an OAuth authorization code). Every quote is tried as the
+/// start of a name, so an unbalanced quote before one cannot hide it.
 fn json_regions(b: &[u8], out: &mut Vec<Range<usize>>) {
     let mut i = 0;
     while let Some(q) = find_byte(b, i, b'"') {
@@ -193,7 +194,8 @@ fn json_regions(b: &[u8], out: &mut Vec<Range<usize>>) {
         let Some((key, after)) = json_key(b, q + 1) else {
             continue;
         };
-        if !is_secret_name(&key) {
+        // `code` exactly: SSO-OIDC's authorization code (CreateToken); `Code` elsewhere names an error.
+        if !is_secret_name(&key) && key != "code" {
             continue;
         }
         let colon = skip_ws(b, after);
