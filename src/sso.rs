@@ -26,7 +26,7 @@ pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// Where the portal and OIDC answer: `https://portal.sso.{region}.amazonaws.com` and
 /// `https://oidc.{region}.amazonaws.com`, unless overridden (`AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`,
-/// `AWS_ENDPOINT_URL`, `[services]` `sso =` and `sso_oidc =`: see [`with_overrides`](Self::with_overrides)).
+/// `AWS_ENDPOINT_URL`, `[services]` `sso =` and `sso_oidc =`, applied by the session).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SsoEndpoints {
     /// The portal (GetRoleCredentials, Logout).
@@ -47,17 +47,6 @@ impl SsoEndpoints {
             portal: format!("https://portal.sso.{region}.{suffix}"),
             oidc: format!("https://oidc.{region}.{suffix}"),
         }
-    }
-
-    /// The same endpoints with the overrides that are given.
-    pub fn with_overrides(mut self, portal: Option<&str>, oidc: Option<&str>) -> Self {
-        if let Some(p) = portal {
-            self.portal = p.to_owned();
-        }
-        if let Some(o) = oidc {
-            self.oidc = o.to_owned();
-        }
-        self
     }
 }
 
@@ -520,18 +509,13 @@ mod tests {
     }
 
     #[test]
-    fn endpoints_by_region_and_overrides() {
+    fn endpoints_by_region() {
         let e = SsoEndpoints::for_region("eu-west-1");
         assert_eq!(e.portal, "https://portal.sso.eu-west-1.amazonaws.com");
         assert_eq!(e.oidc, "https://oidc.eu-west-1.amazonaws.com");
         assert_eq!(
             SsoEndpoints::for_region("cn-north-1").oidc,
             "https://oidc.cn-north-1.amazonaws.com.cn"
-        );
-        let o = e.with_overrides(None, Some("http://127.0.0.1:9"));
-        assert_eq!(
-            (o.portal.as_str(), o.oidc.as_str()),
-            ("https://portal.sso.eu-west-1.amazonaws.com", "http://127.0.0.1:9")
         );
     }
 

@@ -11,92 +11,17 @@ mod day;
 
 use awl::codec::json::{self, Value};
 use awl::providers::sso::{role_cache_name, token_file_name};
-use common::servers::{Moto, Proxy, Recorded, home_with_moto_keys, moto, venv};
+use common::servers::{Moto, Proxy, Recorded, SsoServer, home_with_moto_keys, moto, venv};
 use common::{awl_command, clean_command, data_file, temp_dir, text};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, ChildStdin, Command, Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
 const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 const ACCOUNT: &str = "123456789012";
 const ROLE: &str = "chain-b";
-
-/// The fake portal + OIDC, stopped when its stdin closes (this value dropped, or the test process gone).
-struct SsoServer {
-    url: String,
-    child: Child,
-    _stdin: ChildStdin,
-}
-
-impl Drop for SsoServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl SsoServer {
-    fn start() -> Self {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sso_server.py");
-        let mut child = Command::new(venv().join("bin/python"))
-            .arg(script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("sso_server starts");
-        let stdin = child.stdin.take().expect("stdin");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the URL line");
-        let v = json::parse(line.trim()).unwrap_or_else(|e| panic!("{e}: {line}"));
-        let url = v.get("url").and_then(Value::as_str).expect("url").to_owned();
-        SsoServer {
-            url,
-            child,
-            _stdin: stdin,
-        }
-    }
-
-    /// One request to the server; the answer's body.
-    fn http(&self, method: &str, path: &str, body: &str) -> String {
-        let addr = self.url.trim_start_matches("http://");
-        let mut s = TcpStream::connect(addr).expect("connect");
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
-             Connection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .expect("send");
-        let mut answer = String::new();
-        s.read_to_string(&mut answer).expect("answer");
-        let (head, body) = answer.split_once("\r\n\r\n").expect("head");
-        assert!(head.starts_with("HTTP/1.1 200"), "{method} {path}: {answer}");
-        body.to_owned()
-    }
-
-    fn control(&self, path: &str, body: &str) {
-        self.http("POST", path, body);
-    }
-
-    /// The service requests seen so far (not the control API's).
-    fn log(&self) -> Vec<Value> {
-        let v = json::parse(&self.http("GET", "/_control/log", "")).expect("log JSON");
-        v.as_array().expect("array").to_vec()
-    }
-
-    /// The logged requests to `path`.
-    fn calls(&self, path: &str) -> Vec<Value> {
-        self.log()
-            .into_iter()
-            .filter(|e| e.get("path").and_then(Value::as_str) == Some(path))
-            .collect()
-    }
-}
 
 fn str_at<'a>(v: &'a Value, path: &[&str]) -> &'a str {
     let mut at = v;
@@ -138,6 +63,7 @@ fn register_role(server: &SsoServer, keys: &[((String, String, String), u64)]) {
         })
         .collect();
     server.control(
+        "POST",
         "/_control/roles",
         &format!(
             r#"{{"accountId": "{ACCOUNT}", "roleName": "{ROLE}", "credentials": [{}]}}"#,
@@ -250,10 +176,11 @@ fn cached_tokens_of_both_forms_give_the_role_once_and_botocore_reads_what_awl_wr
     let keys = moto_role_keys(m, "sso-dev");
     register_role(&server, &[(keys.clone(), 3600)]);
     for (form, config, session) in [("legacy", LEGACY, None), ("session", SESSION, Some("my-sso"))] {
-        server.control("/_control/reset", "{}");
+        server.control("POST", "/_control/reset", "{}");
         register_role(&server, &[(keys.clone(), 3600)]);
         let access = format!("aoa-{form}-token");
         server.control(
+            "POST",
             "/_control/token",
             &format!(r#"{{"accessToken": "{access}", "expiresIn": 3600}}"#),
         );
@@ -319,6 +246,7 @@ fn an_sso_profile_is_the_source_of_a_role() {
     let server = SsoServer::start();
     register_role(&server, &[(moto_role_keys(m, "sso-source"), 3600)]);
     server.control(
+        "POST",
         "/_control/token",
         r#"{"accessToken": "aoa-source", "expiresIn": 3600}"#,
     );
@@ -347,8 +275,7 @@ fn an_sso_profile_is_the_source_of_a_role() {
 /// refresh token)`, the server knowing client `c1` and the token.
 fn expiring_token(server: &SsoServer, tag: &str) -> (PathBuf, PathBuf, String, String) {
     let (access, refresh) = (format!("aoa-old-{tag}"), format!("aor-old-{tag}"));
-    server.control(
-        "/_control/token",
+    server.control("POST", "/_control/token",
         &format!(
             r#"{{"accessToken": "{access}", "refreshToken": "{refresh}", "expiresIn": 120, "clientId": "c1"}}"#
         ),
@@ -373,6 +300,7 @@ fn a_token_near_expiry_is_renewed_and_written_back_as_botocore_does_with_no_secr
     let keys = moto_role_keys(m, "sso-renew");
     register_role(&server, &[(keys.clone(), 3600)]);
     server.control(
+        "POST",
         "/_control/client",
         r#"{"clientId": "c1", "clientSecret": "cs-client-secret-1"}"#,
     );
@@ -458,6 +386,7 @@ fn a_valid_token_that_cannot_be_renewed_is_used_and_an_expired_one_says_to_log_i
     let server = SsoServer::start();
     register_role(&server, &[(moto_role_keys(m, "sso-plain"), 3600)]);
     server.control(
+        "POST",
         "/_control/token",
         r#"{"accessToken": "aoa-short", "expiresIn": 120}"#,
     );
@@ -477,8 +406,13 @@ fn a_valid_token_that_cannot_be_renewed_is_used_and_an_expired_one_says_to_log_i
     assert_eq!(server.calls("/federation/credentials").len(), 1);
 
     // A renewal the OIDC refuses (a refresh token it never issued): the valid token goes on, with a warning.
-    server.control("/_control/client", r#"{"clientId": "c1", "clientSecret": "cs"}"#);
     server.control(
+        "POST",
+        "/_control/client",
+        r#"{"clientId": "c1", "clientSecret": "cs"}"#,
+    );
+    server.control(
+        "POST",
         "/_control/token",
         r#"{"accessToken": "aoa-kept", "expiresIn": 120}"#,
     );
@@ -513,7 +447,7 @@ fn a_valid_token_that_cannot_be_renewed_is_used_and_an_expired_one_says_to_log_i
         "left as it was"
     );
 
-    server.control("/_control/reset", "{}");
+    server.control("POST", "/_control/reset", "{}");
     for (config, session) in [(SESSION, Some("my-sso")), (LEGACY, None)] {
         let home = sso_home(config);
         write_token(
@@ -615,6 +549,7 @@ fn a_60_mib_upload_outlasting_the_role_credentials_goes_on_with_renewed_keys() {
     // The first keys come within awl's 5 minutes of their end 3 s in; the second last.
     register_role(&server, &[(first.clone(), 303), (second.clone(), 3600)]);
     server.control(
+        "POST",
         "/_control/token",
         r#"{"accessToken": "aoa-upload", "expiresIn": 3600}"#,
     );

@@ -7,74 +7,18 @@
 mod common;
 
 use awl::codec::json::{self, Value};
-use common::servers::venv;
+use common::servers::{SsoServer, venv};
 use common::{awl_command, temp_dir, text};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 const LEGACY_URL: &str = "https://legacy-portal.awsapps.com/start";
 const SESSION_URL: &str = "https://d-9067e8bdb0.awsapps.com/start";
 
-/// The fake IAM Identity Center, stopped when dropped (its stdin closes).
-struct Sso {
-    url: String,
-    child: Child,
-}
-
-impl Drop for Sso {
-    fn drop(&mut self) {
-        drop(self.child.stdin.take());
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Sso {
-    fn start() -> Sso {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sso_server.py");
-        let mut child = Command::new(venv().join("bin/python"))
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python runs tests/support/sso_server.py");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the server's URL line");
-        let v = json::parse(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
-        let url = v.get("url").and_then(Value::as_str).expect("url").to_owned();
-        Sso { url, child }
-    }
-
-    /// A control call; its JSON answer.
-    fn control(&self, method: &str, path: &str, body: &str) -> Value {
-        let (status, _, answer) = http(method, &format!("{}{path}", self.url), body);
-        assert_eq!(status, 200, "{path}: {answer}");
-        json::parse(&answer).unwrap_or_else(|e| panic!("{e}: {answer}"))
-    }
-
-    /// Every service request so far.
-    fn log(&self) -> Vec<Value> {
-        self.control("GET", "/_control/log", "")
-            .as_array()
-            .expect("log")
-            .to_vec()
-    }
-
-    fn calls(&self, path: &str) -> Vec<Value> {
-        self.log()
-            .into_iter()
-            .filter(|e| e.get("path").and_then(Value::as_str) == Some(path))
-            .collect()
-    }
-}
-
-/// One HTTP/1.1 request on a fresh connection, no redirect followed: status, head, body.
 fn http(method: &str, url: &str, body: &str) -> (u16, String, String) {
     http_with(method, url, "", body)
 }
@@ -130,14 +74,14 @@ fn home() -> PathBuf {
     home
 }
 
-fn vars(sso: &Sso) -> [(&str, &str); 2] {
+fn vars(sso: &SsoServer) -> [(&str, &str); 2] {
     [
         ("AWS_ENDPOINT_URL_SSO", sso.url.as_str()),
         ("AWS_ENDPOINT_URL_SSO_OIDC", sso.url.as_str()),
     ]
 }
 
-fn run(home: &Path, sso: &Sso, args: &[&str]) -> Output {
+fn run(home: &Path, sso: &SsoServer, args: &[&str]) -> Output {
     awl_command(home, &vars(sso))
         .args(args)
         .output()
@@ -220,7 +164,7 @@ fn assert_no_secret(output: &str, secrets: &[&str]) {
 
 /// The legacy profile's token as botocore reads it (0600; the one the server issued: the portal takes it),
 /// and its registration, named as the AWS CLI v2 names it; the token.
-fn legacy_token_and_registration(sso: &Sso, home: &Path) -> Value {
+fn legacy_token_and_registration(sso: &SsoServer, home: &Path) -> Value {
     // The token, as botocore reads it; the registration, named as the AWS CLI v2 names it.
     let dir = home.join(".aws/sso/cache");
     let token = botocore_token(home, LEGACY_URL, None);
@@ -266,7 +210,7 @@ fn legacy_token_and_registration(sso: &Sso, home: &Path) -> Value {
 
 #[test]
 fn device_flow_polls_at_the_interval_through_pending_and_slow_down() {
-    let sso = Sso::start();
+    let sso = SsoServer::start();
     let home = home();
     sso.control(
         "POST",
@@ -374,7 +318,7 @@ fn sha1_hex(s: &str) -> String {
 /// Runs `awl sso login` for the session profile, acting as the browser: reads the URL it prints, asks the
 /// server's `/authorize` (no redirect followed), changes the redirect with `tamper`, and brings it to awl's
 /// listener. awl's output, and the page the listener answered.
-fn pkce_login(sso: &Sso, home: &Path, tamper: &dyn Fn(&str) -> String) -> (Output, String) {
+fn pkce_login(sso: &SsoServer, home: &Path, tamper: &dyn Fn(&str) -> String) -> (Output, String) {
     let mut child = awl_command(home, &vars(sso))
         .args(["--debug", "--profile", "dev", "sso", "login"])
         .stdout(Stdio::piped())
@@ -418,7 +362,7 @@ fn pkce_login(sso: &Sso, home: &Path, tamper: &dyn Fn(&str) -> String) -> (Outpu
 
 #[test]
 fn pkce_flow_with_the_test_as_the_browser() {
-    let sso = Sso::start();
+    let sso = SsoServer::start();
     let home = home();
     let (out, page) = pkce_login(&sso, &home, &|l| l.to_owned());
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
@@ -495,7 +439,7 @@ fn pkce_flow_with_the_test_as_the_browser() {
 
 #[test]
 fn a_redirect_with_another_state_is_refused() {
-    let sso = Sso::start();
+    let sso = SsoServer::start();
     let home = home();
     let tamper = |location: &str| {
         let (before, after) = location.split_once("state=").expect("a state");
@@ -522,7 +466,7 @@ fn a_redirect_with_another_state_is_refused() {
 
 #[test]
 fn logout_calls_the_portal_and_removes_the_sso_files() {
-    let sso = Sso::start();
+    let sso = SsoServer::start();
     let home = home();
     let cache = home.join(".aws/sso/cache");
     let cli = home.join(".aws/cli/cache");
@@ -588,7 +532,7 @@ fn logout_calls_the_portal_and_removes_the_sso_files() {
 
 #[test]
 fn errors_exit_as_the_aws_cli_v2() {
-    let sso = Sso::start();
+    let sso = SsoServer::start();
     let home = home();
     // No SSO settings: a configuration error before any request.
     let out = run(&home, &sso, &["--profile", "plain", "sso", "login"]);

@@ -14,7 +14,6 @@
 
 mod loopback;
 mod registration;
-mod token_cache_stub;
 
 use crate::cli::args::Args;
 use crate::cli::context::{Ctx, Service, with_session};
@@ -27,18 +26,17 @@ use crate::config::resolve::valid_region;
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
 use crate::fs;
 use crate::interrupt::Interrupt;
+use crate::providers::sso::{SsoToken, token_file_name, write_token};
 use crate::secret::Secret;
 use crate::session::Session;
 use crate::sso::{
-    DEFAULT_SCOPE, Grant, RegisterRequest, Registration, SsoClient, SsoEndpoints, TokenAnswer, authorize_url,
-    base64url, code_challenge,
+    DEFAULT_SCOPE, Grant, RegisterRequest, Registration, SsoClient, TokenAnswer, authorize_url, base64url,
+    code_challenge,
 };
 use loopback::{Callback, Listener};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
-// At integration: `use crate::providers::sso::{SsoToken, token_file_name, write_token};`
-use token_cache_stub::{SsoToken, token_file_name, write_token};
 
 /// An `awl sso` command.
 #[derive(Debug, PartialEq, Eq)]
@@ -189,19 +187,10 @@ fn aws_dir(env: &Env, rest: &str) -> Result<PathBuf> {
         .ok_or_else(|| Error::config("HOME is not set: awl cannot find ~/.aws").with_hint("set HOME"))
 }
 
-/// The overrides of a resolved profile applied to the AWS endpoints of `region`.
-fn endpoints(session: &Session, region: &str) -> SsoEndpoints {
-    let r = &session.resolved;
-    SsoEndpoints::for_region(region).with_overrides(
-        r.sso_endpoint.as_ref().map(|s| s.value.as_str()),
-        r.sso_oidc_endpoint.as_ref().map(|s| s.value.as_str()),
-    )
-}
-
 /// `awl sso login` for `cfg`: the flow signs the person in, the token is written, success is said.
 fn login(ctx: &Ctx<'_>, session: &Session, cfg: &SsoConfig, device: bool, no_browser: bool) -> Result<()> {
     let dir = aws_dir(&session.env, "sso/cache")?;
-    let client = SsoClient::new(session.sender(), endpoints(session, &cfg.region));
+    let client = session.sso(&cfg.region)?;
     let browser = if no_browser {
         None
     } else {
@@ -530,7 +519,7 @@ fn logout(session: &Session) -> Result<()> {
             .and_then(Value::as_str)
             .filter(|r| valid_region(r));
         if let (Some(region), Some(token)) = (region, token.as_str()) {
-            let client = SsoClient::new(session.sender(), endpoints(session, region));
+            let client = session.sso(region)?;
             // A token the portal no longer knows is no reason to stop (as the AWS CLI v2); anything else is
             // said, and the file is removed anyway.
             match client.logout(&Secret::new(token)) {

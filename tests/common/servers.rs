@@ -467,3 +467,76 @@ pub(crate) fn home_with_moto_keys(m: &Moto) -> PathBuf {
     .expect("credentials");
     home
 }
+
+/// The fake IAM Identity Center (SSO portal and SSO-OIDC on one port, tests/support/sso_server.py), one per
+/// test: stopped when dropped (its stdin closes, or the test process is gone).
+pub(crate) struct SsoServer {
+    /// `http://127.0.0.1:PORT`.
+    pub(crate) url: String,
+    child: Child,
+}
+
+impl Drop for SsoServer {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl SsoServer {
+    /// Starts one and waits for its URL line.
+    pub(crate) fn start() -> SsoServer {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/sso_server.py");
+        let mut child = Command::new(venv().join("bin/python"))
+            .arg(&script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("python runs tests/support/sso_server.py");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the server's URL line");
+        let v = awl::codec::json::parse(line.trim()).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+        let url = v.get("url").and_then(|u| u.as_str()).expect("url").to_owned();
+        SsoServer { url, child }
+    }
+
+    /// A call to its control API (`/_control/...`), which must answer 200; the JSON answer (null if none).
+    pub(crate) fn control(&self, method: &str, path: &str, body: &str) -> awl::codec::json::Value {
+        let addr = self.url.trim_start_matches("http://");
+        let mut s = TcpStream::connect(addr).expect("connect");
+        write!(
+            s,
+            "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .expect("send");
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).expect("answer");
+        let (head, body) = answer.split_once("\r\n\r\n").expect("head");
+        assert!(head.starts_with("HTTP/1.1 200"), "{method} {path}: {answer}");
+        if body.trim().is_empty() {
+            return awl::codec::json::Value::Null;
+        }
+        awl::codec::json::parse(body).unwrap_or_else(|e| panic!("{e}: {body}"))
+    }
+
+    /// Every service request so far (not the control API's).
+    pub(crate) fn log(&self) -> Vec<awl::codec::json::Value> {
+        self.control("GET", "/_control/log", "")
+            .as_array()
+            .expect("log")
+            .to_vec()
+    }
+
+    /// The logged requests to `path`.
+    pub(crate) fn calls(&self, path: &str) -> Vec<awl::codec::json::Value> {
+        self.log()
+            .into_iter()
+            .filter(|e| e.get("path").and_then(|p| p.as_str()) == Some(path))
+            .collect()
+    }
+}
