@@ -66,8 +66,6 @@ pub struct TokenAnswer {
     pub expires_in: u64,
     /// `refreshToken`, when the grant gives one.
     pub refresh_token: Option<Secret>,
-    /// `tokenType` (`Bearer`).
-    pub token_type: Option<String>,
 }
 
 /// What CreateToken is asked with.
@@ -130,7 +128,9 @@ pub struct DeviceAuthorization {
 }
 
 fn missing(what: &str, field: &str) -> Error {
-    Error::data(format!("the {what} answer has no {field}"))
+    Error::data(format!(
+        "the {what} answer has no {field} (or not one awl can use)"
+    ))
 }
 
 fn parse_doc(body: &[u8], what: &str) -> Result<Value> {
@@ -169,17 +169,8 @@ pub fn strings(items: &[String]) -> Value {
 /// Python's `json.dumps` of an object with `members` in the order given (`", "` and `": "`, non-ASCII
 /// escaped): what botocore sends as a rest-json body, and what the AWS CLI v2's `JSONFileCache` writes.
 pub fn python_object(members: &[(&str, Value)]) -> String {
-    let mut out = String::from("{");
-    for (i, (k, v)) in members.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        json::write_string(&mut out, k, true);
-        out.push_str(": ");
-        out.push_str(&json::to_string(v, json::Style::Python));
-    }
-    out.push('}');
-    out
+    let object = Value::object(members.iter().map(|(k, v)| (*k, v.clone())));
+    json::to_string(&object, json::Style::PythonInOrder)
 }
 
 fn s(v: &str) -> Value {
@@ -262,6 +253,10 @@ pub fn parse_registration(body: &[u8]) -> Result<Registration> {
     })
 }
 
+/// The longest `expiresIn` read (a year): a larger one is refused as a bad answer rather than written into the
+/// shared cache as a date no tool can read.
+const MAX_EXPIRES_IN: u64 = 366 * 86_400;
+
 /// Reads a StartDeviceAuthorization answer.
 pub fn parse_device_authorization(body: &[u8]) -> Result<DeviceAuthorization> {
     let what = "StartDeviceAuthorization";
@@ -274,7 +269,9 @@ pub fn parse_device_authorization(body: &[u8]) -> Result<DeviceAuthorization> {
         verification_uri_complete: text(&doc, "verificationUriComplete", what)
             .unwrap_or_else(|_| verification_uri.clone()),
         verification_uri,
-        expires_in: positive("expiresIn").ok_or_else(|| missing(what, "expiresIn"))?,
+        expires_in: positive("expiresIn")
+            .filter(|n| *n <= MAX_EXPIRES_IN)
+            .ok_or_else(|| missing(what, "expiresIn"))?,
         interval: positive("interval").unwrap_or(5),
     })
 }
@@ -287,9 +284,9 @@ pub fn parse_token(body: &[u8]) -> Result<TokenAnswer> {
         access_token: secret(&doc, "accessToken", what)?,
         expires_in: number(&doc, "expiresIn")
             .and_then(|n| u64::try_from(n).ok())
+            .filter(|n| *n <= MAX_EXPIRES_IN)
             .ok_or_else(|| missing(what, "expiresIn"))?,
         refresh_token: secret(&doc, "refreshToken", what).ok(),
-        token_type: doc.get("tokenType").and_then(Value::as_str).map(str::to_owned),
     })
 }
 

@@ -315,10 +315,9 @@ fn sha1_hex(s: &str) -> String {
     .to_owned()
 }
 
-/// Runs `awl sso login` for the session profile, acting as the browser: reads the URL it prints, asks the
-/// server's `/authorize` (no redirect followed), changes the redirect with `tamper`, and brings it to awl's
-/// listener. awl's output, and the page the listener answered.
-fn pkce_login(sso: &SsoServer, home: &Path, tamper: &dyn Fn(&str) -> String) -> (Output, String) {
+/// `awl sso login` for the session profile with the test as the browser: the printed URL followed to the redirect, then each of
+/// `visits(location)` sent to awl's listener in turn; awl's output, and each visit's status and page.
+fn pkce_login(sso: &SsoServer, home: &Path, visits: &dyn Fn(&str) -> Vec<String>) -> (Output, Vec<String>) {
     let mut child = awl_command(home, &vars(sso))
         .args(["--debug", "--profile", "dev", "sso", "login"])
         .stdout(Stdio::piped())
@@ -348,7 +347,13 @@ fn pkce_login(sso: &SsoServer, home: &Path, tamper: &dyn Fn(&str) -> String) -> 
     let (status, head, body) = http("GET", &url, "");
     assert_eq!(status, 302, "{head}\n{body}");
     let location = header(&head, "location").expect("Location").to_owned();
-    let (page_status, _, page) = http("GET", &tamper(&location), "");
+    let pages: Vec<String> = visits(&location)
+        .iter()
+        .map(|v| {
+            let (status, _, page) = http("GET", v, "");
+            format!("{status} {page}")
+        })
+        .collect();
     let mut rest = String::new();
     let _ = stdout.read_to_string(&mut rest);
     let status = child.wait().expect("awl exits");
@@ -357,14 +362,15 @@ fn pkce_login(sso: &SsoServer, home: &Path, tamper: &dyn Fn(&str) -> String) -> 
         stdout: format!("{printed}{rest}").into_bytes(),
         stderr: drain.join().expect("stderr").into_bytes(),
     };
-    (out, format!("{page_status} {page}"))
+    (out, pages)
 }
 
 #[test]
 fn pkce_flow_with_the_test_as_the_browser() {
     let sso = SsoServer::start();
     let home = home();
-    let (out, page) = pkce_login(&sso, &home, &|l| l.to_owned());
+    let (out, pages) = pkce_login(&sso, &home, &|l| vec![l.to_owned()]);
+    let page = &pages[0];
     let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{stderr}\n{stdout}");
     assert!(
@@ -438,28 +444,39 @@ fn pkce_flow_with_the_test_as_the_browser() {
 }
 
 #[test]
-fn a_redirect_with_another_state_is_refused() {
+fn redirects_with_another_state_are_refused_and_the_login_waits_for_its_own() {
     let sso = SsoServer::start();
     let home = home();
-    let tamper = |location: &str| {
+    let with_state = |location: &str, state: &str| {
         let (before, after) = location.split_once("state=").expect("a state");
         let rest = after.find('&').map_or("", |i| &after[i..]);
-        format!("{before}state=forged{rest}")
+        format!("{before}state={state}{rest}")
     };
-    let (out, _) = pkce_login(&sso, &home, &tamper);
+    // What another page or local user could send to the listener: a code with a forged state, an error with
+    // a forged state, an error with none. None of them may end or steer the login.
+    let visits = |location: &str| {
+        let base = location.split_once('?').map_or(location, |(b, _)| b);
+        vec![
+            with_state(location, "forged"),
+            format!("{base}?error=access_denied&state=forged"),
+            format!("{base}?error=access_denied"),
+            location.to_owned(),
+        ]
+    };
+    let (out, pages) = pkce_login(&sso, &home, &visits);
     let stderr = text(&out.stderr);
-    assert_eq!(out.status.code(), Some(255), "{stderr}");
-    assert!(
-        stderr.contains("its state does not match the one awl sent"),
-        "{stderr}"
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for forged in &pages[..3] {
+        assert!(forged.starts_with("400 "), "{pages:?}");
+    }
+    assert!(pages[3].starts_with("200 "), "{pages:?}");
+    assert_eq!(
+        sso.calls("/token").len(),
+        1,
+        "one CreateToken, with the real code"
     );
     assert!(
-        sso.calls("/token").is_empty(),
-        "no CreateToken with a forged redirect"
-    );
-    assert!(
-        !home
-            .join(format!(".aws/sso/cache/{}.json", sha1_hex("corp")))
+        home.join(format!(".aws/sso/cache/{}.json", sha1_hex("corp")))
             .exists()
     );
 }

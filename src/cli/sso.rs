@@ -308,7 +308,9 @@ impl Prompt {
             }
         };
         print_out(&text)?;
-        if let Some(b) = &self.browser {
+        if let Some(b) = &self.browser
+            && openable(complete)
+        {
             open_browser(b, complete);
         }
         Ok(())
@@ -333,6 +335,21 @@ fn find_browser(env: &Env) -> Option<PathBuf> {
         .filter(|d| !d.is_empty())
         .map(|d| Path::new(d).join(program))
         .find(|p| p.is_file())
+}
+
+/// Whether a URL from the server may be handed to the desktop's opener: `https://`, or `http://` to this machine
+/// (a local test server); never another scheme (`file:`, a program's handler) or something an opener would take
+/// for an option.
+fn openable(url: &str) -> bool {
+    url.starts_with("https://")
+        || [
+            "http://127.0.0.1:",
+            "http://127.0.0.1/",
+            "http://localhost:",
+            "http://localhost/",
+        ]
+        .iter()
+        .any(|p| url.starts_with(p))
 }
 
 /// Starts the browser on `url` (a failure only means the person opens it), reaped in the background.
@@ -457,7 +474,8 @@ fn auth_code_flow(
         cfg.scopes.as_deref().unwrap_or_default(),
     )?;
     how.show(&url, &url, None)?;
-    let code = match listener.wait(Instant::now() + loopback::OVERALL, interrupt)? {
+    // Only a redirect with this state counts (others are refused and the wait goes on).
+    let code = match listener.wait(&state, Instant::now() + loopback::OVERALL, interrupt)? {
         Callback::Refused(error) => {
             return Err(Error::new(
                 ErrorKind::Other,
@@ -465,14 +483,7 @@ fn auth_code_flow(
             )
             .with_hint("run 'awl sso login' again"));
         }
-        Callback::Code { state: got, .. } if got != state => {
-            return Err(Error::new(
-                ErrorKind::Data,
-                "refused the sign-in's redirect: its state does not match the one awl sent",
-            )
-            .with_hint("another page may be trying to sign you in; run 'awl sso login' again"));
-        }
-        Callback::Code { code, .. } => code,
+        Callback::Code(code) => code,
     };
     let grant = Grant::AuthorizationCode {
         code: &code,
@@ -626,6 +637,25 @@ mod tests {
             assert_eq!(find_browser(&no_opener), None);
         }
         let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn only_web_urls_go_to_the_opener() {
+        for ok in [
+            "https://device.sso.eu-west-1.amazonaws.com/?user_code=A",
+            "http://127.0.0.1:8080/authorize",
+        ] {
+            assert!(openable(ok), "{ok}");
+        }
+        for bad in [
+            "file:///etc/passwd",
+            "-x https://a",
+            "http://evil.example/",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert!(!openable(bad), "{bad}");
+        }
     }
 
     #[test]

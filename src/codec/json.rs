@@ -336,6 +336,9 @@ pub enum Style {
     Python,
     /// One line without spaces, order kept (for messages and tests).
     Compact,
+    /// Python's `json.dumps(v)` without `sort_keys`: as [`Style::Python`], members in their order (what botocore
+    /// sends as a rest-json body and writes into the SSO caches).
+    PythonInOrder,
 }
 
 /// Writes `value` as JSON in `style`.
@@ -372,6 +375,7 @@ pub(crate) fn write_string(out: &mut String, s: &str, ascii_only: bool) {
 
 fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) {
     let pretty = style == Style::Pretty;
+    let python = matches!(style, Style::Python | Style::PythonInOrder);
     let newline = |out: &mut String, d: usize| {
         out.push('\n');
         for _ in 0..d {
@@ -382,7 +386,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => out.push_str(n),
-        Value::String(s) => write_string(out, s, style == Style::Python),
+        Value::String(s) => write_string(out, s, python),
         Value::Array(items) => {
             if items.is_empty() {
                 out.push_str("[]");
@@ -391,7 +395,7 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) {
             out.push('[');
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push_str(if style == Style::Python { ", " } else { "," });
+                    out.push_str(if python { ", " } else { "," });
                 }
                 if pretty {
                     newline(out, depth + 1);
@@ -416,12 +420,12 @@ fn write_value(out: &mut String, v: &Value, style: Style, depth: usize) {
             out.push('{');
             for (i, (k, val)) in order.into_iter().enumerate() {
                 if i > 0 {
-                    out.push_str(if style == Style::Python { ", " } else { "," });
+                    out.push_str(if python { ", " } else { "," });
                 }
                 if pretty {
                     newline(out, depth + 1);
                 }
-                write_string(out, k, style == Style::Python);
+                write_string(out, k, python);
                 out.push_str(if style == Style::Compact { ":" } else { ": " });
                 write_value(out, val, style, depth + 1);
             }

@@ -27,7 +27,7 @@ pub fn token_dir_in(home: &str) -> PathBuf {
     Path::new(home).join(".aws").join("sso").join("cache")
 }
 
-fn sha1_name(text: &str) -> String {
+pub(crate) fn sha1_name(text: &str) -> String {
     format!("{}.json", hex::encode(Sha1::digest(text.as_bytes())))
 }
 
@@ -59,26 +59,13 @@ pub struct SsoToken {
 }
 
 /// A timestamp as botocore writes token and role credential times: `strftime('%Y-%m-%dT%H:%M:%SZ')`.
-fn stamp(t: SystemTime) -> String {
+pub(crate) fn stamp(t: SystemTime) -> String {
     UtcDateTime::from_system_time(t).rfc3339()
 }
 
 /// Python's `json.dumps(obj)` without `sort_keys`: members in order, `", "` and `": "`, non-ASCII escaped.
 fn dumps(v: &Value) -> String {
-    let Value::Object(members) = v else {
-        return json::to_string(v, json::Style::Python);
-    };
-    let mut out = String::from("{");
-    for (i, (k, val)) in members.iter().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        write_string(&mut out, k, true);
-        out.push_str(": ");
-        out.push_str(&dumps(val));
-    }
-    out.push('}');
-    out
+    json::to_string(v, json::Style::PythonInOrder)
 }
 
 /// The token file's text, as botocore's `_sso_json_dumps` writes the token `SSOTokenProvider` renews: its
@@ -176,7 +163,10 @@ pub fn renewed(
 ) -> SsoToken {
     SsoToken {
         access_token: answer.access_token,
-        expires_at: now + Duration::from_secs(answer.expires_in),
+        // An expiry past what the clock holds is taken as already passed.
+        expires_at: now
+            .checked_add(Duration::from_secs(answer.expires_in))
+            .unwrap_or(now),
         refresh_token: answer.refresh_token,
         client_id: old.client_id.clone(),
         client_secret: old.client_secret.clone(),
@@ -472,7 +462,6 @@ mod tests {
             access_token: Secret::new("new"),
             expires_in: 3600,
             refresh_token: None,
-            token_type: Some("Bearer".into()),
         };
         let n = renewed(&t, answer, "https://s", "eu-west-1", now);
         assert_eq!(

@@ -1,25 +1,22 @@
 //! The SSO-OIDC client registration cache, shared with the AWS CLI v2: `~/.aws/sso/cache/<sha1>.json`, named
 //! and written as its botocore (`BaseSSOTokenFetcher._registration_cache_key`, `JSONFileCache` with
 //! `_sso_json_dumps`) does, and reused while more than 15 minutes remain, for the flow it was made for.
-//!
-//! (To move beside the token cache in `providers::sso` at integration.)
 
 use crate::codec::json::{self, Value};
-use crate::codec::time::{UtcDateTime, parse_rfc3339};
+use crate::codec::time::parse_rfc3339;
 use crate::error::Result;
 use crate::fs;
 use crate::secret::Secret;
 use crate::sso::{Registration, python_object, strings};
-use sha1::{Digest, Sha1};
 use std::path::Path;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 /// A registration (and a token) is used only while more than this remains (botocore's `_EXPIRY_WINDOW`).
-pub(crate) const EXPIRY_WINDOW: Duration = Duration::from_secs(900);
+pub(crate) use crate::providers::cache::EXPIRY_WINDOW;
 
 /// A time as `_sso_json_dumps` writes a datetime: `%Y-%m-%dT%H:%M:%SZ`.
 pub(crate) fn utc(t: SystemTime) -> Value {
-    Value::string(UtcDateTime::from_system_time(t).rfc3339())
+    Value::string(crate::providers::sso::stamp(t))
 }
 
 /// The file name: the SHA-1 of `json.dumps({"tool": "botocore", "startUrl", "region", "scopes",
@@ -38,7 +35,7 @@ pub(crate) fn file_name(
         ("startUrl", Value::string(start_url)),
         ("tool", Value::string("botocore")),
     ]);
-    format!("{}.json", hex::encode(Sha1::digest(text.as_bytes())))
+    crate::providers::sso::sha1_name(&text)
 }
 
 /// The cached registration, if it can be read, lasts more than 15 minutes, and was made for the flow
