@@ -48,15 +48,15 @@ unit: test-deps
 
 # The real peers of the tests: moto (STS, S3, IAM) and the AWS CLI (the second party of the credential cache)
 # from PyPI into target/tools/venv; s3s-fs (a strict S3 on a folder) from crates.io into target/tools/bin;
-# GNU time (peak memory), curl, faketime (clock skew) and setpriv (faults as an unprivileged user) from
-# Debian when missing. The tests start and stop the servers themselves.
+# GNU time (peak memory), curl, faketime (clock skew), setpriv (faults as an unprivileged user) and script (a
+# terminal for the progress line) from Debian when missing. The tests start and stop the servers themselves.
 VENV       := target/tools/venv
 VENV_STAMP := $(VENV)/.moto-5.2.5-awscli-1.46.3-crc-ruamel
 S3S_FS     := target/tools/bin/s3s-fs
 test-deps: $(VENV_STAMP) $(S3S_FS)
 	@command -v /usr/bin/time >/dev/null 2>&1 && command -v curl >/dev/null 2>&1 && command -v faketime >/dev/null 2>&1 \
-		&& command -v setpriv >/dev/null 2>&1 || { apt-get update -qq && \
-		apt-get install -y -qq --no-install-recommends time curl faketime util-linux >/dev/null; }
+		&& command -v setpriv >/dev/null 2>&1 && command -v script >/dev/null 2>&1 || { apt-get update -qq && \
+		apt-get install -y -qq --no-install-recommends time curl faketime util-linux bsdutils >/dev/null; }
 
 $(S3S_FS):
 	$(CARGO) install --locked --root target/tools s3s-fs@0.14.1 --features binary

@@ -54,6 +54,8 @@ fn main() -> Result<(), awl::Error> {
         Event::Failed(job, e) => eprintln!("failed {}: {e}", job.src),
         Event::Skipped(what, why) => eprintln!("skipped {what}: {why}"),
         Event::Withheld(n, why) => eprintln!("{n} deletions not done: {why}"),
+        // The totals as they grow (queued, planned, bytes): for a progress line.
+        _ => {}
     })?;
     println!(
         "{} done, {} failed, {} skipped, {} deletions withheld",

@@ -136,7 +136,7 @@ const WRITE: [OptionSpec; 14] = [
 ];
 
 /// The options of commands over many files or keys.
-const MANY: [OptionSpec; 4] = [
+const MANY: [OptionSpec; 5] = [
     many(
         "--exclude",
         "PATTERN",
@@ -151,6 +151,11 @@ const MANY: [OptionSpec; 4] = [
     flag(
         "--no-follow-symlinks",
         "skip links in local folders (they are followed by default)",
+    ),
+    valued(
+        "--shard",
+        "K/N",
+        "take only shard K of N (0 <= K < N): N machines run the same command with K = 0..N-1",
     ),
 ];
 
@@ -209,7 +214,7 @@ const SYNC_OPTIONS: [OptionSpec; SHARED + 3] = {
     all
 };
 
-const RM_OPTIONS: [OptionSpec; 6] = [
+const RM_OPTIONS: [OptionSpec; 7] = [
     flag("--recursive", "delete every object under the prefix"),
     many(
         "--exclude",
@@ -222,6 +227,11 @@ const RM_OPTIONS: [OptionSpec; 6] = [
         "take keys matching PATTERN even if excluded before",
     ),
     flag("--dryrun", "print what would be deleted, delete nothing"),
+    valued(
+        "--shard",
+        "K/N",
+        "delete only shard K of N (0 <= K < N): N machines run the same command with K = 0..N-1",
+    ),
     flag("--quiet", "print nothing but errors"),
     flag("--only-show-errors", "print only errors"),
 ];

@@ -37,7 +37,7 @@ pub(crate) struct CpCommand {
     pub(crate) opts: ObjectOptions,
     /// Multipart threshold, part size and concurrency.
     pub(crate) transfer: TransferConfig,
-    /// `--exclude` / `--include`.
+    /// `--exclude` / `--include` / `--shard`.
     pub(crate) filters: Filters,
     /// `--dryrun`.
     pub(crate) dryrun: bool,
@@ -84,7 +84,7 @@ impl CpCommand {
             recursive,
             opts: flags::object_options(args)?,
             transfer: flags::transfer(args, concurrency)?,
-            filters: flags::filters(args),
+            filters: flags::filters(args, recursive)?,
             dryrun: args.flag("--dryrun"),
             no_overwrite: args.flag("--no-overwrite"),
             follow: !args.flag("--no-follow-symlinks"),

@@ -6,7 +6,7 @@ use crate::cli::args::Args;
 use crate::error::{Error, Result};
 use crate::s3::checksum::Algorithm;
 use crate::s3::ops::options::{ObjectOptions, Sse};
-use crate::s3::sync::filter::Filters;
+use crate::s3::sync::filter::{Filters, Shard};
 use crate::s3::transfer::config::TransferConfig;
 
 /// How much a command prints.
@@ -183,8 +183,9 @@ pub(crate) fn object_options(args: &Args) -> Result<ObjectOptions> {
     })
 }
 
-/// `--exclude` and `--include`, in the order given.
-pub(crate) fn filters(args: &Args) -> Filters {
+/// `--exclude` and `--include`, in the order given, and `--shard K/N`, which only a command over many keys
+/// takes (`recursive`).
+pub(crate) fn filters(args: &Args, recursive: bool) -> Result<Filters> {
     let mut f = Filters::default();
     for (name, value) in args.given() {
         match (name, value) {
@@ -193,7 +194,27 @@ pub(crate) fn filters(args: &Args) -> Filters {
             _ => {}
         }
     }
-    f
+    if let Some(v) = args.value("--shard") {
+        // Checked first, so the hint below only repeats a valid value.
+        f.shard(shard(v)?);
+        if !recursive {
+            return Err(Error::usage("--shard splits many keys; it needs --recursive")
+                .with_hint(format!("write '{} --recursive ... --shard {v}'", args.command())));
+        }
+    }
+    Ok(f)
+}
+
+/// `--shard K/N`.
+fn shard(value: &str) -> Result<Shard> {
+    Shard::parse(value).ok_or_else(|| {
+        Error::usage(format!(
+            "--shard {:?} is not K/N with 0 <= K < N <= {}",
+            crate::codec::redact::sanitize(value, 40),
+            Shard::MAX
+        ))
+        .with_hint("write '--shard 0/4' on the first of 4 machines, up to '--shard 3/4' on the last")
+    })
 }
 
 /// The usage error for two local roots.
@@ -212,6 +233,18 @@ mod tests {
         assert_eq!(byte_size("--s", Some("512"), 0).ok(), Some(512));
         assert_eq!(byte_size("--s", None, 7).ok(), Some(7));
         assert!(byte_size("--s", Some("lots"), 0).is_err());
+    }
+
+    #[test]
+    fn shard_values() {
+        assert_eq!(shard("2/4").ok(), Shard::new(2, 4));
+        for bad in ["4/4", "1/0", "x", "1/70000"] {
+            let e = shard(bad).err().map(|e| (e.exit_code(), e.to_string()));
+            assert!(
+                e.as_ref().is_some_and(|(c, m)| *c == 252 && m.contains("K/N")),
+                "{bad}: {e:?}"
+            );
+        }
     }
 
     #[test]

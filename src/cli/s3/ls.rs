@@ -77,7 +77,7 @@ fn iso(t: SystemTime) -> Value {
 
 /// A size as the AWS CLI's `human_readable_size` writes it: `1 Byte`, `10 Bytes`, `1.0 KiB`, ...: the first
 /// unit in which the value rounds to less than 1024.
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     match bytes {
         1 => "1 Byte".to_owned(),
         b if b < 1024 => format!("{b} Bytes"),

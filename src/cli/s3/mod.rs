@@ -7,6 +7,7 @@ pub(crate) mod cp;
 pub(crate) mod flags;
 pub(crate) mod ls;
 pub(crate) mod presign;
+pub(crate) mod progress;
 pub(crate) mod report;
 pub(crate) mod rm;
 pub(crate) mod sync;

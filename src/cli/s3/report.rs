@@ -3,6 +3,7 @@
 //! and the exit code: 1 when a transfer failed, 2 when something was skipped.
 
 use crate::cli::s3::flags::Say;
+use crate::cli::s3::progress::ProgressLine;
 use crate::cli::terminal::print_out;
 use crate::codec::redact::sanitize;
 use crate::s3::sync::run::{Event, Job, Op, Place};
@@ -56,23 +57,26 @@ pub(crate) fn relative_path(path: &Path, cwd: &Path) -> String {
     }
 }
 
-/// Prints what a run does and counts what it skipped.
+/// Prints what a run does, with its progress line, and counts what it skipped.
 #[derive(Debug)]
 pub(crate) struct Reporter {
     say: Say,
     dryrun: bool,
     cwd: PathBuf,
     skipped: AtomicUsize,
+    progress: ProgressLine,
 }
 
 impl Reporter {
-    /// A reporter printing as `say` says, for a dry run or not.
+    /// A reporter printing as `say` says, for a dry run or not (which transfers nothing, so shows no
+    /// progress).
     pub(crate) fn new(say: Say, dryrun: bool) -> Self {
         Reporter {
             say,
             dryrun,
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             skipped: AtomicUsize::new(0),
+            progress: ProgressLine::new(say == Say::All && !dryrun),
         }
     }
 
@@ -93,24 +97,25 @@ impl Reporter {
         }
     }
 
-    /// Prints one event of a run.
+    /// Prints one event of a run, under the progress line.
     pub(crate) fn event(&self, e: Event<'_>) {
+        let show = |print: &dyn Fn()| self.progress.show(&e, Some(print));
         match e {
-            Event::Done(job) if self.say.lines() => {
+            Event::Done(job) if self.say.lines() => show(&|| {
                 let dry = if self.dryrun { "(dryrun) " } else { "" };
                 let _ = print_out(&format!("{dry}{}: {}\n", job.op.word(), self.what(job)));
-            }
-            Event::Done(_) => {}
-            Event::Failed(job, err) => {
+            }),
+            Event::Failed(job, err) => show(&|| {
                 let _ = writeln!(
                     std::io::stderr(),
                     "{} failed: {}: {err}",
                     job.op.word(),
                     self.what(job)
                 );
-            }
-            Event::Skipped(what, why) => self.skip(what, why),
-            Event::Withheld(n, why) => self.withheld(n, why),
+            }),
+            Event::Skipped(what, why) => show(&|| self.skip(what, why)),
+            Event::Withheld(n, why) => show(&|| self.withheld(n, why)),
+            _ => self.progress.show(&e, None),
         }
     }
 

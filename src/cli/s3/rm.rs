@@ -25,7 +25,7 @@ pub(crate) struct RmCommand {
     pub(crate) target: String,
     /// `--recursive`.
     pub(crate) recursive: bool,
-    /// `--exclude` / `--include`.
+    /// `--exclude` / `--include` / `--shard`.
     pub(crate) filters: Filters,
     /// `--dryrun`.
     pub(crate) dryrun: bool,
@@ -48,7 +48,7 @@ impl RmCommand {
         Ok(RmCommand {
             target: target.clone(),
             recursive,
-            filters: flags::filters(args),
+            filters: flags::filters(args, recursive)?,
             dryrun: args.flag("--dryrun"),
             say: Say::from_args(args),
         })

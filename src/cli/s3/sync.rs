@@ -27,7 +27,7 @@ pub(crate) struct SyncCommand {
     pub(crate) opts: ObjectOptions,
     /// Multipart threshold, part size and concurrency.
     pub(crate) transfer: TransferConfig,
-    /// `--exclude` / `--include`.
+    /// `--exclude` / `--include` / `--shard`.
     pub(crate) filters: Filters,
     /// `--dryrun`.
     pub(crate) dryrun: bool,
@@ -56,7 +56,7 @@ impl SyncCommand {
             },
             opts: flags::object_options(args)?,
             transfer: flags::transfer(args, TransferConfig::default().max_concurrency)?,
-            filters: flags::filters(args),
+            filters: flags::filters(args, true)?,
             dryrun: args.flag("--dryrun"),
             follow: !args.flag("--no-follow-symlinks"),
             say: Say::from_args(args),

@@ -1,7 +1,8 @@
 //! The recursive commands as a library: [`sync`], [`copy_tree`] (`cp --recursive`, `mv --recursive`),
 //! [`remove_tree`] (`rm --recursive`, `rb --force`) and [`remove_versions`] (`rb --force`). Each lists its
 //! roots as they stream, plans one decision per key, runs the jobs on one pool, and says what happens through
-//! events (done, failed, skipped, withheld) that a caller prints as it likes. A listing that fails or breaks
+//! events (done, failed, skipped, withheld; and the totals: each job queued, planning ended, bytes done)
+//! that a caller prints as it likes. A listing that fails or breaks
 //! its rules ends the plan there, and a sync then deletes nothing: deletes run only once both listings
 //! completed, nothing was skipped and every transfer succeeded.
 
@@ -24,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// What the recursive commands share beyond their roots.
 #[derive(Clone, Copy, Debug)]
 pub struct Options<'o> {
-    /// `--exclude` / `--include`.
+    /// `--exclude` / `--include`, and `--shard` (applied to the key under the root, on both sides).
     pub filters: &'o Filters,
     /// Links in local folders followed.
     pub follow: bool,
@@ -255,7 +256,8 @@ pub fn copy_tree(
 
 /// Deletes every object under `root` (an S3 root) that passes the filters, a batch of 1,000 at a time as the
 /// listing goes (as the AWS CLI deletes while it lists), so memory holds one batch however many keys there
-/// are.
+/// are. Each key is reported as [`Event::Queued`] as it is listed, and [`Event::Planned`] when the listing
+/// ends.
 pub fn remove_tree(
     s3: &S3<'_>,
     root: &Root,
@@ -276,16 +278,19 @@ pub fn remove_tree(
         let Some(Ok(place)) = entry.map(|e| root.place(&e.key)) else {
             continue;
         };
-        batch.push(Job {
+        let job = Job {
             op: Op::Delete,
             src: place.clone(),
             dst: place,
             size: None,
-        });
+        };
+        on_event(Event::Queued(&job));
+        batch.push(job);
         if batch.len() == MAX_KEYS {
             add(runner.delete_now(std::mem::take(&mut batch)));
         }
     }
+    on_event(Event::Planned);
     // The keys of a listing that broke off are not all known to be under the root as listed: the batch in
     // hand is dropped, not deleted (full batches before the breach went, as the AWS CLI deletes as it lists).
     if !watch.listing_failed() {

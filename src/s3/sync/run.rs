@@ -15,7 +15,7 @@ use crate::s3::transfer::content_type;
 use crate::s3::transfer::download::download_to_file;
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 /// One side of a transfer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -77,9 +77,17 @@ pub struct Job {
     pub size: Option<u64>,
 }
 
-/// What a run says as it goes.
+/// What a run says as it goes. More kinds may come: match with a `_` arm.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Event<'e> {
+    /// A job was planned: one more file (and its size, when known) for the totals of the run.
+    Queued(&'e Job),
+    /// Planning ended: no more [`Event::Queued`] follow, so the totals are final.
+    Planned,
+    /// `n` more bytes of the planned jobs are done. A job that ends, done or failed, makes up the rest of its
+    /// size, so the bytes reported reach the bytes planned (as the AWS CLI counts a failed file's bytes).
+    Bytes(u64),
     /// A job was done (or, in a dry run, would be).
     Done(&'e Job),
     /// A job failed.
@@ -202,6 +210,21 @@ impl Runner<'_, '_> {
         }
     }
 
+    /// Does `job`, reporting its bytes as [`Event::Bytes`]: what it has done so far (parts may report out
+    /// of order, hence the maximum), then the rest of its size once it ends, done or not.
+    fn one_counted(&self, job: &Job) -> Result<()> {
+        let reported = AtomicU64::new(0);
+        let add = |upto: u64| {
+            let before = reported.fetch_max(upto, Ordering::Relaxed);
+            if upto > before {
+                (self.report)(Event::Bytes(upto - before));
+            }
+        };
+        let r = self.one(job, &add);
+        add(job.size.unwrap_or(0));
+        r
+    }
+
     /// Counts a job's result and reports it.
     fn finish(&self, tally: &Tally, job: &Job, r: Result<()>) {
         match r {
@@ -216,8 +239,9 @@ impl Runner<'_, '_> {
         }
     }
 
-    /// Runs `jobs` as they come; deletes are done at the end (objects 1,000 a call), and not at all if a
-    /// transfer failed or `allow_deletes` then says no (a listing failed).
+    /// Runs `jobs` as they come, each reported as [`Event::Queued`] when taken and [`Event::Planned`] after
+    /// the last; deletes are done at the end (objects 1,000 a call), and not at all if a transfer failed or
+    /// `allow_deletes` then says no (a listing failed).
     pub fn run(&self, jobs: impl Iterator<Item = Job>, allow_deletes: &dyn Fn() -> bool) -> Outcome {
         let tally = Tally::default();
         let mut deletes: Vec<Job> = Vec::new();
@@ -232,13 +256,22 @@ impl Runner<'_, '_> {
                         if self.s3.stopped() {
                             continue;
                         }
-                        self.finish(&tally, &job, self.one(&job, &|_| {}));
+                        let r = self.one_counted(&job);
+                        self.finish(&tally, &job, r);
                     }
                 });
             }
-            for job in jobs {
+            let (mut jobs, mut planned) = (jobs.peekable(), false);
+            while let Some(job) = jobs.next() {
                 if self.s3.stopped() {
                     break;
+                }
+                (self.report)(Event::Queued(&job));
+                // Planning is known to end before the last job is handed on, so the totals are final while
+                // the last jobs run.
+                if jobs.peek().is_none() {
+                    planned = true;
+                    (self.report)(Event::Planned);
                 }
                 if self.dryrun {
                     self.finish(&tally, &job, check(&job));
@@ -248,6 +281,9 @@ impl Runner<'_, '_> {
                 } else if tx.send(job).is_err() {
                     break;
                 }
+            }
+            if !planned {
+                (self.report)(Event::Planned);
             }
             drop(tx);
         });
