@@ -150,8 +150,10 @@ pub(crate) fn sso_config(profiles: &Profiles, profile: &str, sso_session: Option
         start_url,
         region,
         session_name: session.map(str::to_owned),
-        scopes: session.and(get("sso_registration_scopes")).map(|raw| {
-            raw.split(',')
+        // Present but empty is `[]` (the AWS CLI v2's parse), which names another registration than absent.
+        scopes: session.and(props.get("sso_registration_scopes")).map(|raw| {
+            raw.value
+                .split(',')
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
@@ -530,10 +532,10 @@ fn logout(session: &Session) -> Result<()> {
             .and_then(Value::as_str)
             .filter(|r| valid_region(r));
         if let (Some(region), Some(token)) = (region, token.as_str()) {
-            let client = session.sso(region)?;
-            // A token the portal no longer knows is no reason to stop (as the AWS CLI v2); anything else is
-            // said, and the file is removed anyway.
-            match client.logout(&Secret::new(token)) {
+            // A token the portal no longer knows is no reason to stop (as the AWS CLI v2); anything else, a
+            // bad endpoint setting included, is said, and the sweep goes on.
+            let logout = session.sso(region).and_then(|c| c.logout(&Secret::new(token)));
+            match logout {
                 Err(e) if e.kind() != ErrorKind::Service => {
                     warn(&[format!(
                         "the portal's Logout failed: {e}; the cached token is removed anyway"
@@ -570,7 +572,13 @@ mod tests {
              [sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\n\
              sso_region = eu-west-1\nsso_registration_scopes = sso:account:access , ,codewhisperer:x\n\
              [profile old]\nsso_start_url = https://old/start\nsso_region = us-east-1\n[profile none]\nregion = x\n\
-             [profile ghost]\nsso_session = nope\n[sso-session half]\nsso_start_url = https://h\n",
+             [profile ghost]\nsso_session = nope\n[sso-session half]\nsso_start_url = https://h\n\
+             [sso-session empty]\nsso_start_url = https://e\nsso_region = eu-west-1\nsso_registration_scopes =\n",
+        );
+        // Set but empty: no scopes, which the AWS CLI v2 keys apart from none set.
+        assert_eq!(
+            sso_config(&p, "old", Some("empty")).expect("empty").scopes,
+            Some(vec![])
         );
         let dev = sso_config(&p, "dev", None).expect("dev");
         assert_eq!(
