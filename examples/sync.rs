@@ -42,12 +42,14 @@ fn main() -> Result<(), awl::Error> {
         }
     }
 
+    let spill = std::env::temp_dir();
     let options = Options {
         filters: &Default::default(),
         follow: true,
         opts: &Default::default(),
         cfg: &Default::default(),
         dryrun: false,
+        spill: &spill,
     };
     let outcome = sync(&s3, &from, &to, &rules, &options, &|event| match event {
         Event::Done(job) => println!("{:>8} {} -> {}", job.op.word(), job.src, job.dst),

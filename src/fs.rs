@@ -8,7 +8,7 @@
 //! applies one change to that text, and follows a target that is a link to a regular file (dotfile
 //! repositories do this), replacing the file it names; [`replace_file`] (the credential cache) replaces a link
 //! itself, never writing through it; a download into a device or a FIFO writes in place ([`Download`]), as
-//! the AWS CLI does.
+//! the AWS CLI does. A [`scratch`] file (what a big sync must set aside) has no name once open.
 //!
 //! Reads: [`read_regular`] opens without blocking (a FIFO cannot hang it), reads only a regular file, and
 //! stops at a size cap (`/dev/zero` cannot fill memory).
@@ -23,6 +23,9 @@ use std::os::unix::fs::{DirBuilderExt, FileTypeExt, MetadataExt, OpenOptionsExt}
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+mod scratch;
+pub use scratch::scratch;
 
 /// `open(2)` flags std has no names for. Their values differ between architectures; a test opens a link and a
 /// FIFO with them, so a wrong value fails the build's tests.

@@ -37,6 +37,8 @@ pub struct SessionOptions {
     pub connect_timeout: Option<Duration>,
     /// Time to wait for data (`--cli-read-timeout`; default 60 s).
     pub read_timeout: Option<Duration>,
+    /// Requests the command keeps in flight (`--max-concurrency`): as many idle connections are kept.
+    pub concurrency: Option<usize>,
 }
 
 impl std::fmt::Debug for SessionOptions {
@@ -45,6 +47,7 @@ impl std::fmt::Debug for SessionOptions {
             .field("trace", &self.trace.is_some())
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("concurrency", &self.concurrency)
             .finish_non_exhaustive()
     }
 }
@@ -128,6 +131,7 @@ pub fn http_config(env: &Env, resolved: &Resolved, options: &SessionOptions) -> 
         total_timeout: None,
         trace: options.trace.clone(),
         stop: options.interrupt.as_ref().map(|i| i.stop_flag()),
+        concurrency: options.concurrency,
     })
 }
 

@@ -87,7 +87,7 @@ const USAGE_ERRORS: &[(&[&str], &str)] = &[
     ),
     (
         &["s3", "cp", "a", "s3://b/k", "--max-concurrency", "0"],
-        "awl: error: --max-concurrency \"0\" is not a number from 1 to 64",
+        "awl: error: --max-concurrency \"0\" is not a number from 1 to 256",
     ),
     (
         &["s3", "cp", "a", "s3://b/k", "--multipart-threshold", "lots"],

@@ -389,6 +389,7 @@ fn a_library_user_gives_the_session_a_transport_of_its_own() {
         opts: &Default::default(),
         cfg: &Default::default(),
         dryrun: false,
+        spill: None,
         report: &|_| {},
     }
     .one(

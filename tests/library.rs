@@ -59,12 +59,14 @@ fn a_sync_from_a_missing_folder_is_refused_before_any_request() {
         delete: true,
         ..Rules::default()
     };
+    let spill = std::env::temp_dir();
     let options = Options {
         filters: &Default::default(),
         follow: true,
         opts: &Default::default(),
         cfg: &Default::default(),
         dryrun: false,
+        spill: &spill,
     };
     let err = sync(
         &s3,
@@ -104,4 +106,114 @@ fn head_bucket_runs_through_the_client() {
         .expect_err("no such bucket");
     assert_eq!(err.status(), Some(404), "{err}");
     assert_eq!(err.exit_code(), 254);
+}
+
+/// The deletes a sync holds back until its copies end go to a scratch file past the first 1,000, so that
+/// memory stays flat in their number: with 20,000 of them (generated listings: 20,000 keys at the
+/// destination, none at the source; moto answers success for keys it does not hold), the file is open while
+/// the deletes run, has no name in its folder even then, and is closed when the sync returns; every key is
+/// deleted, in key order. (The memory itself is measured by hand: `examples/flat_deletes.rs`.)
+#[test]
+fn many_pending_deletes_go_through_a_nameless_scratch_file() {
+    use awl::s3::sync::plan::Entry;
+    use awl::s3::sync::run::{Event, Op, Place};
+    use awl::s3::sync::sync_entries;
+    use std::sync::Mutex;
+
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = format!("spill-{}", free_port());
+    ok(&common::awl_in(
+        &home,
+        &[("AWS_ENDPOINT_URL", m.url.as_str())],
+        &["s3", "mb", &format!("s3://{bucket}")],
+        "",
+    ));
+    let mut s = common::session_through(&home, Some(&m.url), counted());
+    let creds = s
+        .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
+        .expect("static keys");
+    let s3 = s.s3(creds).expect("s3");
+
+    // The scratch files this process has open in `dir` (Linux names an unlinked one `PATH (deleted)`).
+    let open_in = |dir: &std::path::Path| -> Vec<String> {
+        std::fs::read_dir("/proc/self/fd")
+            .expect("/proc/self/fd")
+            .filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+            .map(|target| target.to_string_lossy().into_owned())
+            .filter(|target| target.starts_with(&*dir.to_string_lossy()))
+            .collect()
+    };
+    let spill = temp_dir("lib-spill");
+    let source = temp_dir("lib-spill-src");
+    let n = 20_000;
+    let time = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+    let dst = (0..n).map(|i| {
+        Ok(Entry {
+            key: format!("k/{i:05}"),
+            size: 1,
+            time,
+        })
+    });
+    let options = Options {
+        filters: &Default::default(),
+        follow: false,
+        opts: &Default::default(),
+        cfg: &Default::default(),
+        dryrun: false,
+        spill: &spill,
+    };
+    let rules = Rules {
+        delete: true,
+        ..Rules::default()
+    };
+    let seen_open = Mutex::new(None::<Vec<String>>);
+    let deleted = Mutex::new(Vec::new());
+    let outcome = sync_entries(
+        &s3,
+        (
+            &Root::Local(source),
+            &Root::parse(&format!("s3://{bucket}/p")).expect("root"),
+        ),
+        std::iter::empty(),
+        dst,
+        &rules,
+        &options,
+        &|e| match e {
+            Event::Done(job) => {
+                assert_eq!(job.op, Op::Delete);
+                let mut seen = seen_open.lock().expect("lock");
+                if seen.is_none() {
+                    *seen = Some(open_in(&spill));
+                }
+                if let Place::S3(o) = &job.src {
+                    deleted.lock().expect("lock").push(o.key.clone());
+                }
+            }
+            Event::Failed(job, e) => panic!("{} failed: {e}", job.src),
+            Event::Withheld(n, why) => panic!("{n} withheld: {why}"),
+            _ => {}
+        },
+    )
+    .expect("sync");
+    assert_eq!((outcome.done, outcome.failed, outcome.withheld), (n, 0, 0));
+    let deleted = deleted.into_inner().expect("lock");
+    let expected: Vec<String> = (0..n).map(|i| format!("p/k/{i:05}")).collect();
+    assert_eq!(deleted, expected, "every key deleted once, in key order");
+    let seen = seen_open.into_inner().expect("lock").expect("a delete was done");
+    assert_eq!(
+        seen.len(),
+        1,
+        "one scratch file open while the deletes ran: {seen:?}"
+    );
+    assert!(
+        seen[0].ends_with(".scratch (deleted)"),
+        "unlinked while open: {seen:?}"
+    );
+    assert!(open_in(&spill).is_empty(), "closed once the sync returned");
+    assert_eq!(
+        std::fs::read_dir(&spill).expect("list").count(),
+        0,
+        "nothing left in the folder"
+    );
 }

@@ -117,6 +117,7 @@ fn a_copy_in_parts_signs_its_abort_again_as_parts_finish() {
         multipart_threshold: 5 << 20,
         part_size: 5 << 20,
         max_concurrency: 1,
+        max_requests: 1,
     };
     let copied = s3.copy(
         &ObjectRef::new(bucket.clone(), "big.bin"),

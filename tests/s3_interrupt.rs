@@ -122,7 +122,13 @@ fn sync_killed_at_ten_seeded_moments_converges_when_run_again() {
             })
             .collect();
         let missing: BTreeSet<String> = want.keys().filter(|k| !there.contains_key(*k)).cloned().collect();
-        assert_eq!(copied, missing, "round {round} (k={k})");
+        // Only what was missing: the PUTs the killed run had already sent (up to 128 in flight) may still land
+        // after the listing above, so the rerun may find fewer missing, never copy what was there.
+        assert!(
+            copied.is_subset(&missing),
+            "round {round} (k={k}): copied again {:?}",
+            copied.difference(&missing).collect::<Vec<_>>()
+        );
         assert_eq!(
             objects(&home, m, &b, &format!("r{round}/")),
             want,

@@ -74,6 +74,17 @@ pub(crate) fn with_session<T>(
     service: Service,
     f: impl FnOnce(&mut Session) -> Result<T>,
 ) -> Result<T> {
+    with_session_sized(ctx, service, None, f)
+}
+
+/// [`with_session`] for a command that keeps `concurrency` requests in flight: its connections are kept
+/// for reuse between requests.
+pub(crate) fn with_session_sized<T>(
+    ctx: &Ctx<'_>,
+    service: Service,
+    concurrency: Option<usize>,
+    f: impl FnOnce(&mut Session) -> Result<T>,
+) -> Result<T> {
     let globals = ctx.globals;
     ctx.interrupt.arm()?;
     let mut fl = flags(globals);
@@ -94,6 +105,7 @@ pub(crate) fn with_session<T>(
         interrupt: Some(ctx.interrupt.clone()),
         connect_timeout: seconds(globals.connect_timeout),
         read_timeout: seconds(globals.read_timeout),
+        concurrency,
     };
     let mut session = Session::open(Env::from_process(), &fl, &options, &Transports::ureq)?;
     warn(&session.warnings);

@@ -121,7 +121,7 @@ const WRITE: [OptionSpec; 14] = [
     valued(
         "--max-concurrency",
         "N",
-        "requests in flight at once, 1 to 64 (default 10; 4 from stdin)",
+        "requests in flight, 1 to 256 (default 128 for many files, 10 for one, 4 from stdin)",
     ),
     valued(
         "--multipart-threshold",

@@ -55,6 +55,12 @@ impl Env {
     }
 }
 
+/// The folder for scratch files (the deletes a big sync holds back): `TMPDIR`, else `/tmp`, as std reads
+/// them on Unix; here, since this module is the one reader of the environment.
+pub fn temp_dir() -> std::path::PathBuf {
+    std::env::temp_dir()
+}
+
 /// The operating system whose path rules apply.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Platform {

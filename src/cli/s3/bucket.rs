@@ -158,12 +158,14 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
 /// ID)`; the number that could not be deleted. `rm` only hides the objects of a versioned bucket behind
 /// delete markers, and S3 refuses to delete a bucket that keeps any version or marker.
 fn remove_every_version(s3: &S3<'_>, bucket: &str, reporter: &Reporter) -> Result<usize> {
+    let spill = crate::config::env::temp_dir();
     let options = Options {
         filters: &Filters::default(),
         follow: false,
         opts: &ObjectOptions::default(),
         cfg: &TransferConfig::default(),
         dryrun: false,
+        spill: &spill,
     };
     match remove_versions(s3, &ListObjectVersions::new(bucket, ""), &options, &|e| {
         reporter.event(e)

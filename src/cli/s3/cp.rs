@@ -18,7 +18,7 @@ use crate::s3::sync::filter::Filters;
 use crate::s3::sync::root::{Root, apart};
 use crate::s3::sync::run::{Job, Op, Place, Runner, check};
 use crate::s3::sync::{Options, copy_tree};
-use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::config::{REQUESTS_IN_FLIGHT, TransferConfig};
 use std::io::{self, Write};
 use std::path::PathBuf;
 
@@ -83,7 +83,16 @@ impl CpCommand {
             dst: dst.clone(),
             recursive,
             opts: flags::object_options(args)?,
-            transfer: flags::transfer(args, concurrency)?,
+            // Many objects go many at a time; each object's parts as for one file.
+            transfer: flags::transfer(
+                args,
+                concurrency,
+                if recursive {
+                    REQUESTS_IN_FLIGHT
+                } else {
+                    concurrency
+                },
+            )?,
             filters: flags::filters(args, recursive)?,
             dryrun: args.flag("--dryrun"),
             no_overwrite: args.flag("--no-overwrite"),
@@ -221,6 +230,8 @@ fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
             opts: &cp.opts,
             cfg: &cp.transfer,
             dryrun: false,
+            // One job, and not a delete held back: nothing to set aside.
+            spill: None,
             report: &|_| {},
         };
         runner.one(&job, &|done| progress.update(done))?;
@@ -301,14 +312,16 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
             .with_hint("--recursive copies a folder; without it, one file"));
     }
     let reporter = Reporter::new(cp.say, cp.dryrun);
+    let spill = crate::config::env::temp_dir();
     let options = Options {
         filters: &cp.filters,
         follow: cp.follow,
         opts: &cp.opts,
         cfg: &cp.transfer,
         dryrun: cp.dryrun,
+        spill: &spill,
     };
-    let outcome = with_s3(ctx, Some(cp.transfer.max_concurrency), |s3| {
+    let outcome = with_s3(ctx, Some(cp.transfer.max_requests), |s3| {
         copy_tree(s3, &src, &dst, cp.moving, cp.no_overwrite, &options, &|e| {
             reporter.event(e)
         })

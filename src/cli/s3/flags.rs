@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::s3::checksum::Algorithm;
 use crate::s3::ops::options::{ObjectOptions, Sse};
 use crate::s3::sync::filter::{Filters, Shard};
-use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::config::{MAX_CONCURRENCY, TransferConfig};
 
 /// How much a command prints.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -87,9 +87,24 @@ pub(crate) fn header_value(option: &str, value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
-/// Multipart threshold, part size and concurrency; `concurrency` is the default of `--max-concurrency`.
-pub(crate) fn transfer(args: &Args, concurrency: usize) -> Result<TransferConfig> {
+/// Multipart threshold, part size and concurrency. Without `--max-concurrency`, `parts` of one object and
+/// `requests` of the whole command are in flight; with it, its value bounds both.
+pub(crate) fn transfer(args: &Args, parts: usize, requests: usize) -> Result<TransferConfig> {
     let defaults = TransferConfig::default();
+    let given = match args.value("--max-concurrency") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_CONCURRENCY).contains(n))
+                .ok_or_else(|| {
+                    Error::usage(format!(
+                        "--max-concurrency {v:?} is not a number from 1 to {MAX_CONCURRENCY}"
+                    ))
+                    .with_hint("write '--max-concurrency 10' (the default for one file)")
+                })?,
+        ),
+    };
     Ok(TransferConfig {
         multipart_threshold: byte_size(
             "--multipart-threshold",
@@ -101,17 +116,8 @@ pub(crate) fn transfer(args: &Args, concurrency: usize) -> Result<TransferConfig
             args.value("--multipart-chunksize"),
             defaults.part_size,
         )?,
-        max_concurrency: match args.value("--max-concurrency") {
-            None => concurrency,
-            Some(v) => v
-                .parse::<usize>()
-                .ok()
-                .filter(|n| (1..=64).contains(n))
-                .ok_or_else(|| {
-                    Error::usage(format!("--max-concurrency {v:?} is not a number from 1 to 64"))
-                        .with_hint("write '--max-concurrency 10' (the default)")
-                })?,
-        },
+        max_concurrency: given.unwrap_or(parts),
+        max_requests: given.unwrap_or(requests),
     })
 }
 

@@ -13,7 +13,7 @@ pub(crate) mod rm;
 pub(crate) mod sync;
 
 use crate::cli::args::Args;
-use crate::cli::context::{Ctx, Service, session_credentials, with_session};
+use crate::cli::context::{Ctx, Service, session_credentials, with_session_sized};
 use crate::error::Result;
 use crate::s3::client::S3;
 
@@ -84,7 +84,7 @@ pub(crate) fn with_s3<T>(
     slots: Option<usize>,
     f: impl FnOnce(&S3<'_>) -> Result<T>,
 ) -> Result<T> {
-    with_session(ctx, Service::S3, |session| {
+    with_session_sized(ctx, Service::S3, slots, |session| {
         let creds = session_credentials(session, ctx)?;
         let s3 = session.s3(creds)?;
         f(&match slots {

@@ -89,12 +89,14 @@ pub(crate) fn remove_all(
     reporter: &Reporter,
     dryrun: bool,
 ) -> Result<usize> {
+    let spill = crate::config::env::temp_dir();
     let options = Options {
         filters,
         follow: false,
         opts: &ObjectOptions::default(),
         cfg: &TransferConfig::default(),
         dryrun,
+        spill: &spill,
     };
     Ok(remove_tree(s3, root, &options, &|e| reporter.event(e))?.failed)
 }

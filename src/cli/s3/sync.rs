@@ -12,7 +12,7 @@ use crate::s3::sync::filter::Filters;
 use crate::s3::sync::plan::Rules;
 use crate::s3::sync::root::{Root, apart};
 use crate::s3::sync::{Options, sync};
-use crate::s3::transfer::config::TransferConfig;
+use crate::s3::transfer::config::{REQUESTS_IN_FLIGHT, TransferConfig};
 
 /// `awl s3 sync`.
 #[derive(Debug, PartialEq, Eq)]
@@ -55,7 +55,11 @@ impl SyncCommand {
                 delete: args.flag("--delete"),
             },
             opts: flags::object_options(args)?,
-            transfer: flags::transfer(args, TransferConfig::default().max_concurrency)?,
+            transfer: flags::transfer(
+                args,
+                TransferConfig::default().max_concurrency,
+                REQUESTS_IN_FLIGHT,
+            )?,
             filters: flags::filters(args, true)?,
             dryrun: args.flag("--dryrun"),
             follow: !args.flag("--no-follow-symlinks"),
@@ -80,14 +84,16 @@ pub(crate) fn run(ctx: &Ctx<'_>, cmd: &SyncCommand) -> Result<u8> {
         );
     }
     let reporter = Reporter::new(cmd.say, cmd.dryrun);
+    let spill = crate::config::env::temp_dir();
     let options = Options {
         filters: &cmd.filters,
         follow: cmd.follow,
         opts: &cmd.opts,
         cfg: &cmd.transfer,
         dryrun: cmd.dryrun,
+        spill: &spill,
     };
-    let outcome = with_s3(ctx, Some(cmd.transfer.max_concurrency), |s3| {
+    let outcome = with_s3(ctx, Some(cmd.transfer.max_requests), |s3| {
         sync(s3, &src, &dst, &cmd.rules, &options, &|e| reporter.event(e))
     })?;
     Ok(reporter.exit_code(outcome.failed))

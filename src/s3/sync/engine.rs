@@ -19,6 +19,7 @@ use crate::s3::sync::plan::{Direction, Entry, Pair, Rules, Step, decide, join};
 use crate::s3::sync::root::{Root, apart};
 use crate::s3::sync::run::{Event, Job, Op, Outcome, Place, Runner};
 use crate::s3::transfer::config::TransferConfig;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -35,6 +36,10 @@ pub struct Options<'o> {
     pub cfg: &'o TransferConfig,
     /// Only say what would be done.
     pub dryrun: bool,
+    /// The folder for a scratch file of the deletes a sync holds back until its copies end: past the first
+    /// 1,000 they go there, so that memory stays flat however many keys go. The file has no name (it is
+    /// unlinked as soon as it is made) and is gone when the run ends, however it ends.
+    pub spill: &'o Path,
 }
 
 impl<'o> Options<'o> {
@@ -48,6 +53,7 @@ impl<'o> Options<'o> {
             opts: self.opts,
             cfg: self.cfg,
             dryrun: self.dryrun,
+            spill: Some(self.spill),
             report: on_event,
         }
     }
@@ -169,17 +175,52 @@ pub fn sync(
 ) -> Result<Outcome> {
     let direction = direction(from, to)?;
     apart(from, to)?;
-    let op = match direction {
-        Direction::Upload => Op::Upload,
-        Direction::Download => Op::Download,
-        Direction::Copy => Op::Copy,
-    };
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
     let pairs = join(
         entries(from, s3, o.filters, o.follow, &skip),
         entries(to, s3, o.filters, o.follow, &skip),
     );
+    let outcome = sync_pairs(s3, (from, to), direction, pairs, rules, o, &watch);
+    watch.finish(outcome)
+}
+
+/// [`sync`] of the entries a caller lists itself: `src` under `from`, `dst` under `to`, each in key order
+/// (UTF-8 bytes) and already filtered, keys relative to their root, as [`entries`] gives them. An error
+/// in either stream ends the plan there, as a failed listing does, and nothing is deleted. For a program
+/// that has its listings at hand (an inventory, say), and to measure the engine on generated listings.
+pub fn sync_entries(
+    s3: &S3<'_>,
+    (from, to): (&Root, &Root),
+    src: impl Iterator<Item = Result<Entry>>,
+    dst: impl Iterator<Item = Result<Entry>>,
+    rules: &Rules,
+    o: &Options<'_>,
+    on_event: &(dyn Fn(Event<'_>) + Sync),
+) -> Result<Outcome> {
+    let direction = direction(from, to)?;
+    apart(from, to)?;
+    let watch = Watch::new(on_event);
+    let outcome = sync_pairs(s3, (from, to), direction, join(src, dst), rules, o, &watch);
+    watch.finish(outcome)
+}
+
+/// Plans and runs a sync of the joined entries of both sides: the copies as they are planned, the deletes
+/// once the plan ended, and only if it ended complete (see [`sync`]).
+fn sync_pairs(
+    s3: &S3<'_>,
+    (from, to): (&Root, &Root),
+    direction: Direction,
+    pairs: impl Iterator<Item = Result<Pair>>,
+    rules: &Rules,
+    o: &Options<'_>,
+    watch: &Watch<'_>,
+) -> Outcome {
+    let op = match direction {
+        Direction::Upload => Op::Upload,
+        Direction::Download => Op::Download,
+        Direction::Copy => Op::Copy,
+    };
     let jobs = watch.until_error(pairs).filter_map(|(s, d)| {
         // A zero-byte folder marker is not a file to download, as the AWS CLI skips it.
         let marker = |e: &Option<Entry>| e.as_ref().is_some_and(|e| e.key.ends_with('/') && e.size == 0);
@@ -187,7 +228,7 @@ pub fn sync(
             return None;
         }
         match decide(direction, rules, s.as_ref(), d.as_ref())? {
-            Step::Copy(e) => copy_job(from, to, op, &e, &watch),
+            Step::Copy(e) => copy_job(from, to, op, &e, watch),
             Step::Delete(e) => match to.place(&e.key) {
                 Ok(p) => Some(Job {
                     op: Op::Delete,
@@ -202,7 +243,7 @@ pub fn sync(
             },
         }
     });
-    let runner = o.runner(s3, on_event);
+    let runner = o.runner(s3, watch.on_event);
     // Deletes wait for both listings to be complete, and for a source read whole: a folder that could not be
     // read would otherwise look empty, and its copies at the destination would go.
     let complete = || !watch.listing_failed() && watch.skipped() == 0;
@@ -213,9 +254,9 @@ pub fn sync(
         } else {
             "a listing or a transfer failed"
         };
-        on_event(Event::Withheld(outcome.withheld, why));
+        (watch.on_event)(Event::Withheld(outcome.withheld, why));
     }
-    watch.finish(outcome)
+    outcome
 }
 
 /// Copies every file or object under `from` to the same key under `to` (`cp --recursive`); `moving` deletes

@@ -219,7 +219,7 @@ mod tests {
             .map(|k| {
                 let mut f = Filters::default();
                 f.push(false, "*.tmp");
-                f.shard(Shard::new(k, 4).unwrap());
+                f.shard(Shard::new(k, 4).expect("a shard"));
                 f
             })
             .collect();

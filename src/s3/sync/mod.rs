@@ -7,9 +7,11 @@
 pub mod engine;
 pub mod entries;
 pub mod filter;
+pub mod job;
+pub(crate) mod pending;
 pub mod plan;
 pub mod root;
 pub mod run;
 pub mod walk;
 
-pub use engine::{Options, copy_tree, remove_tree, remove_versions, sync};
+pub use engine::{Options, copy_tree, remove_tree, remove_versions, sync, sync_entries};

@@ -1,81 +1,28 @@
 //! Running planned transfers: jobs (upload, download, copy, move, delete) done by a pool of workers as the
-//! plan streams in, each reported as it ends; deletes are gathered and done at the end (objects 1,000 a
-//! call), once every transfer succeeded and the listings completed. With a dry run, each job is only reported.
+//! plan streams in, each reported as it ends; deletes are held back (past 1,000, in a nameless scratch file:
+//! [`Runner::spill`]) and done at the end (objects 1,000 a call), once every transfer succeeded and the
+//! listings completed. With a dry run, each job is only reported.
 //!
 //! The pool's workers, and the parts of the large files they send, share the client's places for requests
-//! in flight, so `--max-concurrency` bounds the run as a whole.
+//! in flight, so `--max-concurrency` bounds the run as a whole. Many workers suit many small objects (each
+//! one round trip); of them, at most `max_concurrency` (10) move objects in parts at once, so big objects
+//! keep the threads and buffers of one file's parts times ten, however many workers there are.
 
 use crate::error::{Error, Result};
 use crate::s3::client::S3;
 use crate::s3::object::ObjectRef;
 use crate::s3::ops::delete::{DeleteObject, DeleteObjects, Failure, MAX_KEYS};
 use crate::s3::ops::options::ObjectOptions;
-use crate::s3::transfer::config::TransferConfig;
+use crate::s3::slots::Slots;
+use crate::s3::sync::pending::Pending;
+use crate::s3::transfer::config::{MAX_CONCURRENCY, TransferConfig};
 use crate::s3::transfer::content_type;
 use crate::s3::transfer::download::download_to_file;
-use std::path::PathBuf;
+use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-/// One side of a transfer.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Place {
-    /// A local file.
-    Local(PathBuf),
-    /// An object.
-    S3(ObjectRef),
-}
-
-impl std::fmt::Display for Place {
-    /// `s3://bucket/key`, or the path.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Place::Local(path) => write!(f, "{}", path.display()),
-            Place::S3(o) => write!(f, "{o}"),
-        }
-    }
-}
-
-/// What a job does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Op {
-    /// Local file to object.
-    Upload,
-    /// Object to local file.
-    Download,
-    /// Object to object, on the server.
-    Copy,
-    /// Any of those, then the source deleted.
-    Move,
-    /// The destination deleted (`sync --delete`, `rm`).
-    Delete,
-}
-
-impl Op {
-    /// The word the AWS CLI prints for it.
-    pub fn word(self) -> &'static str {
-        match self {
-            Op::Upload => "upload",
-            Op::Download => "download",
-            Op::Copy => "copy",
-            Op::Move => "move",
-            Op::Delete => "delete",
-        }
-    }
-}
-
-/// One thing to do. For a delete, `src` is what is deleted and `dst` is the same place.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Job {
-    /// What.
-    pub op: Op,
-    /// From.
-    pub src: Place,
-    /// To.
-    pub dst: Place,
-    /// The source's size, when known.
-    pub size: Option<u64>,
-}
+pub use crate::s3::sync::job::{Job, Op, Place};
 
 /// What a run says as it goes. More kinds may come: match with a `_` arm.
 #[derive(Debug)]
@@ -140,6 +87,9 @@ pub struct Runner<'r, 'a> {
     pub cfg: &'r TransferConfig,
     /// Only report.
     pub dryrun: bool,
+    /// The folder for the scratch file of the deletes held back past the first 1,000 (the file has no name
+    /// and goes when the run ends); `None` holds them all in memory, about 0.3 KiB each.
+    pub spill: Option<&'r Path>,
     /// Hears of each job as it ends.
     pub report: &'r (dyn Fn(Event<'_>) + Sync),
 }
@@ -241,14 +191,17 @@ impl Runner<'_, '_> {
 
     /// Runs `jobs` as they come, each reported as [`Event::Queued`] when taken and [`Event::Planned`] after
     /// the last; deletes are done at the end (objects 1,000 a call), and not at all if a transfer failed or
-    /// `allow_deletes` then says no (a listing failed).
+    /// `allow_deletes` then says no (a listing failed). Memory holds at most 1,000 of the deletes waiting
+    /// when [`spill`](Self::spill) names a folder; a delete that cannot be set aside there fails, and the
+    /// others are then withheld.
     pub fn run(&self, jobs: impl Iterator<Item = Job>, allow_deletes: &dyn Fn() -> bool) -> Outcome {
         let tally = Tally::default();
-        let mut deletes: Vec<Job> = Vec::new();
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(self.cfg.max_concurrency);
+        let mut deletes = Pending::new(self.spill, self.s3.interrupt());
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(self.cfg.max_requests);
         let rx = Mutex::new(rx);
+        let big = Slots::new(self.cfg.max_concurrency);
         std::thread::scope(|scope| {
-            for _ in 0..self.cfg.max_concurrency.clamp(1, 64) {
+            for _ in 0..self.cfg.max_requests.clamp(1, MAX_CONCURRENCY) {
                 scope.spawn(|| {
                     loop {
                         let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
@@ -256,6 +209,12 @@ impl Runner<'_, '_> {
                         if self.s3.stopped() {
                             continue;
                         }
+                        // Each object in parts runs up to `max_concurrency` part threads, each hashing
+                        // through its own buffer: their number is what bounds memory, not the requests.
+                        let _big = job
+                            .size
+                            .is_some_and(|s| s >= self.cfg.multipart_threshold)
+                            .then(|| big.take());
                         let r = self.one_counted(&job);
                         self.finish(&tally, &job, r);
                     }
@@ -277,7 +236,9 @@ impl Runner<'_, '_> {
                     self.finish(&tally, &job, check(&job));
                 } else if job.op == Op::Delete {
                     // Deletes wait until everything else is done, and the listings are complete.
-                    deletes.push(job);
+                    if let Err(e) = deletes.push(&job) {
+                        self.finish(&tally, &job, Err(e));
+                    }
                 } else if tx.send(job).is_err() {
                     break;
                 }
@@ -296,8 +257,35 @@ impl Runner<'_, '_> {
                 ..tally.outcome()
             };
         }
-        self.delete_all(&tally, deletes);
+        self.delete_pending(&tally, deletes);
         tally.outcome()
+    }
+
+    /// Does the deletes that waited, a batch at a time as they are read back. Those that cannot be read back
+    /// count as failed, and are reported withheld with why.
+    fn delete_pending(&self, tally: &Tally, deletes: Pending<'_>) {
+        let total = deletes.len();
+        let mut taken = 0;
+        let unread = match deletes.batches() {
+            Err(e) => e,
+            Ok(mut batches) => loop {
+                match batches.next() {
+                    None => return,
+                    Some(Ok(batch)) => {
+                        taken += batch.len();
+                        // An interruption ends the deletes between calls; what is not deleted stays.
+                        if self.s3.stopped() {
+                            return;
+                        }
+                        self.delete_all(tally, batch);
+                    }
+                    Some(Err(e)) => break e,
+                }
+            },
+        };
+        let rest = total - taken;
+        tally.failed.fetch_add(rest, Ordering::Relaxed);
+        (self.report)(Event::Withheld(rest, &unread.to_string()));
     }
 
     /// Deletes `jobs` now, objects 1,000 a call: for `rm`, which need not wait for a complete listing, and so

@@ -6,6 +6,13 @@ pub const MAX_PUT: u64 = 5 << 30;
 pub const MAX_PARTS: u64 = 10_000;
 /// S3's smallest part (all but the last).
 pub const MIN_PART: u64 = 5 << 20;
+/// The most requests in flight `--max-concurrency` allows: s5cmd runs 256 workers, and many small objects
+/// over a link of 10-20 ms are bound by latency times requests in flight, not by bytes.
+pub const MAX_CONCURRENCY: usize = 256;
+/// Requests in flight for a recursive copy or a sync when `--max-concurrency` is not given. A small object
+/// costs one round trip whatever its size, so many of them go as fast as requests are in flight; chosen
+/// from 1,000 x 4 KiB through a 10 ms (each way), 90 MB/s link (bench/README.md): see the README.
+pub const REQUESTS_IN_FLIGHT: usize = 128;
 
 /// When and how uploads go multipart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,8 +21,12 @@ pub struct TransferConfig {
     pub multipart_threshold: u64,
     /// The part size, grown so that no upload needs more than 10,000 parts (8 MiB).
     pub part_size: u64,
-    /// Parts in flight at once (10).
+    /// Parts of one object in flight at once (10), as boto3's `max_concurrency`.
     pub max_concurrency: usize,
+    /// Requests in flight at once for a whole recursive copy or sync, objects and their parts together
+    /// ([`REQUESTS_IN_FLIGHT`]): the run's workers and the client's places. Each request holds at most one
+    /// body buffer (a file's parts are sent from the file), so this also bounds the bytes in memory.
+    pub max_requests: usize,
 }
 
 impl Default for TransferConfig {
@@ -24,6 +35,7 @@ impl Default for TransferConfig {
             multipart_threshold: 8 << 20,
             part_size: 8 << 20,
             max_concurrency: 10,
+            max_requests: REQUESTS_IN_FLIGHT,
         }
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::error::{Error, Result};
 use crate::s3::client::S3;
+use crate::s3::transfer::config::MAX_CONCURRENCY;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
@@ -18,7 +19,7 @@ pub fn in_parallel<T: Send>(
     let first_error: Mutex<Option<Error>> = Mutex::new(None);
     let done: Mutex<Vec<T>> = Mutex::new(Vec::with_capacity(count as usize));
     std::thread::scope(|scope| {
-        for _ in 0..workers.clamp(1, 64).min(count.max(1) as usize) {
+        for _ in 0..workers.clamp(1, MAX_CONCURRENCY).min(count.max(1) as usize) {
             scope.spawn(|| {
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed) as u64;

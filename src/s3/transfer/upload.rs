@@ -16,7 +16,7 @@ use crate::s3::ops::delete::DeleteObject;
 use crate::s3::ops::multipart::PartDone;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::ops::put_object::PutObject;
-use crate::s3::transfer::config::{MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
+use crate::s3::transfer::config::{MAX_CONCURRENCY, MAX_PARTS, MAX_PUT, MIN_PART, TransferConfig, part_size};
 use crate::s3::transfer::hash::hash_range;
 use crate::s3::transfer::multipart::Multipart;
 use crate::s3::transfer::pool::in_parallel;
@@ -199,7 +199,7 @@ fn stream_parts(
 ) -> Result<(Vec<PartDone>, u64)> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<(u64, Arc<Vec<u8>>, u64)>(0);
     let rx = Mutex::new(rx);
-    let senders = cfg.max_concurrency.clamp(1, 64);
+    let senders = cfg.max_concurrency.clamp(1, MAX_CONCURRENCY);
     // The bytes of parts being read or sent, against the budget of `senders + 1` parts of the first size.
     let budget = (senders as u64 + 1) * (first.len() as u64).max(stream_part_size(1, cfg.part_size));
     let held = Mutex::new(first.len() as u64);
