@@ -371,9 +371,7 @@ fn a_library_user_gives_the_session_a_transport_of_its_own() {
         })
     })
     .expect("session");
-    let creds = session
-        .credentials(&mut |_| panic!("no MFA here"), std::time::SystemTime::now())
-        .expect("static keys");
+    let creds = common::static_credentials(&mut session);
     let s3 = session.s3(creds).expect("s3");
     let buckets = s3
         .pages(awl::s3::ops::list_buckets::ListBuckets)

@@ -50,9 +50,7 @@ fn a_sync_from_a_missing_folder_is_refused_before_any_request() {
     let home = home_with_moto_keys(m);
     let sent = counted();
     let mut s = common::session_through(&home, Some(&m.url), sent.clone());
-    let creds = s
-        .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
-        .expect("static keys");
+    let creds = common::static_credentials(&mut s);
     let s3 = s.s3(creds).expect("s3");
     let missing = temp_dir("lib-missing").join("no-such-folder");
     let rules = Rules {
@@ -96,9 +94,7 @@ fn head_bucket_runs_through_the_client() {
     ));
     let sent = counted();
     let mut s = common::session_through(&home, Some(&m.url), sent.clone());
-    let creds = s
-        .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
-        .expect("static keys");
+    let creds = common::static_credentials(&mut s);
     let s3 = s.s3(creds).expect("s3");
     assert!(s3.run(&HeadBucket(&bucket)).is_ok());
     let err = s3
@@ -130,9 +126,7 @@ fn many_pending_deletes_go_through_a_nameless_scratch_file() {
         "",
     ));
     let mut s = common::session_through(&home, Some(&m.url), counted());
-    let creds = s
-        .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
-        .expect("static keys");
+    let creds = common::static_credentials(&mut s);
     let s3 = s.s3(creds).expect("s3");
 
     // The scratch files this process has open in `dir` (Linux names an unlinked one `PATH (deleted)`).

@@ -92,9 +92,7 @@ fn a_copy_in_parts_signs_its_abort_again_as_parts_finish() {
         interrupt: OnceLock::new(),
     });
     let mut session = common::session_through(&home, None, recorder.clone());
-    let creds = session
-        .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
-        .expect("static keys");
+    let creds = common::static_credentials(&mut session);
 
     // The clock moves 20 minutes on with each part done: the third part is signed 40 minutes after the
     // upload began, and the abort signed after it 60 minutes after.

@@ -14,7 +14,6 @@ use day::{awl_at, aws_at, done, new_bucket};
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::time::SystemTime;
 
 /// The ten keys: a space, a plus, non-ASCII letters under a folder, an ampersand, plain ones.
 const KEYS: [&str; 10] = [
@@ -195,9 +194,7 @@ fn delete_calls(seen: &[Recorded], bucket: &str) -> (Vec<usize>, usize) {
 /// The listing of the library's ListObjectVersions, four entries a page, through the one paginator.
 fn listed_by_awl(home: &Path, m: &Moto, bucket: &str) -> BTreeSet<Entry> {
     let mut s = common::session_through(home, Some(&m.url), common::ureq_transport());
-    let creds = s
-        .credentials(&mut |_| panic!("no MFA here"), SystemTime::now())
-        .expect("static keys");
+    let creds = common::static_credentials(&mut s);
     let s3 = s.s3(creds).expect("s3");
     let listing = ListObjectVersions {
         max_keys: Some(4),

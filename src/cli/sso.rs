@@ -20,7 +20,7 @@ use crate::cli::context::{Ctx, Service, with_session};
 use crate::cli::terminal::{print_out, warn};
 use crate::codec::json::{self, Value};
 use crate::codec::time::unix_seconds;
-use crate::config::env::{self, Env, Platform};
+use crate::config::env::Env;
 use crate::config::profiles::Profiles;
 use crate::config::resolve::valid_region;
 use crate::error::{Error, ErrorKind, ProfileProblem, Result};
@@ -182,16 +182,15 @@ pub(crate) fn run(ctx: &Ctx<'_>, command: &SsoCommand) -> Result<()> {
     })
 }
 
-/// `~/.aws/<rest>`.
-fn aws_dir(env: &Env, rest: &str) -> Result<PathBuf> {
-    env::home_dir(env, Platform::current())
-        .map(|h| Path::new(&h).join(".aws").join(rest))
-        .ok_or_else(|| Error::config("HOME is not set: awl cannot find ~/.aws").with_hint("set HOME"))
+/// A folder of `~/.aws` as the session finds it (`Session::sso_token_dir`, `Session::cache_dir`), or the error
+/// that there is no home folder.
+fn home_folder(dir: Option<PathBuf>) -> Result<PathBuf> {
+    dir.ok_or_else(|| Error::config("HOME is not set: awl cannot find ~/.aws").with_hint("set HOME"))
 }
 
 /// `awl sso login` for `cfg`: the flow signs the person in, the token is written, success is said.
 fn login(ctx: &Ctx<'_>, session: &Session, cfg: &SsoConfig, device: bool, no_browser: bool) -> Result<()> {
-    let dir = aws_dir(&session.env, "sso/cache")?;
+    let dir = home_folder(session.sso_token_dir())?;
     let client = session.sso(&cfg.region)?;
     let browser = if no_browser {
         None
@@ -523,7 +522,7 @@ fn remove(path: &Path) -> Result<()> {
 
 /// `awl sso logout`.
 fn logout(session: &Session) -> Result<()> {
-    for (path, doc) in json_files(&aws_dir(&session.env, "sso/cache")?) {
+    for (path, doc) in json_files(&home_folder(session.sso_token_dir())?) {
         let Some(token) = doc.as_object().and_then(|_| doc.get("accessToken")) else {
             continue;
         };
@@ -546,7 +545,7 @@ fn logout(session: &Session) -> Result<()> {
         }
         remove(&path)?;
     }
-    for (path, doc) in json_files(&aws_dir(&session.env, "cli/cache")?) {
+    for (path, doc) in json_files(&home_folder(session.cache_dir())?) {
         if doc.get("ProviderType").and_then(Value::as_str) == Some("sso") {
             remove(&path)?;
         }

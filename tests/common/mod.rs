@@ -143,3 +143,9 @@ pub(crate) fn session_through(
     )
     .expect("session")
 }
+
+/// The credentials of a session whose profile has static keys (no MFA prompt can come).
+pub(crate) fn static_credentials(s: &mut awl::session::Session) -> awl::identity::Credentials {
+    s.credentials(&mut |_| panic!("no MFA here"), std::time::SystemTime::now())
+        .expect("static keys")
+}
