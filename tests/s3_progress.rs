@@ -6,11 +6,14 @@ mod common;
 #[path = "support/day.rs"]
 mod day;
 
-use common::servers::{Moto, home_with_moto_keys, moto};
+use common::servers::{Action, Moto, Proxy, home_with_moto_keys, moto};
 use common::{clean_command, data_file, temp_dir, text};
 use day::{awl_at, done, new_bucket};
 use std::collections::BTreeSet;
+use std::io::Write;
 use std::path::Path;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 /// The lines a terminal shows after `raw`: `\r` goes back to the line's start, later text overwrites.
 fn screen(raw: &str) -> Vec<String> {
@@ -155,4 +158,55 @@ fn no_progress_quiet_and_only_show_errors_draw_nothing_on_a_terminal() {
         );
         assert!(!raw.contains("Completed"), "{flag}: {raw:?}");
     }
+}
+
+#[test]
+fn ctrl_c_on_a_terminal_blanks_the_line_before_the_error() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let b = new_bucket(&home, m, "ctrlc");
+    let dir = temp_dir("ctrlc");
+    for i in 0..20 {
+        data_file(&dir, &format!("f{i:02}"), 4096);
+    }
+    // The last file's PUT never gets an answer: the run is mid-way, its line drawn, when Ctrl-C comes.
+    let proxy = Proxy::start(m.addr);
+    proxy.rule("/ctrlc/f19", Action::Stall, 1);
+    let cmd = format!(
+        "'{}' s3 cp --recursive . s3://{b}/ctrlc/",
+        env!("CARGO_BIN_EXE_awl")
+    );
+    let mut child = clean_command(
+        "script",
+        &home,
+        &[("AWS_ENDPOINT_URL", proxy.url.as_str()), ("LC_ALL", "C.UTF-8")],
+    )
+    .current_dir(&dir)
+    .args(["-qfec", &cmd, "/dev/null"])
+    .stdin(Stdio::piped())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .expect("script runs (util-linux)");
+    let start = Instant::now();
+    while !proxy.requests().iter().any(|r| r.head.contains("/ctrlc/f19")) {
+        assert!(start.elapsed() < Duration::from_secs(60), "f19 was never sent");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // Ctrl-C as a user types it: the terminal sends SIGINT to awl.
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(b"\x03").expect("^C");
+    drop(stdin);
+    let out = child.wait_with_output().expect("script ends");
+    let raw = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{raw:?}");
+    assert!(raw.contains("Completed "), "the line was drawn: {raw:?}");
+    // The error line alone on its line (lines of transfers that ended meanwhile may come before and after),
+    // and nothing of the progress line left on the screen.
+    let shown = screen(&raw);
+    assert!(
+        shown.iter().any(|l| l == "awl: error: interrupted by SIGINT"),
+        "{raw:?}"
+    );
+    assert!(!shown.iter().any(|l| l.contains("Completed")), "{raw:?}");
 }

@@ -401,22 +401,56 @@ impl UreqTransport {
     }
 }
 
-/// The body into the sink in 256 KiB writes (`io::copy`'s 8 KiB would cost a write and a hash call per 8 KiB:
-/// about a third of a download's CPU).
-fn copy_body(reader: &mut dyn Read, sink: &mut dyn Write) -> std::io::Result<u64> {
-    let mut buf = vec![0u8; 256 << 10];
-    let mut total = 0u64;
-    loop {
-        let n = match reader.read(&mut buf) {
-            Ok(0) => return Ok(total),
-            Ok(n) => n,
-            // A signal's EINTR; a stop is another kind of error and ends the copy.
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        sink.write_all(&buf[..n])?;
-        total += n as u64;
-    }
+/// The largest read of a body: `io::copy`'s 8 KiB would cost a write and a hash call per 8 KiB (about a third
+/// of a download's CPU).
+const MAX_READ: usize = 256 << 10;
+
+thread_local! {
+    /// Each thread's body buffer, kept from one download to the next. A fresh 256 KiB buffer per body cost every
+    /// small object an mmap, page faults and a munmap (whose TLB shootdown stops every other thread).
+    static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The size of buffer for a body of `length` bytes (when the answer says): the body and one byte, so that the
+/// end is seen in the read after, up to [`MAX_READ`].
+fn buffer_size(length: Option<u64>) -> usize {
+    length.map_or(MAX_READ, |n| {
+        usize::try_from(n)
+            .unwrap_or(MAX_READ)
+            .saturating_add(1)
+            .clamp(4096, MAX_READ)
+    })
+}
+
+/// The `Content-Length` of an answer, when it gives a number.
+fn content_length(headers: &[(String, String)]) -> Option<u64> {
+    headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+}
+
+/// The body into the sink in reads of up to 256 KiB, through this thread's buffer, sized to the body's
+/// `length` where known (kept while the bodies that follow are of about its size).
+fn copy_body(reader: &mut dyn Read, sink: &mut dyn Write, length: Option<u64>) -> std::io::Result<u64> {
+    let want = buffer_size(length);
+    BUFFER.with_borrow_mut(|buf| {
+        if buf.len() < want || buf.len() > 4 * want {
+            *buf = vec![0u8; want];
+        }
+        let mut total = 0u64;
+        loop {
+            let n = match reader.read(buf) {
+                Ok(0) => return Ok(total),
+                Ok(n) => n,
+                // A signal's EINTR; a stop is another kind of error and ends the copy.
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            sink.write_all(&buf[..n])?;
+            total += n as u64;
+        }
+    })
 }
 
 impl Transport for UreqTransport {
@@ -435,7 +469,7 @@ impl Transport for UreqTransport {
             stop: self.stop.clone(),
         };
         sink.begin(status, &headers)
-            .and_then(|()| copy_body(&mut reader, sink))
+            .and_then(|()| copy_body(&mut reader, sink, content_length(&headers)))
             .map_err(|e| {
                 let kind = if is_stopped(&e) {
                     ErrorKind::Interrupted
@@ -458,6 +492,27 @@ impl Transport for UreqTransport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_buffer_fits_the_body_and_is_kept_for_the_next() {
+        assert_eq!(buffer_size(Some(4096)), 4097);
+        assert_eq!(buffer_size(Some(0)), 4096);
+        assert_eq!(buffer_size(Some(10 << 30)), MAX_READ);
+        assert_eq!(buffer_size(None), MAX_READ);
+        let body = vec![7u8; 10_000];
+        let mut out = Vec::new();
+        let n = copy_body(&mut body.as_slice(), &mut out, Some(10_000)).expect("copy");
+        assert_eq!((n, &out), (10_000, &body));
+        let kept = BUFFER.with_borrow(|b| (b.len(), b.as_ptr() as usize));
+        assert_eq!(kept.0, 10_001);
+        // A body of about the same size reuses it; a bigger one grows it; one far smaller gets its own.
+        copy_body(&mut [1u8; 9000].as_slice(), &mut Vec::new(), Some(9000)).expect("copy");
+        assert_eq!(BUFFER.with_borrow(|b| (b.len(), b.as_ptr() as usize)), kept);
+        copy_body(&mut [1u8; 100].as_slice(), &mut Vec::new(), None).expect("copy");
+        assert_eq!(BUFFER.with_borrow(|b| b.len()), MAX_READ);
+        copy_body(&mut [1u8; 100].as_slice(), &mut Vec::new(), Some(100)).expect("copy");
+        assert_eq!(BUFFER.with_borrow(|b| b.len()), 4096);
+    }
 
     #[test]
     fn no_proxy_rules() {

@@ -111,7 +111,7 @@ pub(crate) fn remove(ctx: &Ctx<'_>, b: &BucketCommand) -> Result<u8> {
                 bucket: bucket.clone(),
                 prefix: String::new(),
             };
-            let reporter = Reporter::new(Say::All, false);
+            let reporter = Reporter::new(Say::All, false, ctx.interrupt);
             let failed = rm::remove_all(s3, &root, &Filters::default(), &reporter, false)?;
             if failed > 0 {
                 return Err(Error::transfer(format!(

@@ -210,7 +210,7 @@ fn one(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         size: None,
     };
     check(&job)?;
-    let reporter = Reporter::new(cp.say, cp.dryrun);
+    let reporter = Reporter::new(cp.say, cp.dryrun, ctx.interrupt);
     let shown = format!("{} to {}", reporter.place(&job.src), reporter.place(&job.dst));
     let word = job.op.word();
     let size = match &job.src {
@@ -311,7 +311,7 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         return Err(Error::usage(format!("{} is not a folder", dir.display()))
             .with_hint("--recursive copies a folder; without it, one file"));
     }
-    let reporter = Reporter::new(cp.say, cp.dryrun);
+    let reporter = Reporter::new(cp.say, cp.dryrun, ctx.interrupt);
     let spill = crate::config::env::temp_dir();
     let options = Options {
         filters: &cp.filters,

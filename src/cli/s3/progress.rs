@@ -6,9 +6,10 @@
 //! and awl keeps stdout and logs to the lines of the objects.
 
 use crate::cli::s3::ls::human_size;
+use crate::interrupt::{Interrupt, Registration};
 use crate::s3::sync::run::Event;
 use std::io::{self, IsTerminal, Write};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What a run has done of what it knows of so far.
@@ -87,6 +88,8 @@ struct Screen {
     /// The length of the line on the screen (0: none), to blank it.
     drawn: usize,
     last_drawn: Option<Instant>,
+    /// A signal came: the line is blanked for good, so that the error line says what happened alone.
+    ended: bool,
 }
 
 impl Screen {
@@ -118,7 +121,7 @@ impl Screen {
     /// Draws the line over the one on the screen, or blanks it once nothing is left.
     fn draw(&mut self, err: &mut impl Write, now: Instant) {
         let Some(start) = self.start else { return };
-        if !self.totals.remaining() {
+        if self.ended || !self.totals.remaining() {
             return self.clear(err);
         }
         let line = self.totals.line(now.saturating_duration_since(start));
@@ -133,18 +136,33 @@ impl Screen {
 #[derive(Debug)]
 pub(crate) struct ProgressLine {
     on: bool,
-    screen: Mutex<Screen>,
+    screen: Arc<Mutex<Screen>>,
+    /// Blanks the line when a signal ends the run, before its error line.
+    _on_signal: Option<Registration>,
 }
 
 /// How often the line is redrawn at most as bytes and files are counted (lines printed redraw it too).
 const REDRAW: Duration = Duration::from_millis(100);
 
 impl ProgressLine {
-    /// A line shown when `wanted` and stderr is a terminal.
-    pub(crate) fn new(wanted: bool) -> Self {
+    /// A line shown when `wanted` and stderr is a terminal, blanked for good if `interrupt` ends the run.
+    pub(crate) fn new(wanted: bool, interrupt: &Arc<Interrupt>) -> Self {
+        let on = wanted && io::stderr().is_terminal();
+        let screen = Arc::new(Mutex::new(Screen::default()));
+        let blank = screen.clone();
+        let _on_signal = on
+            .then(|| {
+                interrupt.register_action(Box::new(move || {
+                    let mut screen = blank.lock().unwrap_or_else(|p| p.into_inner());
+                    screen.ended = true;
+                    screen.clear(&mut io::stderr().lock());
+                }))
+            })
+            .flatten();
         ProgressLine {
-            on: wanted && io::stderr().is_terminal(),
-            screen: Mutex::default(),
+            on,
+            screen,
+            _on_signal,
         }
     }
 
@@ -180,7 +198,7 @@ impl ProgressLine {
 impl Drop for ProgressLine {
     /// Leaves no line behind for what follows (an error, the prompt).
     fn drop(&mut self) {
-        let screen = self.screen.get_mut().unwrap_or_else(|p| p.into_inner());
+        let mut screen = self.screen.lock().unwrap_or_else(|p| p.into_inner());
         screen.clear(&mut io::stderr().lock());
     }
 }

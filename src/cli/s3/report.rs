@@ -6,9 +6,11 @@ use crate::cli::s3::flags::Say;
 use crate::cli::s3::progress::ProgressLine;
 use crate::cli::terminal::print_out;
 use crate::codec::redact::sanitize;
+use crate::interrupt::Interrupt;
 use crate::s3::sync::run::{Event, Job, Op, Place};
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `path` made absolute against `cwd`, `.` and `..` resolved as text (as Python's `os.path.abspath`).
@@ -69,14 +71,14 @@ pub(crate) struct Reporter {
 
 impl Reporter {
     /// A reporter printing as `say` says, for a dry run or not (which transfers nothing, so shows no
-    /// progress).
-    pub(crate) fn new(say: Say, dryrun: bool) -> Self {
+    /// progress); a signal from `interrupt` blanks its progress line.
+    pub(crate) fn new(say: Say, dryrun: bool, interrupt: &Arc<Interrupt>) -> Self {
         Reporter {
             say,
             dryrun,
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             skipped: AtomicUsize::new(0),
-            progress: ProgressLine::new(say == Say::All && !dryrun),
+            progress: ProgressLine::new(say == Say::All && !dryrun, interrupt),
         }
     }
 

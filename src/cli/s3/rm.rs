@@ -57,7 +57,7 @@ impl RmCommand {
 
 /// Runs `rm`; the exit code.
 pub(crate) fn run(ctx: &Ctx<'_>, rm: &RmCommand) -> Result<u8> {
-    let reporter = Reporter::new(rm.say, rm.dryrun);
+    let reporter = Reporter::new(rm.say, rm.dryrun, ctx.interrupt);
     let failed = with_s3(ctx, None, |s3| {
         if !rm.recursive {
             let (bucket, key) = parse_s3_url(&rm.target)?;

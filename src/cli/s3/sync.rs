@@ -83,7 +83,7 @@ pub(crate) fn run(ctx: &Ctx<'_>, cmd: &SyncCommand) -> Result<u8> {
                 .with_hint("sync takes a folder or an s3:// prefix on each side"),
         );
     }
-    let reporter = Reporter::new(cmd.say, cmd.dryrun);
+    let reporter = Reporter::new(cmd.say, cmd.dryrun, ctx.interrupt);
     let spill = crate::config::env::temp_dir();
     let options = Options {
         filters: &cmd.filters,
