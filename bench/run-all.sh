@@ -3,6 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 {
   echo "# awl benchmarks"
   echo
@@ -17,6 +18,12 @@ out=$(mktemp)
   echo
   echo "## Many small files"
   bench/run-many.sh
+  echo
+  echo "## Through a realistic link"
+  bench/run-link.sh
+  echo
+  echo "## At scale"
+  bench/run-scale.sh
   echo
   echo "## Signing and hashing"
   bench/run-sign.sh

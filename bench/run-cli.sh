@@ -64,7 +64,9 @@ for i in "${!names[@]}"; do
   n=${names[$i]}
   a=$(ms "$work/awl-$n"); c=$(ms "$work/aws-$n")
   # shellcheck disable=SC2086
-  ar=$(rss ${awl_cmd[$n]}); cr=$(rss ${aws_cmd[$n]})
+  ar=$(rss ${awl_cmd[$n]})
+  # shellcheck disable=SC2086
+  cr=$(rss ${aws_cmd[$n]})
   printf '| %-26s | %9s | %9s | %7sx | %11s | %11s |\n' "${labels[$i]}" "$a" "$c" \
     "$(awk -v a="$a" -v c="$c" 'BEGIN { printf "%.0f", (a > 0 ? c / a : 0) }')" \
     "$(awk -v r="$ar" 'BEGIN { printf "%.1f", r / 1024 }')" "$(awk -v r="$cr" 'BEGIN { printf "%.1f", r / 1024 }')"

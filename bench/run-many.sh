@@ -4,6 +4,8 @@
 # concurrency, against one local s3s-fs server, runs interleaved, medians of wall and client CPU (user + sys).
 # Every run copies into a fresh prefix or folder (s3s-fs slows as deleted objects' metadata piles up), and
 # every download is checked with diff -r against the tree.
+# The commands are built as strings and split into words on purpose (under set -f, so wildcards stay words).
+# shellcheck disable=SC2046
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AWL="$PWD/target/x86_64-unknown-linux-musl/release/awl"

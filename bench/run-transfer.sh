@@ -5,6 +5,8 @@
 # Medians of RUNS (3) runs of wall seconds, client CPU seconds (user + sys) and peak RSS (GNU time); the ratio
 # is the best peer's over awl's (above 1: awl took less). The floors in the same run: curl --aws-sigv4 GET and
 # PUT of the same object, `cat > /dev/null` of the file, and openssl's SHA-256 speed.
+# The commands are built as strings and split into words on purpose (under set -f, so wildcards stay words).
+# shellcheck disable=SC2046
 set -euo pipefail
 cd "$(dirname "$0")/.."
 AWL="$PWD/target/x86_64-unknown-linux-musl/release/awl"

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2154
 # Sourced by the benchmarks that need a local S3: starts s3s-fs on a free port with "$work/root" as its
 # store (a fresh "$work" it removes on exit), points every client at it with fixed keys, and makes the
 # bucket `bench`. Needs $work, $S3S and $AWL; sets $port and $server.
