@@ -52,6 +52,7 @@ fn main() -> Result<(), awl::Error> {
             key: format!("k/{i:010}"),
             size: 1024,
             time,
+            listed: None,
         })
     };
     let src = (0..n).step_by(2).map(entry);

@@ -147,6 +147,7 @@ fn many_pending_deletes_go_through_a_nameless_scratch_file() {
             key: format!("k/{i:05}"),
             size: 1,
             time,
+            listed: None,
         })
     });
     let options = Options {

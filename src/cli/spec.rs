@@ -136,7 +136,7 @@ const WRITE: [OptionSpec; 14] = [
 ];
 
 /// The options of commands over many files or keys.
-const MANY: [OptionSpec; 5] = [
+const MANY: [OptionSpec; 6] = [
     many(
         "--exclude",
         "PATTERN",
@@ -148,6 +148,10 @@ const MANY: [OptionSpec; 5] = [
         "take paths matching PATTERN even if excluded before",
     ),
     flag("--dryrun", "print what would be done, do nothing"),
+    flag(
+        "--checksum",
+        "same-sized files compared by content (what S3 stores: checksum or MD5 ETag), not by time",
+    ),
     flag(
         "--no-follow-symlinks",
         "skip links in local folders (they are followed by default)",

@@ -17,7 +17,7 @@ use crate::s3::ops::options::ObjectOptions;
 use crate::s3::sync::filter::Filters;
 use crate::s3::sync::root::{Root, apart};
 use crate::s3::sync::run::{Job, Op, Place, Runner, check};
-use crate::s3::sync::{Options, copy_tree};
+use crate::s3::sync::{Existing, Options, copy_tree};
 use crate::s3::transfer::config::{REQUESTS_IN_FLIGHT, TransferConfig};
 use std::io::{self, Write};
 use std::path::PathBuf;
@@ -43,6 +43,8 @@ pub(crate) struct CpCommand {
     pub(crate) dryrun: bool,
     /// `--no-overwrite`.
     pub(crate) no_overwrite: bool,
+    /// `--checksum` (with `--recursive`): what the destination has is replaced only if it differs by content.
+    pub(crate) checksum: bool,
     /// Links followed in local folders.
     pub(crate) follow: bool,
     /// How much is printed.
@@ -64,6 +66,9 @@ impl CpCommand {
             && v.parse::<u64>().is_err()
         {
             return Err(args.usage(format!("--expected-size {v:?} is not a number of bytes")));
+        }
+        if args.flag("--checksum") && (moving || !recursive) {
+            return Err(args.usage("--checksum compares the files of 'cp --recursive' (or of a sync)"));
         }
         if src == "-" && (moving || recursive) {
             return Err(args.usage("standard input ('-') can only be copied, as one object"));
@@ -96,6 +101,7 @@ impl CpCommand {
             filters: flags::filters(args, recursive)?,
             dryrun: args.flag("--dryrun"),
             no_overwrite: args.flag("--no-overwrite"),
+            checksum: args.flag("--checksum"),
             follow: !args.flag("--no-follow-symlinks"),
             say: Say::from_args(args),
         })
@@ -322,10 +328,16 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         spill: &spill,
     };
     let outcome = with_s3(ctx, Some(cp.transfer.max_requests), |s3| {
-        copy_tree(s3, &src, &dst, cp.moving, cp.no_overwrite, &options, &|e| {
+        let existing = match (cp.no_overwrite, cp.checksum) {
+            (true, _) => Existing::Keep,
+            (false, true) => Existing::ReplaceChanged,
+            (false, false) => Existing::Replace,
+        };
+        copy_tree(s3, &src, &dst, cp.moving, existing, &options, &|e| {
             reporter.event(e)
         })
     })?;
+    reporter.summary();
     Ok(reporter.exit_code(outcome.failed))
 }
 

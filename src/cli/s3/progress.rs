@@ -106,6 +106,12 @@ impl Screen {
             Event::Done(_) | Event::Failed(..) => t.files_done += 1,
             // Deletions not done will not be: no longer counted as to come.
             Event::Withheld(n, _) => t.files_known = t.files_known.saturating_sub(*n as u64),
+            // A file found unchanged will not be copied: no longer counted as to come.
+            Event::Compared(job, found) if !found.copy => {
+                t.files_known = t.files_known.saturating_sub(1);
+                t.bytes_known = t.bytes_known.saturating_sub(job.size.unwrap_or(0));
+            }
+            Event::Compared(..) => {}
             Event::Skipped(..) => {}
         }
     }
@@ -307,5 +313,26 @@ mod tests {
             String::from_utf8_lossy(&out),
             format!("{first}\r{second}\r{:1$}\r", "", second.len())
         );
+    }
+
+    #[test]
+    fn a_file_found_unchanged_leaves_the_totals() {
+        use crate::s3::sync::run::{Comparison, Job, Op, Place};
+        let mut s = Screen::default();
+        let job = Job {
+            op: Op::Upload,
+            src: Place::Local("a".into()),
+            dst: Place::Local("a".into()),
+            size: Some(100),
+        };
+        s.count(&Event::Queued(&job));
+        s.count(&Event::Queued(&job));
+        let found = |copy| Comparison {
+            copy,
+            by_content: true,
+        };
+        s.count(&Event::Compared(&job, found(false)));
+        s.count(&Event::Compared(&job, found(true)));
+        assert_eq!((s.totals.files_known, s.totals.bytes_known), (1, 100));
     }
 }

@@ -66,6 +66,8 @@ pub(crate) struct Reporter {
     dryrun: bool,
     cwd: PathBuf,
     skipped: AtomicUsize,
+    /// Pairs that `--checksum` found nothing comparable for (compared by size and time instead).
+    by_time: AtomicUsize,
     progress: ProgressLine,
 }
 
@@ -78,6 +80,7 @@ impl Reporter {
             dryrun,
             cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from("/")),
             skipped: AtomicUsize::new(0),
+            by_time: AtomicUsize::new(0),
             progress: ProgressLine::new(say == Say::All && !dryrun, interrupt),
         }
     }
@@ -117,6 +120,12 @@ impl Reporter {
             }),
             Event::Skipped(what, why) => show(&|| self.skip(what, why)),
             Event::Withheld(n, why) => show(&|| self.withheld(n, why)),
+            Event::Compared(_, found) => {
+                if !found.by_content {
+                    self.by_time.fetch_add(1, Ordering::Relaxed);
+                }
+                self.progress.show(&e, None)
+            }
             _ => self.progress.show(&e, None),
         }
     }
@@ -133,6 +142,18 @@ impl Reporter {
     /// Says that `n` deletions were not done, and why (always shown: the destination keeps what it had).
     fn withheld(&self, n: usize, why: &str) {
         let _ = writeln!(std::io::stderr(), "warning: {n} deletions not done: {why}");
+    }
+
+    /// Says, once the run ended, how many pairs `--checksum` could not compare by content (one line on
+    /// stderr, unless `--quiet`).
+    pub(crate) fn summary(&self) {
+        let n = self.by_time.load(Ordering::Relaxed);
+        if n > 0 && self.say.warnings() {
+            let _ = writeln!(
+                std::io::stderr(),
+                "note: {n} file(s) compared by size and time: S3 stores no checksum or MD5 ETag to compare them by"
+            );
+        }
     }
 
     /// The exit code of the run: 1 if anything failed, else 2 if anything was skipped, else 0.

@@ -21,7 +21,7 @@ pub(crate) struct SyncCommand {
     pub(crate) src: String,
     /// The destination root, as given.
     pub(crate) dst: String,
-    /// `--delete`, `--size-only`, `--exact-timestamps`.
+    /// `--delete`, `--size-only`, `--exact-timestamps`, `--checksum`.
     pub(crate) rules: Rules,
     /// What uploads and copies set on objects.
     pub(crate) opts: ObjectOptions,
@@ -53,6 +53,7 @@ impl SyncCommand {
                 size_only: args.flag("--size-only"),
                 exact_timestamps: args.flag("--exact-timestamps"),
                 delete: args.flag("--delete"),
+                checksum: args.flag("--checksum"),
             },
             opts: flags::object_options(args)?,
             transfer: flags::transfer(
@@ -96,5 +97,6 @@ pub(crate) fn run(ctx: &Ctx<'_>, cmd: &SyncCommand) -> Result<u8> {
     let outcome = with_s3(ctx, Some(cmd.transfer.max_requests), |s3| {
         sync(s3, &src, &dst, &cmd.rules, &options, &|e| reporter.event(e))
     })?;
+    reporter.summary();
     Ok(reporter.exit_code(outcome.failed))
 }

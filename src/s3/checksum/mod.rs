@@ -1,8 +1,10 @@
 //! The checksums S3 stores with an object (SHA-256, SHA-1, CRC32, CRC32C, CRC64NVME): their names in headers
 //! and XML, a hasher for each, what an upload's body is sent with ([`Digests`]), what an answer says is stored ([`Stored`]: of the whole object, of its parts'
-//! checksums, or of one part), and the checks of downloaded bytes against it ([`verify`]).
+//! checksums, or of one part), the checks of downloaded bytes against it ([`verify`]), and a local file's
+//! digests as an object in parts would store them ([`layout`]).
 
 pub mod crc;
+pub mod layout;
 pub mod verify;
 
 use crate::codec::base64;

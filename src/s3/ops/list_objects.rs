@@ -7,6 +7,7 @@
 
 use crate::codec::{time::parse_rfc3339, xml};
 use crate::error::{Error, Result};
+use crate::s3::checksum::Algorithm;
 use crate::s3::paginate::{Cursor, Listing, Page, Rule, Sequence, decoded, truncated};
 use crate::s3::request::S3Request;
 use std::time::SystemTime;
@@ -22,6 +23,9 @@ pub struct ObjectInfo {
     pub last_modified: SystemTime,
     /// The ETag, as sent (quoted), when the server gave one.
     pub etag: Option<String>,
+    /// The algorithm of the checksum S3 stores with it (`ChecksumAlgorithm`, listed by AWS and moto): the
+    /// value itself takes a HEAD.
+    pub checksum_algorithm: Option<Algorithm>,
 }
 
 /// What one page of ListObjectsV2 lists.
@@ -109,6 +113,9 @@ fn object(c: &xml::Element, encoded: bool) -> Result<ObjectInfo> {
         size,
         last_modified,
         etag: c.child_text("ETag").map(str::to_owned),
+        checksum_algorithm: c
+            .child_text("ChecksumAlgorithm")
+            .and_then(|a| Algorithm::parse(a.trim())),
     })
 }
 
@@ -187,7 +194,8 @@ mod tests {
         let p = l
             .parse(
                 br#"<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>n</NextContinuationToken>
-            <Contents><Key>a &amp; b</Key><Size>12</Size><LastModified>2026-01-01T00:00:00Z</LastModified></Contents>
+            <Contents><Key>a &amp; b</Key><Size>12</Size><LastModified>2026-01-01T00:00:00Z</LastModified>
+            <ChecksumAlgorithm>CRC64NVME</ChecksumAlgorithm></Contents>
             <CommonPrefixes><Prefix>dir/</Prefix></CommonPrefixes></ListBucketResult>"#,
             )
             .expect("parses");
@@ -207,6 +215,7 @@ mod tests {
                 Some(Cursor::one("continuation-token", "n"))
             )
         );
+        assert_eq!(p.items.objects[0].checksum_algorithm, Some(Algorithm::Crc64Nvme));
         assert_eq!(
             l.request(Some(&Cursor::one("continuation-token", "t"))).query,
             "list-type=2&delimiter=%2F&encoding-type=url&prefix=p%2F&continuation-token=t"
@@ -264,6 +273,7 @@ mod tests {
                     size: 0,
                     last_modified: SystemTime::UNIX_EPOCH,
                     etag: None,
+                    checksum_algorithm: None,
                 })
                 .collect(),
             prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),

@@ -17,7 +17,7 @@ use crate::s3::sync::entries::entries;
 use crate::s3::sync::filter::Filters;
 use crate::s3::sync::plan::{Direction, Entry, Pair, Rules, Step, decide, join};
 use crate::s3::sync::root::{Root, apart};
-use crate::s3::sync::run::{Event, Job, Op, Outcome, Place, Runner};
+use crate::s3::sync::run::{Compare, Event, Job, Op, Outcome, Place, Runner, Task};
 use crate::s3::transfer::config::TransferConfig;
 use std::path::Path;
 use std::sync::Mutex;
@@ -162,9 +162,42 @@ fn copy_job(from: &Root, to: &Root, op: Op, entry: &Entry, watch: &Watch<'_>) ->
     }
 }
 
+/// The task that copies `src` from `from` to `to` if it differs from `dst` (else `otherwise`), or `None`
+/// when it cannot (as [`copy_job`]).
+fn compare_task(
+    from: &Root,
+    to: &Root,
+    op: Op,
+    src: Entry,
+    dst: Entry,
+    otherwise: bool,
+    watch: &Watch<'_>,
+) -> Option<Task> {
+    let job = copy_job(from, to, op, &src, watch)?;
+    Some(Task::Compare(Box::new(Compare {
+        job,
+        src,
+        dst,
+        otherwise,
+    })))
+}
+
+/// What [`copy_tree`] does with what the destination already has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Existing {
+    /// Replaced (`cp --recursive`).
+    Replace,
+    /// Left alone (`--no-overwrite`).
+    Keep,
+    /// Replaced if it differs by content, as `sync --checksum` compares (`--checksum`); where nothing
+    /// comparable is stored, replaced.
+    ReplaceChanged,
+}
+
 /// Makes `to` like `from` by the AWS CLI's rules: what `from` has and `to` lacks or holds older (or of
-/// another size) is copied; with `rules.delete`, what only `to` has is deleted, once both listings completed,
-/// nothing was skipped and every copy succeeded.
+/// another size) is copied (with `rules.checksum`, a pair of the same size is copied if it differs by
+/// content, as [`compare`](crate::s3::sync::compare) finds); with `rules.delete`, what only `to` has is
+/// deleted, once both listings completed, nothing was skipped and every copy succeeded.
 pub fn sync(
     s3: &S3<'_>,
     from: &Root,
@@ -178,8 +211,8 @@ pub fn sync(
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
     let pairs = join(
-        entries(from, s3, o.filters, o.follow, &skip),
-        entries(to, s3, o.filters, o.follow, &skip),
+        entries(from, s3, o.filters, (o.follow, rules.checksum), &skip),
+        entries(to, s3, o.filters, (o.follow, rules.checksum), &skip),
     );
     let outcome = sync_pairs(s3, (from, to), direction, pairs, rules, o, &watch);
     watch.finish(outcome)
@@ -228,14 +261,15 @@ fn sync_pairs(
             return None;
         }
         match decide(direction, rules, s.as_ref(), d.as_ref())? {
-            Step::Copy(e) => copy_job(from, to, op, &e, watch),
+            Step::Copy(e) => copy_job(from, to, op, &e, watch).map(Task::Do),
+            Step::Compare { src, dst, otherwise } => compare_task(from, to, op, src, dst, otherwise, watch),
             Step::Delete(e) => match to.place(&e.key) {
-                Ok(p) => Some(Job {
+                Ok(p) => Some(Task::Do(Job {
                     op: Op::Delete,
                     src: p.clone(),
                     dst: p,
                     size: None,
-                }),
+                })),
                 Err(why) => {
                     watch.skip(&to.show(&e.key), &why);
                     None
@@ -260,17 +294,21 @@ fn sync_pairs(
 }
 
 /// Copies every file or object under `from` to the same key under `to` (`cp --recursive`); `moving` deletes
-/// each source once its copy is there (`mv --recursive`); `no_overwrite` lists `to` too and leaves what it
-/// has alone.
+/// each source once its copy is there (`mv --recursive`); `existing` says what becomes of what `to` has
+/// (anything but [`Existing::Replace`] lists `to` too).
 pub fn copy_tree(
     s3: &S3<'_>,
     from: &Root,
     to: &Root,
     moving: bool,
-    no_overwrite: bool,
+    existing: Existing,
     o: &Options<'_>,
     on_event: &(dyn Fn(Event<'_>) + Sync),
 ) -> Result<Outcome> {
+    if moving && existing == Existing::ReplaceChanged {
+        // A source found the same would be neither copied nor deleted: no move at all.
+        return Err(Error::usage("a move does not compare by content"));
+    }
     let op = match direction(from, to)? {
         _ if moving => Op::Move,
         Direction::Upload => Op::Upload,
@@ -280,16 +318,22 @@ pub fn copy_tree(
     apart(from, to)?;
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
-    let src = entries(from, s3, o.filters, o.follow, &skip);
+    let by_content = existing == Existing::ReplaceChanged;
+    let src = entries(from, s3, o.filters, (o.follow, by_content), &skip);
     let none = Filters::default();
-    let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if no_overwrite {
-        Box::new(join(src, entries(to, s3, &none, o.follow, &skip)))
-    } else {
+    let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if existing == Existing::Replace {
         Box::new(src.map(|r| r.map(|e| (Some(e), None))))
+    } else {
+        Box::new(join(src, entries(to, s3, &none, (o.follow, by_content), &skip)))
     };
-    let jobs = watch
-        .until_error(pairs)
-        .filter_map(|(s, d)| copy_job(from, to, op, &s.filter(|_| d.is_none())?, &watch));
+    let jobs = watch.until_error(pairs).filter_map(|(s, d)| match (s?, d) {
+        (s, None) => copy_job(from, to, op, &s, &watch).map(Task::Do),
+        (_, Some(_)) if existing == Existing::Keep => None,
+        (s, Some(d)) if s.size != d.size => copy_job(from, to, op, &s, &watch).map(Task::Do),
+        // Two empty ones are equal.
+        (s, Some(_)) if s.size == 0 => None,
+        (s, Some(d)) => compare_task(from, to, op, s, d, true, &watch),
+    });
     let runner = o.runner(s3, on_event);
     let outcome = runner.run(jobs, &|| true);
     watch.finish(outcome)
@@ -314,7 +358,7 @@ pub fn remove_tree(
         outcome.failed += o.failed;
     };
     let mut batch = Vec::with_capacity(MAX_KEYS);
-    let keys = entries(root, s3, o.filters, false, &skip).map(|e| e.map(|e| (Some(e), None)));
+    let keys = entries(root, s3, o.filters, (false, false), &skip).map(|e| e.map(|e| (Some(e), None)));
     for (entry, _) in watch.until_error(keys) {
         let Some(Ok(place)) = entry.map(|e| root.place(&e.key)) else {
             continue;

@@ -6,18 +6,18 @@ use crate::error::Result;
 use crate::s3::client::S3;
 use crate::s3::ops::list_objects::ListObjectsV2;
 use crate::s3::sync::filter::Filters;
-use crate::s3::sync::plan::Entry;
+use crate::s3::sync::plan::{Entry, Listed};
 use crate::s3::sync::root::Root;
 use crate::s3::sync::walk::Walk;
 
 /// The entries under `root` that pass `filters`, in key order: a local walk (`follow` follows links; a
 /// missing folder is empty; each file passed over goes to `skip` with the path and why) or the listing of a
-/// prefix.
+/// prefix (with what it says of each object's content when `listed`, for `--checksum`).
 pub fn entries<'e>(
     root: &'e Root,
     s3: &'e S3<'e>,
     filters: &'e Filters,
-    follow: bool,
+    (follow, listed): (bool, bool),
     skip: &'e (dyn Fn(&str, &str) + Sync),
 ) -> Box<dyn Iterator<Item = Result<Entry>> + 'e> {
     match root {
@@ -49,6 +49,12 @@ pub fn entries<'e>(
                                     key,
                                     size: o.size,
                                     time: o.last_modified,
+                                    listed: listed.then(|| {
+                                        Box::new(Listed {
+                                            etag: o.etag,
+                                            algorithm: o.checksum_algorithm,
+                                        })
+                                    }),
                                 })
                             })
                             .filter(|e| filters.admits(&e.key))

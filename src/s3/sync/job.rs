@@ -2,6 +2,7 @@
 //! them, the runner runs them, and the pending deletes are kept as them.
 
 use crate::s3::object::ObjectRef;
+use crate::s3::sync::plan::Entry;
 use std::path::PathBuf;
 
 /// One side of a transfer.
@@ -62,4 +63,43 @@ pub struct Job {
     pub dst: Place,
     /// The source's size, when known.
     pub size: Option<u64>,
+}
+
+/// A job whose need is decided by content first (`--checksum`): its pair of entries, of the same size, and
+/// what the size and time rule says where nothing comparable is stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compare {
+    /// The copy, if they differ.
+    pub job: Job,
+    /// The source's entry, as listed.
+    pub src: Entry,
+    /// The destination's entry, as listed.
+    pub dst: Entry,
+    /// Whether to copy when nothing comparable is stored.
+    pub otherwise: bool,
+}
+
+/// What the runner is handed: a job, or a job to do only if a comparison says so.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Task {
+    /// Do it.
+    Do(Job),
+    /// Compare first.
+    Compare(Box<Compare>),
+}
+
+impl Task {
+    /// The job.
+    pub fn job(&self) -> &Job {
+        match self {
+            Task::Do(j) => j,
+            Task::Compare(c) => &c.job,
+        }
+    }
+}
+
+impl From<Job> for Task {
+    fn from(job: Job) -> Self {
+        Task::Do(job)
+    }
 }

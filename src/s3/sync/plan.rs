@@ -6,11 +6,15 @@
 //!   source is newer than the destination, for a download when the local file is newer than the object
 //!   (downloads give files the object's time, so equal means done); `--size-only` looks at sizes alone,
 //!   `--exact-timestamps` makes a download of a same-sized object copy whenever the times differ;
-//! - only at the destination: deleted with `--delete`.
+//! - only at the destination: deleted with `--delete`;
+//! - with `--checksum`, a pair of the same size is compared by content instead (a [`Step::Compare`] that the
+//!   runner does from what the object stores; the times then decide only where nothing comparable is
+//!   stored), and two empty ones are equal.
 //!
 //! Memory: one entry of each side at a time; the listings themselves stream.
 
 use crate::error::{Error, Result};
+use crate::s3::checksum::Algorithm;
 use std::cmp::Ordering;
 use std::iter::Peekable;
 use std::time::SystemTime;
@@ -24,6 +28,17 @@ pub struct Entry {
     pub size: u64,
     /// Its modification time (a file's) or `LastModified` (an object's).
     pub time: SystemTime,
+    /// What its listing says it stores, kept for `--checksum` only (none for a file).
+    pub listed: Option<Box<Listed>>,
+}
+
+/// What a listing says of an object's content: kept on an [`Entry`] for `--checksum` only.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listed {
+    /// The ETag, as listed (quoted).
+    pub etag: Option<String>,
+    /// The algorithm of the checksum it stores (the value takes a HEAD).
+    pub algorithm: Option<Algorithm>,
 }
 
 /// Which way a sync goes.
@@ -46,6 +61,8 @@ pub struct Rules {
     pub exact_timestamps: bool,
     /// `--delete`.
     pub delete: bool,
+    /// `--checksum`: a same-sized pair compared by content.
+    pub checksum: bool,
 }
 
 /// What to do about one key.
@@ -55,6 +72,16 @@ pub enum Step {
     Copy(Entry),
     /// Delete the destination entry.
     Delete(Entry),
+    /// Compare the source entry with the destination entry (the same size) by content, and copy it if they
+    /// differ; `otherwise`: copy it if nothing comparable is stored (the size and time rule's answer).
+    Compare {
+        /// The source entry.
+        src: Entry,
+        /// The destination entry.
+        dst: Entry,
+        /// What the size and time rule says.
+        otherwise: bool,
+    },
 }
 
 /// Whether the entry at both sides is to be copied.
@@ -76,6 +103,11 @@ fn differs(direction: Direction, rules: &Rules, src: &Entry, dst: &Entry) -> boo
 pub fn decide(direction: Direction, rules: &Rules, src: Option<&Entry>, dst: Option<&Entry>) -> Option<Step> {
     match (src, dst) {
         (Some(s), None) => Some(Step::Copy(s.clone())),
+        (Some(s), Some(d)) if rules.checksum && s.size == d.size => (s.size > 0).then(|| Step::Compare {
+            src: s.clone(),
+            dst: d.clone(),
+            otherwise: differs(direction, rules, s, d),
+        }),
         (Some(s), Some(d)) => differs(direction, rules, s, d).then(|| Step::Copy(s.clone())),
         (None, Some(d)) if rules.delete => Some(Step::Delete(d.clone())),
         _ => None,
@@ -202,6 +234,7 @@ mod tests {
             key: key.into(),
             size,
             time: SystemTime::UNIX_EPOCH + Duration::from_secs(secs),
+            listed: None,
         }
     }
 
@@ -253,6 +286,18 @@ mod tests {
             decide(up, &delete, None, Some(&e("a", 1, 10))),
             Some(Step::Delete(_))
         ));
+        // --checksum: the same size is compared, whatever the times; another size is copied; empty is equal.
+        let sum = Rules { checksum: true, ..r };
+        assert!(matches!(
+            decide(up, &sum, Some(&e("a", 1, 10)), Some(&e("a", 1, 11))),
+            Some(Step::Compare { otherwise: false, .. })
+        ));
+        assert!(matches!(
+            decide(up, &sum, Some(&e("a", 1, 11)), Some(&e("a", 1, 10))),
+            Some(Step::Compare { otherwise: true, .. })
+        ));
+        assert!(copy(decide(up, &sum, Some(&e("a", 1, 10)), Some(&e("a", 2, 10)))));
+        assert_eq!(decide(up, &sum, Some(&e("a", 0, 99)), Some(&e("a", 0, 10))), None);
     }
 
     #[test]

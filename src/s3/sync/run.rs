@@ -1,7 +1,8 @@
 //! Running planned transfers: jobs (upload, download, copy, move, delete) done by a pool of workers as the
 //! plan streams in, each reported as it ends; deletes are held back (past 1,000, in a nameless scratch file:
 //! [`Runner::spill`]) and done at the end (objects 1,000 a call), once every transfer succeeded and the
-//! listings completed. With a dry run, each job is only reported.
+//! listings completed. With a dry run, each job is only reported. A job planned with a comparison first
+//! (`--checksum`) is compared on the pool, in the same budget, and done only if the pair differs.
 //!
 //! The pool's workers, and the parts of the large files they send, share the client's places for requests
 //! in flight, so `--max-concurrency` bounds the run as a whole. Many workers suit many small objects (each
@@ -14,6 +15,7 @@ use crate::s3::object::ObjectRef;
 use crate::s3::ops::delete::{DeleteObject, DeleteObjects, Failure, MAX_KEYS};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::slots::Slots;
+use crate::s3::sync::compare::{Verdict, compare};
 use crate::s3::sync::pending::Pending;
 use crate::s3::transfer::config::{MAX_CONCURRENCY, TransferConfig};
 use crate::s3::transfer::content_type;
@@ -22,7 +24,7 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
-pub use crate::s3::sync::job::{Job, Op, Place};
+pub use crate::s3::sync::job::{Compare, Job, Op, Place, Task};
 
 /// What a run says as it goes. More kinds may come: match with a `_` arm.
 #[derive(Debug)]
@@ -44,6 +46,18 @@ pub enum Event<'e> {
     Skipped(&'e str, &'e str),
     /// `count` deletions were not done, and why: the destination keeps what it had.
     Withheld(usize, &'e str),
+    /// A job queued to be done only if its pair differs (`--checksum`) was compared: what was found.
+    Compared(&'e Job, Comparison),
+}
+
+/// What the comparison of a pair found (`--checksum`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    /// Whether the job is done (a [`Event::Done`] or [`Event::Failed`] follows) or not (it is no longer
+    /// counted as to come).
+    pub copy: bool,
+    /// Whether the content decided; if not, nothing comparable was stored, and the size and time did.
+    pub by_content: bool,
 }
 
 /// How a run ended.
@@ -189,15 +203,43 @@ impl Runner<'_, '_> {
         }
     }
 
+    /// Compares a pair (reading the file and sending HEADs on this worker, in the run's budget), reports what
+    /// it found, and says whether to copy; a comparison that fails fails the job.
+    fn compared(&self, tally: &Tally, c: &Compare) -> bool {
+        let places = (&c.job.src, &c.job.dst);
+        let verdict = match compare(self.s3, self.cfg, places, (&c.src, &c.dst)) {
+            Ok(v) => v,
+            Err(e) => {
+                self.finish(tally, &c.job, Err(e));
+                return false;
+            }
+        };
+        let found = Comparison {
+            copy: match verdict {
+                Verdict::Same => false,
+                Verdict::Differs => true,
+                Verdict::Unknown => c.otherwise,
+            },
+            by_content: verdict != Verdict::Unknown,
+        };
+        (self.report)(Event::Compared(&c.job, found));
+        found.copy
+    }
+
     /// Runs `jobs` as they come, each reported as [`Event::Queued`] when taken and [`Event::Planned`] after
-    /// the last; deletes are done at the end (objects 1,000 a call), and not at all if a transfer failed or
+    /// the last; a [`Task::Compare`] is done only if its comparison (on the pool, in a dry run too) says so.
+    /// Deletes are done at the end (objects 1,000 a call), and not at all if a transfer failed or
     /// `allow_deletes` then says no (a listing failed). Memory holds at most 1,000 of the deletes waiting
     /// when [`spill`](Self::spill) names a folder; a delete that cannot be set aside there fails, and the
     /// others are then withheld.
-    pub fn run(&self, jobs: impl Iterator<Item = Job>, allow_deletes: &dyn Fn() -> bool) -> Outcome {
+    pub fn run<T: Into<Task>>(
+        &self,
+        jobs: impl Iterator<Item = T>,
+        allow_deletes: &dyn Fn() -> bool,
+    ) -> Outcome {
         let tally = Tally::default();
         let mut deletes = Pending::new(self.spill, self.s3.interrupt());
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Job>(self.cfg.max_requests);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Task>(self.cfg.max_requests);
         let rx = Mutex::new(rx);
         let big = Slots::new(self.cfg.max_concurrency);
         std::thread::scope(|scope| {
@@ -205,41 +247,53 @@ impl Runner<'_, '_> {
                 scope.spawn(|| {
                     loop {
                         let next = rx.lock().unwrap_or_else(|p| p.into_inner()).recv();
-                        let Ok(job) = next else { return };
+                        let Ok(task) = next else { return };
                         if self.s3.stopped() {
                             continue;
                         }
+                        let job = task.job();
                         // Each object in parts runs up to `max_concurrency` part threads, each hashing
                         // through its own buffer: their number is what bounds memory, not the requests.
                         let _big = job
                             .size
                             .is_some_and(|s| s >= self.cfg.multipart_threshold)
                             .then(|| big.take());
-                        let r = self.one_counted(&job);
-                        self.finish(&tally, &job, r);
+                        if let Task::Compare(c) = &task
+                            && !self.compared(&tally, c)
+                        {
+                            continue;
+                        }
+                        let r = if self.dryrun {
+                            check(job)
+                        } else {
+                            self.one_counted(job)
+                        };
+                        self.finish(&tally, job, r);
                     }
                 });
             }
             let (mut jobs, mut planned) = (jobs.peekable(), false);
-            while let Some(job) = jobs.next() {
+            while let Some(task) = jobs.next() {
+                let task: Task = task.into();
                 if self.s3.stopped() {
                     break;
                 }
-                (self.report)(Event::Queued(&job));
+                let job = task.job();
+                (self.report)(Event::Queued(job));
                 // Planning is known to end before the last job is handed on, so the totals are final while
                 // the last jobs run.
                 if jobs.peek().is_none() {
                     planned = true;
                     (self.report)(Event::Planned);
                 }
-                if self.dryrun {
-                    self.finish(&tally, &job, check(&job));
+                if self.dryrun && matches!(task, Task::Do(_)) {
+                    self.finish(&tally, job, check(job));
                 } else if job.op == Op::Delete {
                     // Deletes wait until everything else is done, and the listings are complete.
-                    if let Err(e) = deletes.push(&job) {
-                        self.finish(&tally, &job, Err(e));
+                    if let Err(e) = deletes.push(job) {
+                        self.finish(&tally, job, Err(e));
                     }
-                } else if tx.send(job).is_err() {
+                } else if tx.send(task).is_err() {
                     break;
                 }
             }

@@ -163,6 +163,7 @@ impl Iterator for Walk {
                     key,
                     size: meta.len(),
                     time,
+                    listed: None,
                 },
                 path,
             )));

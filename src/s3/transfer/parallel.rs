@@ -248,29 +248,51 @@ fn part_layout(s3: &S3<'_>, object: &ObjectRef, head: &Head, cfg: &TransferConfi
     if !multipart {
         return None;
     }
-    let part = |n| {
-        s3.run(&HeadObject {
-            object,
-            part: Some(n),
-            checksums: s3.checks_checksums(),
-        })
-    };
-    let first = part(1).ok()?;
+    let first = s3.run(&HeadObject {
+        object,
+        part: Some(1),
+        checksums: s3.checks_checksums(),
+    });
+    parts_from_first(s3, object, head.size, &first.ok()?, cfg)
+}
+
+/// The parts of an object of `size` bytes from what HEAD `?partNumber=1` said (`first`): uniform from the
+/// first part's size and the count, else each part asked for; `None` if the server does not say.
+pub(crate) fn parts_from_first(
+    s3: &S3<'_>,
+    object: &ObjectRef,
+    size: u64,
+    first: &Head,
+    cfg: &TransferConfig,
+) -> Option<Vec<Piece>> {
     // S3 allows 10,000 parts: a larger count from a server is not believed (nor asked part by part).
     let count = first.parts_count.filter(|c| (2..=10_000).contains(c))?;
-    let sizes = match pieces::uniform_sizes(head.size, count, first.size) {
+    let sizes = match pieces::uniform_sizes(size, count, first.size) {
         Some(s) => s,
         // Parts of different sizes: each asked for.
-        None => {
-            let mut heads = in_parallel(s3, count, cfg.max_concurrency, &|i| {
-                part(i + 1).map(|h| (i, h.size))
-            })
-            .ok()?;
-            heads.sort_unstable();
-            heads.into_iter().map(|(_, s)| s).collect()
-        }
+        None => each_part_size(s3, object, count, cfg)?,
     };
-    pieces::parts(head.size, &sizes)
+    pieces::parts(size, &sizes)
+}
+
+/// The sizes of the object's `count` parts, each asked for (HEAD `?partNumber=N`, in parallel).
+pub(crate) fn each_part_size(
+    s3: &S3<'_>,
+    object: &ObjectRef,
+    count: u64,
+    cfg: &TransferConfig,
+) -> Option<Vec<u64>> {
+    let mut heads = in_parallel(s3, count, cfg.max_concurrency, &|i| {
+        s3.run(&HeadObject {
+            object,
+            part: Some(i + 1),
+            checksums: s3.checks_checksums(),
+        })
+        .map(|h| (i, h.size))
+    })
+    .ok()?;
+    heads.sort_unstable();
+    Some(heads.into_iter().map(|(_, s)| s).collect())
 }
 
 /// The plan and the pieces of a download of the object `head` describes, whose pieces may be at most `max`
