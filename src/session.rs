@@ -234,6 +234,9 @@ impl Session {
         if let Some(i) = &self.interrupt {
             s3 = s3.with_interrupt(i.clone(), self.transports.network.clone());
         }
+        if let Some(dir) = self.upload_records_dir() {
+            s3 = s3.with_upload_records(dir);
+        }
         Ok(match self.refresher() {
             Some(f) => s3.with_refresh(f),
             None => s3,
@@ -329,6 +332,11 @@ impl Session {
     /// The SSO token cache shared with the AWS CLI v2, `~/.aws/sso/cache`, if there is a home folder.
     pub fn sso_token_dir(&self) -> Option<PathBuf> {
         env::home_dir(&self.env, Platform::current()).map(|h| crate::providers::sso::token_dir_in(&h))
+    }
+
+    /// awl's resume records of unfinished uploads, `~/.aws/awl/uploads`, if there is a home folder.
+    pub fn upload_records_dir(&self) -> Option<PathBuf> {
+        env::home_dir(&self.env, Platform::current()).map(|h| crate::s3::transfer::resume::dir_in(&h))
     }
 
     /// The AWS CLI's credential cache, `~/.aws/cli/cache`, if there is a home folder.

@@ -116,6 +116,7 @@ fn a_copy_in_parts_signs_its_abort_again_as_parts_finish() {
         part_size: 5 << 20,
         max_concurrency: 1,
         max_requests: 1,
+        resumable: false,
     };
     let copied = s3.copy(
         &ObjectRef::new(bucket.clone(), "big.bin"),

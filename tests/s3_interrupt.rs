@@ -9,25 +9,14 @@ mod day;
 use common::servers::{Action, Proxy, home_with_moto_keys, moto};
 use common::{data_file, temp_dir, text};
 use day::{
-    awl_at, awl_cmd, diff_r, done, files, line_set, new_bucket, objects, temporaries, tree_of_300,
+    awl_at, diff_r, done, files, line_set, new_bucket, objects, spawn, temporaries, tree_of_300,
     uploads_in_progress,
 };
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::Path;
-use std::process::{Child, Output, Stdio};
+use std::process::{Child, Output};
 use std::time::{Duration, Instant};
-
-/// Starts `awl args` in `cwd` against `url`, output captured.
-fn spawn(home: &Path, url: &str, cwd: &Path, args: &[&str]) -> Child {
-    awl_cmd(home, url, cwd)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("awl runs")
-}
 
 /// Waits until the proxy has seen `n` requests that contain `needle` (an event, not a delay); false if awl
 /// ended first.

@@ -90,7 +90,7 @@ const OUTPUT: [OptionSpec; 3] = [
 ];
 
 /// The options of uploads and copies: what they set on objects, and how they go.
-const WRITE: [OptionSpec; 14] = [
+const WRITE: [OptionSpec; 15] = [
     valued(
         "--content-type",
         "TYPE",
@@ -132,6 +132,10 @@ const WRITE: [OptionSpec; 14] = [
         "--multipart-chunksize",
         "SIZE",
         "the size of each part (default 8MiB)",
+    ),
+    flag(
+        "--resumable",
+        "on Ctrl-C, leave an upload in parts for the next run to resume (default: abort it)",
     ),
 ];
 

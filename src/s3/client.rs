@@ -52,6 +52,8 @@ pub struct S3<'a> {
     slots: Option<Arc<Slots>>,
     /// When uploads send checksums, and when downloads ask for and check them.
     checksums: (ChecksumWhen, ChecksumWhen),
+    /// Where file uploads in parts keep their resume records (none: uploads are not resumed).
+    upload_records: Option<std::path::PathBuf>,
 }
 
 /// A request addressed and ready to sign: where it goes, its payload hash, and the signer of its region.
@@ -119,6 +121,7 @@ impl<'a> S3<'a> {
             interrupt: None,
             slots: None,
             checksums: (ChecksumWhen::Supported, ChecksumWhen::Supported),
+            upload_records: None,
         }
     }
 
@@ -137,6 +140,18 @@ impl<'a> S3<'a> {
     /// Whether downloads ask for and check the checksums S3 stores.
     pub fn checks_checksums(&self) -> bool {
         self.checksums.1 == ChecksumWhen::Supported
+    }
+
+    /// The same client, keeping the resume records of file uploads in parts in `dir` (see
+    /// `s3::transfer::resume`), so that a later upload of the same file continues where one stopped.
+    pub fn with_upload_records(mut self, dir: std::path::PathBuf) -> Self {
+        self.upload_records = Some(dir);
+        self
+    }
+
+    /// Where file uploads keep their resume records, if they do.
+    pub fn upload_records(&self) -> Option<&std::path::Path> {
+        self.upload_records.as_deref()
     }
 
     /// The same client, with at most `n` requests in flight at once, whatever the transfers that send them.

@@ -19,6 +19,17 @@ pub(crate) fn awl_cmd(home: &Path, url: &str, cwd: &Path) -> Command {
     cmd
 }
 
+/// Starts `awl args` in `cwd` against `url`, output captured.
+pub(crate) fn spawn(home: &Path, url: &str, cwd: &Path, args: &[&str]) -> std::process::Child {
+    awl_cmd(home, url, cwd)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("awl runs")
+}
+
 /// Runs awl in `cwd` against `url`.
 pub(crate) fn awl_at(home: &Path, url: &str, cwd: &Path, args: &[&str]) -> Output {
     awl_cmd(home, url, cwd).args(args).output().expect("awl runs")

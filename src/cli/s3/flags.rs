@@ -87,7 +87,7 @@ pub(crate) fn header_value(option: &str, value: &str) -> Result<String> {
     Ok(value.to_owned())
 }
 
-/// Multipart threshold, part size and concurrency. Without `--max-concurrency`, `parts` of one object and
+/// Multipart threshold, part size, concurrency and `--resumable`. Without `--max-concurrency`, `parts` of one object and
 /// `requests` of the whole command are in flight; with it, its value bounds both.
 pub(crate) fn transfer(args: &Args, parts: usize, requests: usize) -> Result<TransferConfig> {
     let defaults = TransferConfig::default();
@@ -118,6 +118,7 @@ pub(crate) fn transfer(args: &Args, parts: usize, requests: usize) -> Result<Tra
         )?,
         max_concurrency: given.unwrap_or(parts),
         max_requests: given.unwrap_or(requests),
+        resumable: args.flag("--resumable"),
     })
 }
 

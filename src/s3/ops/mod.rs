@@ -10,6 +10,7 @@ pub mod head_bucket;
 pub mod head_object;
 pub mod list_buckets;
 pub mod list_objects;
+pub mod list_parts;
 pub mod list_uploads;
 pub mod list_versions;
 pub mod multipart;

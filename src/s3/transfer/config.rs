@@ -27,6 +27,9 @@ pub struct TransferConfig {
     /// ([`REQUESTS_IN_FLIGHT`]): the run's workers and the client's places. Each request holds at most one
     /// body buffer (a file's parts are sent from the file), so this also bounds the bytes in memory.
     pub max_requests: usize,
+    /// A signal leaves a file's upload in parts (and its resume record) for a later run, instead of aborting
+    /// it (`--resumable`; off).
+    pub resumable: bool,
 }
 
 impl Default for TransferConfig {
@@ -36,6 +39,7 @@ impl Default for TransferConfig {
             part_size: 8 << 20,
             max_concurrency: 10,
             max_requests: REQUESTS_IN_FLIGHT,
+            resumable: false,
         }
     }
 }

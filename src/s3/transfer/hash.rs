@@ -1,5 +1,6 @@
 //! The digests of what is sent: a file's byte range hashed in a first pass (memory stays flat) with SHA-256 (the
-//! payload's signature) and the checksum S3 is sent.
+//! payload's signature) and the checksum S3 is sent; and, to check a part an upload already holds before it
+//! is reused, the range's MD5 (its ETag) beside that checksum.
 
 use crate::s3::checksum::{Algorithm, Digests, Hasher};
 use sha2::{Digest, Sha256};
@@ -58,6 +59,28 @@ pub fn hash_range(
     }))
 }
 
+/// What a byte range of a file is checked against a stored part with: its MD5 (a part's ETag, when S3 makes
+/// it the MD5) and its checksum of `algorithm`, read in one pass.
+pub fn md5_and_checksum(
+    file: &File,
+    offset: u64,
+    len: u64,
+    stop: Option<&AtomicBool>,
+    algorithm: Option<Algorithm>,
+) -> io::Result<([u8; 16], Option<Vec<u8>>)> {
+    let mut md5 = Hasher::md5();
+    let mut other = algorithm.map(Hasher::new);
+    read_range(file, offset, len, stop, &mut |b| {
+        md5.update(b);
+        if let Some(o) = &mut other {
+            o.update(b);
+        }
+    })?;
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&md5.finish());
+    Ok((out, other.map(Hasher::finish)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,6 +107,10 @@ mod tests {
                 .err(),
             Some(io::ErrorKind::Interrupted)
         );
+        let (md5, crc) = md5_and_checksum(&file, 2, 5, None, Some(Algorithm::Crc32c)).expect("hash");
+        // MD5("23456"), as Python's hashlib gives it.
+        assert_eq!(hex::encode(md5), "adcaec3805aa912c0d0b14a81bedb6ff");
+        assert_eq!(crc, Some(Algorithm::Crc32c.digest(b"23456")));
         let _ = std::fs::remove_file(&path);
     }
 }

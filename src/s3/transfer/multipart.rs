@@ -2,7 +2,9 @@
 //! created, its parts sent (or copied) on the caller's threads, then completed, or aborted on any failure so
 //! that no parts stay billed. From its creation to its end the abort is registered with the run's
 //! interruption, and signed again as each part finishes, so that a signal an hour into a large transfer
-//! still sends an abort within S3's 15-minute window.
+//! still sends an abort within S3's 15-minute window. A file's upload may carry a resume record (see
+//! `resume`), removed when the upload completes or is aborted; asked to, a signal leaves such an upload and
+//! its record for a later run instead of aborting it.
 
 use crate::error::{Error, Result};
 use crate::interrupt::Registration;
@@ -16,6 +18,8 @@ use crate::s3::ops::multipart::{
 };
 use crate::s3::ops::options::ObjectOptions;
 use crate::transport::request::Body;
+use std::io::Write;
+use std::path::PathBuf;
 
 /// A multipart upload in progress: created, then completed or aborted; a signal meanwhile aborts it.
 #[derive(Debug)]
@@ -24,33 +28,65 @@ pub struct Multipart<'j, 's> {
     upload: Upload,
     on_interrupt: Option<Registration>,
     checksum: Option<Algorithm>,
+    /// A signal leaves the upload (and its record) rather than aborting it.
+    leave: bool,
+    /// The resume record, and its registration for removal by a signal (when the upload is aborted then).
+    record: Option<(PathBuf, Option<Registration>)>,
 }
 
 impl<'j, 's> Multipart<'j, 's> {
     /// Creates the upload of `target` with `opts`; `checksum` is the algorithm each part is sent with (none
-    /// for parts copied on the server).
+    /// for parts copied on the server). A signal aborts it.
     pub fn start(
         s3: &'j S3<'s>,
         target: &ObjectRef,
         opts: &ObjectOptions,
         checksum: Option<Algorithm>,
     ) -> Result<Self> {
+        Self::adopt(s3, Self::create(s3, target, opts, checksum)?, checksum, false)
+    }
+
+    /// Creates the upload of `target` (CreateMultipartUpload), not yet registered with the interruption.
+    pub fn create(
+        s3: &S3<'_>,
+        target: &ObjectRef,
+        opts: &ObjectOptions,
+        checksum: Option<Algorithm>,
+    ) -> Result<Upload> {
         let id = s3.run(&CreateMultipartUpload {
             target,
             opts,
             checksum,
         })?;
-        let upload = Upload {
+        Ok(Upload {
             target: target.clone(),
             id,
-        };
-        // If a signal ends the run, its thread aborts the upload with this request, signed again as parts
-        // complete so that it stays within S3's 15 minutes. Should registering fail, the upload is aborted now.
-        let on_interrupt = match s3.send_on_interrupt(&AbortMultipartUpload(&upload).request()) {
-            Ok(r) => r,
-            Err(e) => {
-                let _ = s3.run(&AbortMultipartUpload(&upload));
-                return Err(e);
+        })
+    }
+
+    /// Takes `upload` (new, or resumed from its record) to its end. If a signal ends the run, its thread aborts
+    /// the upload, or with `leave` says on stderr that it is left for a later run.
+    pub fn adopt(s3: &'j S3<'s>, upload: Upload, checksum: Option<Algorithm>, leave: bool) -> Result<Self> {
+        let on_interrupt = if leave {
+            let line = format!(
+                "awl: the upload of {} is left for a later run (its parts stay billed until then): run the same \
+                 command again to resume it\n",
+                upload.target
+            );
+            s3.interrupt().and_then(|i| {
+                i.register_action(Box::new(move || {
+                    let _ = std::io::stderr().write_all(line.as_bytes());
+                }))
+            })
+        } else {
+            // Signed again as parts complete so that it stays within S3's 15 minutes. Should registering fail,
+            // the upload is aborted now.
+            match s3.send_on_interrupt(&AbortMultipartUpload(&upload).request()) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = s3.run(&AbortMultipartUpload(&upload));
+                    return Err(e);
+                }
             }
         };
         Ok(Multipart {
@@ -58,7 +94,20 @@ impl<'j, 's> Multipart<'j, 's> {
             upload,
             on_interrupt,
             checksum,
+            leave,
+            record: None,
         })
+    }
+
+    /// The same upload, with its resume record at `path`: removed when the upload ends, and by a signal
+    /// unless the upload is left.
+    pub fn with_record(mut self, path: PathBuf, leave: bool) -> Self {
+        let registration = match (leave, self.s3.interrupt()) {
+            (false, Some(i)) => i.register_file(path.clone()),
+            _ => None,
+        };
+        self.record = Some((path, registration));
+        self
     }
 
     /// The checksum each part is sent with.
@@ -77,7 +126,7 @@ impl<'j, 's> Multipart<'j, 's> {
             return Err(self.interrupted());
         }
         let done = self.s3.run(op)?;
-        if let Some(r) = &self.on_interrupt {
+        if let Some(r) = self.on_interrupt.as_ref().filter(|_| !self.leave) {
             // Best effort: the abort signed at the last renewal is still registered if this fails.
             let _ = self
                 .s3
@@ -108,7 +157,8 @@ impl<'j, 's> Multipart<'j, 's> {
     }
 
     /// Completes the upload with `parts`, or aborts it if they failed or `check` refuses (even when
-    /// interrupted, with the usual retries); the first error is what is returned.
+    /// interrupted, with the usual retries, unless the upload is to be left then); the first error is what
+    /// is returned. The resume record goes with the upload.
     pub fn finish(self, parts: Result<Vec<PartDone>>, check: impl FnOnce() -> Result<()>) -> Result<()> {
         let result = parts.and_then(|mut parts| {
             check()?;
@@ -119,7 +169,14 @@ impl<'j, 's> Multipart<'j, 's> {
             })
         });
         if result.is_err() {
+            if self.leave && self.s3.stopped() {
+                // Left for a later run, with its record: the signal's thread says so and ends the process.
+                return result;
+            }
             let _ = self.s3.run(&AbortMultipartUpload(&self.upload));
+        }
+        if let Some((path, _)) = &self.record {
+            let _ = std::fs::remove_file(path);
         }
         result
     }

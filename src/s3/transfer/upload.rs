@@ -4,9 +4,10 @@
 //! A file is never held in memory: each part (or the whole file) is hashed with SHA-256 in a first pass, then
 //! sent from the file, with the digest as `x-amz-content-sha256` and a checksum for S3 to check (the same
 //! SHA-256 unless another algorithm is asked for; none with `request_checksum_calculation = when_required`). A
-//! file that changes meanwhile (size or modification time) is refused, not stored. A stream (stdin) is read
-//! part by part into memory, the part size growing as it goes so that 10,000 parts reach 5 TiB with no size
-//! given in advance; memory is the parts in flight.
+//! file that changes meanwhile (size or modification time) is refused, not stored. A file's upload in parts
+//! continues one that stopped, from its resume record, when the file and the parts it holds still match. A
+//! stream (stdin) is read part by part into memory, the part size growing as it goes so that 10,000 parts
+//! reach 5 TiB with no size given in advance; memory is the parts in flight.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::s3::checksum::{Algorithm, Digests};
@@ -20,6 +21,7 @@ use crate::s3::transfer::config::{MAX_CONCURRENCY, MAX_PARTS, MAX_PUT, MIN_PART,
 use crate::s3::transfer::hash::hash_range;
 use crate::s3::transfer::multipart::Multipart;
 use crate::s3::transfer::pool::in_parallel;
+use crate::s3::transfer::resume;
 use crate::transport::request::Body;
 use std::fs::File;
 use std::io::Read;
@@ -90,17 +92,41 @@ impl<'s> S3<'s> {
             len,
         };
         if size >= cfg.multipart_threshold {
-            let mp = Multipart::start(self, target, opts, algorithm)?;
             let part = part_size(size, cfg.part_size);
             let count = size.div_ceil(part).max(1);
-            let done_bytes = AtomicU64::new(0);
-            let parts = in_parallel(self, count, cfg.max_concurrency, &|i| {
+            let (mp, stored) = resume::begin(
+                self,
+                &file,
+                path,
+                target,
+                opts,
+                part,
+                algorithm,
+                cfg.max_concurrency,
+                cfg.resumable,
+            )?;
+            // The parts a resumed upload holds (checked against the file) are not sent again.
+            let held: std::collections::HashSet<u64> = stored.iter().map(|p| p.number).collect();
+            let todo: Vec<u64> = (1..=count).filter(|n| !held.contains(n)).collect();
+            let done_bytes =
+                AtomicU64::new(size - todo.iter().map(|n| part.min(size - (n - 1) * part)).sum::<u64>());
+            if !stored.is_empty() {
+                progress(done_bytes.load(Ordering::Relaxed));
+            }
+            let parts = in_parallel(self, todo.len() as u64, cfg.max_concurrency, &|j| {
+                let i = todo[j as usize] - 1;
                 let (offset, len) = (i * part, part.min(size - i * part));
                 let p = mp.send_part(i + 1, range(offset, len), &hash(offset, len)?)?;
                 progress(done_bytes.fetch_add(len, Ordering::Relaxed) + len);
                 Ok(p)
             });
-            return mp.finish(parts, unchanged);
+            return mp.finish(
+                parts.map(|mut p| {
+                    p.extend(stored);
+                    p
+                }),
+                unchanged,
+            );
         }
         if size > MAX_PUT {
             return Err(Error::usage(format!(
