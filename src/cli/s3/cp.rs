@@ -70,6 +70,12 @@ impl CpCommand {
         if args.flag("--checksum") && (moving || !recursive) {
             return Err(args.usage("--checksum compares the files of 'cp --recursive' (or of a sync)"));
         }
+        // --no-overwrite keeps whatever the destination has: nothing would be compared.
+        if args.flag("--checksum") && args.flag("--no-overwrite") {
+            return Err(args.usage(
+                "--checksum replaces what differs, --no-overwrite replaces nothing: give one of them",
+            ));
+        }
         if src == "-" && (moving || recursive) {
             return Err(args.usage("standard input ('-') can only be copied, as one object"));
         }
@@ -328,10 +334,13 @@ fn recursive(ctx: &Ctx<'_>, cp: &CpCommand) -> Result<u8> {
         spill: &spill,
     };
     let outcome = with_s3(ctx, Some(cp.transfer.max_requests), |s3| {
-        let existing = match (cp.no_overwrite, cp.checksum) {
-            (true, _) => Existing::Keep,
-            (false, true) => Existing::ReplaceChanged,
-            (false, false) => Existing::Replace,
+        // Both together are refused when parsed.
+        let existing = if cp.no_overwrite {
+            Existing::Keep
+        } else if cp.checksum {
+            Existing::ReplaceChanged
+        } else {
+            Existing::Replace
         };
         copy_tree(s3, &src, &dst, cp.moving, existing, &options, &|e| {
             reporter.event(e)

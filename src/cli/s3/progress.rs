@@ -103,7 +103,7 @@ impl Screen {
             }
             Event::Planned => t.planned = true,
             Event::Bytes(n) => t.bytes_done = t.bytes_done.saturating_add(*n),
-            Event::Done(_) | Event::Failed(..) => t.files_done += 1,
+            Event::Done(_) | Event::Failed(..) | Event::NotCompared(..) => t.files_done += 1,
             // Deletions not done will not be: no longer counted as to come.
             Event::Withheld(n, _) => t.files_known = t.files_known.saturating_sub(*n as u64),
             // A file found unchanged will not be copied: no longer counted as to come.

@@ -118,6 +118,10 @@ impl Reporter {
                     self.what(job)
                 );
             }),
+            // Nothing was sent: not "upload failed".
+            Event::NotCompared(job, err) => show(&|| {
+                let _ = writeln!(std::io::stderr(), "cannot compare {}: {err}", self.what(job));
+            }),
             Event::Skipped(what, why) => show(&|| self.skip(what, why)),
             Event::Withheld(n, why) => show(&|| self.withheld(n, why)),
             Event::Compared(_, found) => {
@@ -151,7 +155,7 @@ impl Reporter {
         if n > 0 && self.say.warnings() {
             let _ = writeln!(
                 std::io::stderr(),
-                "note: {n} file(s) compared by size and time: S3 stores no checksum or MD5 ETag to compare them by"
+                "note: {n} file(s) compared by size and time: nothing comparable stored, or the part layout unknown"
             );
         }
     }

@@ -32,9 +32,19 @@ pub struct Want {
     pub md5: bool,
     /// A checksum of the whole file (FULL_OBJECT, or a single PUT's).
     pub whole: Option<Algorithm>,
-    /// Layouts to hash part by part: each part's MD5 (for the multipart ETag), and each part's checksum in the
-    /// algorithm given (for a COMPOSITE checksum).
-    pub layouts: Vec<(Parts, bool, Option<Algorithm>)>,
+    /// Layouts to hash part by part.
+    pub layouts: Vec<Layout>,
+}
+
+/// One layout to hash part by part, and what of each part.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    /// The part sizes.
+    pub parts: Parts,
+    /// Each part's MD5 (for the multipart ETag).
+    pub md5: bool,
+    /// Each part's checksum in this algorithm (for a COMPOSITE checksum).
+    pub sum: Option<Algorithm>,
 }
 
 /// What one layout gave.
@@ -126,12 +136,12 @@ impl FileHasher {
             layouts: want
                 .layouts
                 .iter()
-                .map(|(parts, md5, sum)| Running {
-                    left: parts.len(0).unwrap_or(u64::MAX),
-                    parts: parts.clone(),
+                .map(|l| Running {
+                    left: l.parts.len(0).unwrap_or(u64::MAX),
+                    parts: l.parts.clone(),
                     index: 0,
-                    md5: md5.then(|| (Hasher::md5(), Vec::new())),
-                    sum: sum.map(|a| (a, Hasher::new(a), Vec::new())),
+                    md5: l.md5.then(|| (Hasher::md5(), Vec::new())),
+                    sum: l.sum.map(|a| (a, Hasher::new(a), Vec::new())),
                 })
                 .collect(),
         }
@@ -182,8 +192,16 @@ mod tests {
             md5: true,
             whole: Some(Algorithm::Crc64Nvme),
             layouts: vec![
-                (Parts::Uniform(1000), true, Some(Algorithm::Sha256)),
-                (Parts::Sizes(vec![500, 2000]), true, None),
+                Layout {
+                    parts: Parts::Uniform(1000),
+                    md5: true,
+                    sum: Some(Algorithm::Sha256),
+                },
+                Layout {
+                    parts: Parts::Sizes(vec![500, 2000]),
+                    md5: true,
+                    sum: None,
+                },
             ],
         };
         let expect = |parts: &[&[u8]]| {
@@ -211,7 +229,11 @@ mod tests {
         }
         // A file that ends on a part boundary has no empty part after it.
         let mut h = FileHasher::new(&Want {
-            layouts: vec![(Parts::Uniform(1250), true, None)],
+            layouts: vec![Layout {
+                parts: Parts::Uniform(1250),
+                md5: true,
+                sum: None,
+            }],
             ..Want::default()
         });
         h.update(&d);

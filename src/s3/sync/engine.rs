@@ -13,7 +13,7 @@ use crate::s3::ops::delete::MAX_KEYS;
 use crate::s3::ops::list_versions::ListObjectVersions;
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::paginate::Listing;
-use crate::s3::sync::entries::entries;
+use crate::s3::sync::entries::{Reading, entries};
 use crate::s3::sync::filter::Filters;
 use crate::s3::sync::plan::{Direction, Entry, Pair, Rules, Step, decide, join};
 use crate::s3::sync::root::{Root, apart};
@@ -211,8 +211,26 @@ pub fn sync(
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
     let pairs = join(
-        entries(from, s3, o.filters, (o.follow, rules.checksum), &skip),
-        entries(to, s3, o.filters, (o.follow, rules.checksum), &skip),
+        entries(
+            from,
+            s3,
+            o.filters,
+            Reading {
+                follow: o.follow,
+                listed: rules.checksum,
+            },
+            &skip,
+        ),
+        entries(
+            to,
+            s3,
+            o.filters,
+            Reading {
+                follow: o.follow,
+                listed: rules.checksum,
+            },
+            &skip,
+        ),
     );
     let outcome = sync_pairs(s3, (from, to), direction, pairs, rules, o, &watch);
     watch.finish(outcome)
@@ -319,12 +337,33 @@ pub fn copy_tree(
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
     let by_content = existing == Existing::ReplaceChanged;
-    let src = entries(from, s3, o.filters, (o.follow, by_content), &skip);
+    let src = entries(
+        from,
+        s3,
+        o.filters,
+        Reading {
+            follow: o.follow,
+            listed: by_content,
+        },
+        &skip,
+    );
     let none = Filters::default();
     let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if existing == Existing::Replace {
         Box::new(src.map(|r| r.map(|e| (Some(e), None))))
     } else {
-        Box::new(join(src, entries(to, s3, &none, (o.follow, by_content), &skip)))
+        Box::new(join(
+            src,
+            entries(
+                to,
+                s3,
+                &none,
+                Reading {
+                    follow: o.follow,
+                    listed: by_content,
+                },
+                &skip,
+            ),
+        ))
     };
     let jobs = watch.until_error(pairs).filter_map(|(s, d)| match (s?, d) {
         (s, None) => copy_job(from, to, op, &s, &watch).map(Task::Do),
@@ -358,7 +397,7 @@ pub fn remove_tree(
         outcome.failed += o.failed;
     };
     let mut batch = Vec::with_capacity(MAX_KEYS);
-    let keys = entries(root, s3, o.filters, (false, false), &skip).map(|e| e.map(|e| (Some(e), None)));
+    let keys = entries(root, s3, o.filters, Reading::default(), &skip).map(|e| e.map(|e| (Some(e), None)));
     for (entry, _) in watch.until_error(keys) {
         let Some(Ok(place)) = entry.map(|e| root.place(&e.key)) else {
             continue;

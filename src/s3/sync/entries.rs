@@ -10,16 +10,27 @@ use crate::s3::sync::plan::{Entry, Listed};
 use crate::s3::sync::root::Root;
 use crate::s3::sync::walk::Walk;
 
-/// The entries under `root` that pass `filters`, in key order: a local walk (`follow` follows links; a
+/// How [`entries`] reads a root.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Reading {
+    /// A local walk follows symbolic links.
+    pub follow: bool,
+    /// A listing keeps what it says of each object's content (its ETag, its checksum's algorithm), for
+    /// `--checksum`.
+    pub listed: bool,
+}
+
+/// The entries under `root` that pass `filters`, in key order: a local walk (following links as `how` says; a
 /// missing folder is empty; each file passed over goes to `skip` with the path and why) or the listing of a
-/// prefix (with what it says of each object's content when `listed`, for `--checksum`).
+/// prefix (with what it says of each object's content if `how` asks).
 pub fn entries<'e>(
     root: &'e Root,
     s3: &'e S3<'e>,
     filters: &'e Filters,
-    (follow, listed): (bool, bool),
+    how: Reading,
     skip: &'e (dyn Fn(&str, &str) + Sync),
 ) -> Box<dyn Iterator<Item = Result<Entry>> + 'e> {
+    let Reading { follow, listed } = how;
     match root {
         Root::Local(dir) if !dir.exists() => Box::new(std::iter::empty()),
         Root::Local(dir) => Box::new(

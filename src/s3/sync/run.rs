@@ -48,6 +48,9 @@ pub enum Event<'e> {
     Withheld(usize, &'e str),
     /// A job queued to be done only if its pair differs (`--checksum`) was compared: what was found.
     Compared(&'e Job, Comparison),
+    /// A job queued to be done only if its pair differs (`--checksum`) failed before anything was sent: its
+    /// pair could not be compared. Counted as failed.
+    NotCompared(&'e Job, &'e Error),
 }
 
 /// What the comparison of a pair found (`--checksum`).
@@ -210,7 +213,8 @@ impl Runner<'_, '_> {
         let verdict = match compare(self.s3, self.cfg, places, (&c.src, &c.dst)) {
             Ok(v) => v,
             Err(e) => {
-                self.finish(tally, &c.job, Err(e));
+                tally.failed.fetch_add(1, Ordering::Relaxed);
+                (self.report)(Event::NotCompared(&c.job, &e));
                 return false;
             }
         };

@@ -253,35 +253,49 @@ fn part_layout(s3: &S3<'_>, object: &ObjectRef, head: &Head, cfg: &TransferConfi
         part: Some(1),
         checksums: s3.checks_checksums(),
     });
+    // A download in one part gains nothing from its layout (ranges do as well), and a layout not learnt is
+    // no error here: the object then comes in ranges.
     parts_from_first(s3, object, head.size, &first.ok()?, cfg)
+        .ok()
+        .flatten()
+        .filter(|l| l.len() >= 2)
 }
 
 /// The parts of an object of `size` bytes from what HEAD `?partNumber=1` said (`first`): uniform from the
-/// first part's size and the count, else each part asked for; `None` if the server does not say.
+/// first part's size and the count, else each part asked for (an error if one of those HEADs fails); `None`
+/// if the server does not say, or what it says does not add up to `size`.
 pub(crate) fn parts_from_first(
     s3: &S3<'_>,
     object: &ObjectRef,
     size: u64,
     first: &Head,
     cfg: &TransferConfig,
-) -> Option<Vec<Piece>> {
+) -> Result<Option<Vec<Piece>>> {
     // S3 allows 10,000 parts: a larger count from a server is not believed (nor asked part by part).
-    let count = first.parts_count.filter(|c| (2..=10_000).contains(c))?;
-    let sizes = match pieces::uniform_sizes(size, count, first.size) {
-        Some(s) => s,
-        // Parts of different sizes: each asked for.
-        None => each_part_size(s3, object, count, cfg)?,
+    let Some(count) = first.parts_count.filter(|c| (1..=10_000).contains(c)) else {
+        return Ok(None);
     };
-    pieces::parts(size, &sizes)
+    // One part (a file of exactly the multipart threshold, as awl and the AWS CLI upload it): all of it.
+    let sizes = if count == 1 {
+        vec![size]
+    } else {
+        match pieces::uniform_sizes(size, count, first.size) {
+            Some(s) => s,
+            // Parts of different sizes: each asked for.
+            None => each_part_size(s3, object, count, cfg)?,
+        }
+    };
+    Ok(pieces::parts(size, &sizes))
 }
 
-/// The sizes of the object's `count` parts, each asked for (HEAD `?partNumber=N`, in parallel).
+/// The sizes of the object's `count` parts, each asked for (HEAD `?partNumber=N`, in parallel); an error if
+/// one of them fails.
 pub(crate) fn each_part_size(
     s3: &S3<'_>,
     object: &ObjectRef,
     count: u64,
     cfg: &TransferConfig,
-) -> Option<Vec<u64>> {
+) -> Result<Vec<u64>> {
     let mut heads = in_parallel(s3, count, cfg.max_concurrency, &|i| {
         s3.run(&HeadObject {
             object,
@@ -289,10 +303,9 @@ pub(crate) fn each_part_size(
             checksums: s3.checks_checksums(),
         })
         .map(|h| (i, h.size))
-    })
-    .ok()?;
+    })?;
     heads.sort_unstable();
-    Some(heads.into_iter().map(|(_, s)| s).collect())
+    Ok(heads.into_iter().map(|(_, s)| s).collect())
 }
 
 /// The plan and the pieces of a download of the object `head` describes, whose pieces may be at most `max`
