@@ -7,6 +7,7 @@ use awl::s3::object::ObjectRef;
 use awl::s3::operation::Operation;
 use awl::s3::ops::delete::DeleteObjects;
 use awl::s3::ops::list_buckets::ListBuckets;
+use awl::s3::ops::list_parts::ListParts;
 use awl::s3::ops::list_objects::ListObjectsV2;
 use awl::s3::ops::list_uploads::ListMultipartUploads;
 use awl::s3::ops::multipart::{CreateMultipartUpload, Upload, UploadPartCopy};
@@ -35,6 +36,13 @@ fuzz_target!(|data: &[u8]| {
     listing(&ListObjectsV2::new("b", "p/").grouped(Some("/")), data);
     listing(&ListBuckets, data);
     listing(&ListMultipartUploads { bucket: "b".into() }, data);
+    listing(
+        &ListParts(&Upload {
+            target: ObjectRef::new("b", "k"),
+            id: "i".into(),
+        }),
+        data,
+    );
     let _ = awl::sts::parse_assume_role(data);
     let _ = awl::sts::parse_caller_identity(data);
     let resp = Response {
@@ -46,7 +54,7 @@ fuzz_target!(|data: &[u8]| {
     let target = ObjectRef::new("b", "k");
     let _ = DeleteObjects {
         bucket: "b",
-        keys: &[],
+        objects: &[],
     }
     .parse(resp.clone());
     let opts = Default::default();

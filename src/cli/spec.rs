@@ -135,7 +135,8 @@ const WRITE: [OptionSpec; 15] = [
     ),
     flag(
         "--resumable",
-        "on Ctrl-C, leave an upload in parts for the next run to resume (default: abort it)",
+        "on Ctrl-C, leave a file's upload for the next run to resume (default: abort it); ignored for \
+         downloads, S3 to S3 and stdin",
     ),
 ];
 

@@ -149,6 +149,12 @@ impl<'a> S3<'a> {
         self
     }
 
+    /// The endpoint every request goes to, when one was given (`--endpoint-url`, the profile's); `None` for
+    /// AWS's own, by region.
+    pub fn endpoint(&self) -> Option<&Endpoint> {
+        self.endpoint.as_ref()
+    }
+
     /// Where file uploads keep their resume records, if they do.
     pub fn upload_records(&self) -> Option<&std::path::Path> {
         self.upload_records.as_deref()

@@ -4,6 +4,7 @@
 
 use crate::codec::xml;
 use crate::error::{Error, Result};
+use crate::s3::checksum::verify::etag_is_md5;
 use crate::s3::checksum::{Algorithm, Digests};
 use crate::s3::object::ObjectRef;
 use crate::s3::operation::Operation;
@@ -41,6 +42,16 @@ impl Upload {
     }
 }
 
+/// An upload created: its id, and whether its parts' ETags are their MD5s.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Created {
+    /// The upload id S3 gave.
+    pub id: String,
+    /// False with SSE-KMS, DSSE or SSE-C (asked for, or the bucket's default as the answer says), whose
+    /// ETags are not MD5s.
+    pub md5_etags: bool,
+}
+
 /// CreateMultipartUpload with the object's options; `checksum` asks S3 to keep each part's checksum of that
 /// algorithm (parts sent from here, and not with `request_checksum_calculation = when_required`), which parts
 /// copied on the server do not carry.
@@ -55,8 +66,8 @@ pub struct CreateMultipartUpload<'a> {
 }
 
 impl Operation for CreateMultipartUpload<'_> {
-    /// The upload id.
-    type Output = String;
+    /// The upload id, and what its ETags are.
+    type Output = Created;
 
     fn request(&self) -> S3Request {
         let mut r =
@@ -74,12 +85,18 @@ impl Operation for CreateMultipartUpload<'_> {
         format!("CreateMultipartUpload {}", self.target)
     }
 
-    fn parse(&self, resp: Response) -> Result<String> {
+    fn parse(&self, resp: Response) -> Result<Created> {
         let doc = xml::parse(&String::from_utf8_lossy(&resp.body))?;
-        doc.find("UploadId")
+        let id = doc
+            .find("UploadId")
             .map(|e| e.text.trim().to_owned())
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| Error::data("CreateMultipartUpload answered no UploadId"))
+            .ok_or_else(|| Error::data("CreateMultipartUpload answered no UploadId"))?;
+        Ok(Created {
+            id,
+            // The answer names the encryption the bucket applies by default; the request what was asked.
+            md5_etags: etag_is_md5(&resp.headers) && etag_is_md5(&self.opts.headers()),
+        })
     }
 }
 
@@ -293,7 +310,17 @@ mod tests {
                 b"<InitiateMultipartUploadResult><UploadId>a/b+c</UploadId></InitiateMultipartUploadResult>",
             ))
             .expect("id");
-        assert_eq!(id, "a/b+c");
+        assert_eq!(id.id, "a/b+c");
+        assert!(id.md5_etags);
+        let kms = create
+            .parse(Response::of(
+                200,
+                &[("x-amz-server-side-encryption", "aws:kms")],
+                b"<InitiateMultipartUploadResult><UploadId>i</UploadId></InitiateMultipartUploadResult>",
+            ))
+            .expect("id");
+        assert!(!kms.md5_etags, "SSE-KMS ETags are not MD5s");
+        let id = id.id;
         assert!(
             create
                 .parse(Response::of(200, &[], b"<InitiateMultipartUploadResult/>"))

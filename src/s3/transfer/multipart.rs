@@ -6,6 +6,7 @@
 //! `resume`), removed when the upload completes or is aborted; asked to, a signal leaves such an upload and
 //! its record for a later run instead of aborting it.
 
+use crate::codec::redact;
 use crate::error::{Error, Result};
 use crate::interrupt::Registration;
 use crate::s3::checksum::{Algorithm, Digests};
@@ -17,6 +18,7 @@ use crate::s3::ops::multipart::{
     UploadPartCopy,
 };
 use crate::s3::ops::options::ObjectOptions;
+use crate::s3::transfer::resume::record;
 use crate::transport::request::Body;
 use std::io::Write;
 use std::path::PathBuf;
@@ -43,25 +45,38 @@ impl<'j, 's> Multipart<'j, 's> {
         opts: &ObjectOptions,
         checksum: Option<Algorithm>,
     ) -> Result<Self> {
-        Self::adopt(s3, Self::create(s3, target, opts, checksum)?, checksum, false)
+        Self::adopt(s3, Self::create(s3, target, opts, checksum)?.0, checksum, false)
     }
 
-    /// Creates the upload of `target` (CreateMultipartUpload), not yet registered with the interruption.
+    /// Creates the upload of `target` (CreateMultipartUpload), not yet registered with the interruption;
+    /// with whether its parts' ETags are their MD5s.
     pub fn create(
         s3: &S3<'_>,
         target: &ObjectRef,
         opts: &ObjectOptions,
         checksum: Option<Algorithm>,
-    ) -> Result<Upload> {
-        let id = s3.run(&CreateMultipartUpload {
+    ) -> Result<(Upload, bool)> {
+        let created = s3.run(&CreateMultipartUpload {
             target,
             opts,
             checksum,
         })?;
-        Ok(Upload {
-            target: target.clone(),
-            id,
-        })
+        Ok((
+            Upload {
+                target: target.clone(),
+                id: created.id,
+            },
+            created.md5_etags,
+        ))
+    }
+
+    /// Aborts `upload`: whether it is gone (aborted now, or already: NoSuchUpload), so that nothing names
+    /// it any more.
+    pub fn abort(s3: &S3<'_>, upload: &Upload) -> bool {
+        match s3.run(&AbortMultipartUpload(upload)) {
+            Ok(()) => true,
+            Err(e) => e.service_code() == Some("NoSuchUpload"),
+        }
     }
 
     /// Takes `upload` (new, or resumed from its record) to its end. If a signal ends the run, its thread aborts
@@ -158,7 +173,7 @@ impl<'j, 's> Multipart<'j, 's> {
 
     /// Completes the upload with `parts`, or aborts it if they failed or `check` refuses (even when
     /// interrupted, with the usual retries, unless the upload is to be left then); the first error is what
-    /// is returned. The resume record goes with the upload.
+    /// is returned. The resume record goes with the upload (kept if the abort fails: it alone names it).
     pub fn finish(self, parts: Result<Vec<PartDone>>, check: impl FnOnce() -> Result<()>) -> Result<()> {
         let result = parts.and_then(|mut parts| {
             check()?;
@@ -173,10 +188,23 @@ impl<'j, 's> Multipart<'j, 's> {
                 // Left for a later run, with its record: the signal's thread says so and ends the process.
                 return result;
             }
-            let _ = self.s3.run(&AbortMultipartUpload(&self.upload));
+            if !Self::abort(self.s3, &self.upload) {
+                // Its record is all that can name the upload: kept, the next run aborts or resumes it.
+                if let Some((path, _)) = &self.record {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "awl: the upload of {} could not be aborted (its parts stay billed): its record {} is \
+                         kept, and the same command run again aborts or resumes it",
+                        self.upload.target,
+                        redact::sanitize(&path.to_string_lossy(), 200)
+                    );
+                }
+                return result;
+            }
         }
         if let Some((path, _)) = &self.record {
-            let _ = std::fs::remove_file(path);
+            // Another run may have replaced the record with its own upload's meanwhile.
+            record::remove_if_names(path, &self.upload.id);
         }
         result
     }

@@ -1,177 +1,31 @@
 //! Resuming a file's multipart upload where it stopped. S3 keeps no metadata of an unfinished upload, so awl
-//! keeps a resume record (one small JSON file per bucket, key and local path, 0600 in a 0700 folder) from
+//! keeps a resume record (one small JSON file per endpoint, bucket, key and local path: `record`) from
 //! CreateMultipartUpload until the upload completes or is aborted. A later upload of the same file to the
 //! same key finds it, lists the parts the upload holds (ListParts) and checks each against the file's bytes
 //! before reusing it. Anything that does not match (the file's size, time, inode, the part size, the
 //! checksum, the object's options, one part's size or digest) means nothing is stitched: the old upload is
 //! aborted and a new one starts. An upload is only ever named by its record, never guessed from a listing.
 
-use crate::codec::json::{self, Value};
+pub mod record;
+
 use crate::codec::{base64, redact};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
+use crate::interrupt::Registration;
 use crate::s3::checksum::Algorithm;
 use crate::s3::client::S3;
 use crate::s3::object::ObjectRef;
+use crate::s3::operation::Operation;
 use crate::s3::ops::list_parts::{ListParts, StoredPart};
 use crate::s3::ops::multipart::{AbortMultipartUpload, PartDone, Upload};
 use crate::s3::ops::options::ObjectOptions;
 use crate::s3::transfer::hash::md5_and_checksum;
 use crate::s3::transfer::multipart::Multipart;
 use crate::s3::transfer::pool::in_parallel;
-use sha2::{Digest, Sha256};
+pub use record::{Record, dir_in};
 use std::fs::File;
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
-
-/// A record is a few hundred bytes; anything much larger is not one.
-const MAX_RECORD: u64 = 64 << 10;
-
-/// Where the resume records live under a home folder: `~/.aws/awl/uploads`.
-pub fn dir_in(home: &str) -> PathBuf {
-    Path::new(home).join(".aws").join("awl").join("uploads")
-}
-
-/// What names an unfinished upload of a file: where it goes, its id, and what the file and the parts were
-/// when it began.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Record {
-    /// The bucket.
-    pub bucket: String,
-    /// The key.
-    pub key: String,
-    /// The upload id S3 gave (empty for the file as it is now, before an upload exists).
-    pub upload_id: String,
-    /// The file's absolute path.
-    pub path: String,
-    /// Its size.
-    pub size: u64,
-    /// Its modification time, in nanoseconds since 1970.
-    pub mtime_ns: i128,
-    /// Its inode.
-    pub inode: u64,
-    /// Its device.
-    pub device: u64,
-    /// The part size.
-    pub part_size: u64,
-    /// The checksum each part is sent with.
-    pub checksum: Option<Algorithm>,
-    /// SHA-256 (hex) of the object's options (type, metadata, class, encryption): the upload was created with
-    /// them, so another set must not complete it.
-    pub options: String,
-}
-
-impl Record {
-    /// The record of uploading `file` (at `path`) to `target` in parts of `part_size`.
-    pub fn of(
-        file: &File,
-        path: &Path,
-        target: &ObjectRef,
-        opts: &ObjectOptions,
-        part_size: u64,
-        checksum: Option<Algorithm>,
-    ) -> std::io::Result<Self> {
-        let m = file.metadata()?;
-        let abs = std::path::absolute(path)?;
-        let mut h = Sha256::new();
-        for (n, v) in opts.headers() {
-            h.update(format!("{n}:{v}\n"));
-        }
-        Ok(Record {
-            bucket: target.bucket.clone(),
-            key: target.key.clone(),
-            upload_id: String::new(),
-            path: abs.to_string_lossy().into_owned(),
-            size: m.len(),
-            mtime_ns: i128::from(m.mtime()) * 1_000_000_000 + i128::from(m.mtime_nsec()),
-            inode: m.ino(),
-            device: m.dev(),
-            part_size,
-            checksum,
-            options: hex::encode(h.finalize()),
-        })
-    }
-
-    /// The record's file name: SHA-256 (hex) of the bucket, the key and the file's path, `.json`.
-    pub fn file_name(&self) -> String {
-        let mut h = Sha256::new();
-        for field in [self.bucket.as_bytes(), self.key.as_bytes(), self.path.as_bytes()] {
-            h.update((field.len() as u64).to_be_bytes());
-            h.update(field);
-        }
-        format!("{}.json", hex::encode(h.finalize()))
-    }
-
-    /// Whether the upload `self` names may be continued for `now` (the same file, unchanged, in the same
-    /// parts, with the same checksum and options, to the same object).
-    pub fn continues(&self, now: &Record) -> bool {
-        self.bucket == now.bucket
-            && self.key == now.key
-            && self.path == now.path
-            && self.size == now.size
-            && self.mtime_ns == now.mtime_ns
-            && self.inode == now.inode
-            && self.device == now.device
-            && self.part_size == now.part_size
-            && self.checksum == now.checksum
-            && self.options == now.options
-    }
-
-    /// The record as JSON.
-    pub fn to_json(&self) -> String {
-        let n = |v: String| Value::Number(v);
-        json::to_string(
-            &Value::object([
-                ("version", n("1".into())),
-                ("bucket", Value::string(&self.bucket)),
-                ("key", Value::string(&self.key)),
-                ("upload_id", Value::string(&self.upload_id)),
-                ("path", Value::string(&self.path)),
-                ("size", n(self.size.to_string())),
-                ("mtime_ns", n(self.mtime_ns.to_string())),
-                ("inode", n(self.inode.to_string())),
-                ("device", n(self.device.to_string())),
-                ("part_size", n(self.part_size.to_string())),
-                (
-                    "checksum",
-                    self.checksum.map_or(Value::Null, |a| Value::string(a.name())),
-                ),
-                ("options", Value::string(&self.options)),
-            ]),
-            json::Style::Pretty,
-        )
-    }
-
-    /// A record read back; `None` for anything else (corrupt, another version, a field missing).
-    pub fn parse(text: &str) -> Option<Self> {
-        let v = json::parse(text).ok()?;
-        let text_of = |k: &str| v.get(k)?.as_str().map(str::to_owned);
-        let number = |k: &str| match v.get(k)? {
-            Value::Number(n) => Some(n.as_str()),
-            _ => None,
-        };
-        let u = |k: &str| number(k)?.parse::<u64>().ok();
-        if u("version")? != 1 {
-            return None;
-        }
-        Some(Record {
-            bucket: text_of("bucket")?,
-            key: text_of("key")?,
-            upload_id: text_of("upload_id").filter(|i| !i.is_empty())?,
-            path: text_of("path")?,
-            size: u("size")?,
-            mtime_ns: number("mtime_ns")?.parse().ok()?,
-            inode: u("inode")?,
-            device: u("device")?,
-            part_size: u("part_size")?.max(1),
-            checksum: match v.get("checksum")? {
-                Value::Null => None,
-                Value::String(s) => Some(Algorithm::parse(s)?),
-                _ => return None,
-            },
-            options: text_of("options")?,
-        })
-    }
-}
+use std::io::Write;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The bytes part `number` (1-based) of a file of `size` covers in parts of `part`: offset and length;
 /// `None` past the file's parts.
@@ -181,17 +35,21 @@ pub fn part_range(number: u64, size: u64, part: u64) -> Option<(u64, u64)> {
 }
 
 /// Whether a stored part holds the bytes whose MD5 and checksum (of `algorithm`) are given: each value the
-/// listing gives that can be compared (the checksum of `algorithm`; the ETag when it is a quoted MD5) must
-/// match, and at least one must be there. The part to complete with, or why not.
+/// listing gives that can be compared (the checksum of `algorithm`; the ETag when the upload's ETags are
+/// MD5s, `md5_etags`, and it looks like one) must match, and at least one must be there. The part to
+/// complete with, or why not.
 pub fn verify(
     stored: &StoredPart,
     md5: &[u8; 16],
     checksum: Option<&[u8]>,
     algorithm: Option<Algorithm>,
+    md5_etags: bool,
 ) -> std::result::Result<PartDone, String> {
     let listed = algorithm.and_then(|a| stored.checksums.iter().find(|(x, _)| *x == a));
     let etag = stored.etag.trim_matches('"');
-    let etag_md5 = (etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())).then_some(etag);
+    // An SSE-KMS or SSE-C ETag is 32 hex digits too, but not the MD5: only the upload's answer tells.
+    let etag_md5 =
+        (md5_etags && etag.len() == 32 && etag.bytes().all(|b| b.is_ascii_hexdigit())).then_some(etag);
     if listed.is_none() && etag_md5.is_none() {
         return Err(format!("part {} has nothing to check it by", stored.number));
     }
@@ -232,49 +90,69 @@ pub fn begin<'j, 's>(
     workers: usize,
     leave: bool,
 ) -> Result<Begun<'j, 's>> {
-    let now = s3
-        .upload_records()
-        .and_then(|dir| Some((dir, Record::of(file, path, target, opts, part, checksum).ok()?)));
+    // Records of different endpoints are distinct: the same bucket name elsewhere is another bucket.
+    let endpoint = s3
+        .endpoint()
+        .map_or(String::new(), |e| format!("{}{}", e.origin(), e.base_path));
+    let now = s3.upload_records().and_then(|dir| {
+        let now = Record::of(file, path, &endpoint, target, opts, part, checksum).ok()?;
+        Some((dir, now))
+    });
     let Some((dir, now)) = now else {
         return Ok((Multipart::start(s3, target, opts, checksum)?, Vec::new()));
     };
     let record_path = dir.join(now.file_name());
-    // A corrupt or foreign record is ignored (and replaced below), as a broken credential cache entry is.
-    let old = crate::fs::read_regular(&record_path, MAX_RECORD, crate::fs::Links::Refuse)
-        .ok()
-        .and_then(|b| Record::parse(&String::from_utf8_lossy(&b)))
-        .filter(|r| (&r.bucket, &r.key, &r.path) == (&now.bucket, &now.key, &now.path));
-    if let Some(old) = old {
+    let display = redact::sanitize(&record_path.to_string_lossy(), 200);
+    // Whether the old record stays (its upload could not be aborted): the new upload then has none.
+    let mut kept = false;
+    if let Some(old) = record::read(&record_path).filter(|r| r.same_target(&now)) {
         let upload = Upload {
             target: target.clone(),
             id: old.upload_id.clone(),
         };
-        if old.continues(&now) {
-            match held(s3, file, &upload, &now, workers)? {
+        let gone = if old.continues(&now) {
+            // Without `leave`, a signal during the check aborts the upload as it would later: nothing billed.
+            let guard = if leave {
+                None
+            } else {
+                Some(abort_on_interrupt(s3, &upload, &record_path))
+            };
+            match held(s3, file, &upload, &old, workers, &display)? {
                 Held::Matching(parts) => {
-                    let mp = Multipart::adopt(s3, upload, checksum, leave)?;
-                    return Ok((mp.with_record(record_path, leave), parts));
+                    let mp = Multipart::adopt(s3, upload, checksum, leave)?.with_record(record_path, leave);
+                    drop(guard);
+                    return Ok((mp, parts));
                 }
-                Held::Stale => {
-                    let _ = s3.run(&AbortMultipartUpload(&upload));
-                }
-                Held::Gone => {}
+                Held::Stale => Multipart::abort(s3, &upload),
+                Held::Gone => true,
             }
         } else {
             // The file or the layout changed: its parts are of no use, and awl can name the upload.
-            let _ = s3.run(&AbortMultipartUpload(&upload));
+            Multipart::abort(s3, &upload)
+        };
+        if gone {
+            record::remove_if_names(&record_path, &old.upload_id);
+        } else {
+            // The record is all that names the old upload: kept, for the next run to abort.
+            kept = true;
+            let _ = writeln!(
+                std::io::stderr(),
+                "awl: the earlier upload of {target} could not be aborted (its parts stay billed): its record \
+                 {display} is kept, and the same command run again aborts it"
+            );
         }
-        let _ = std::fs::remove_file(&record_path);
     }
-    let upload = Multipart::create(s3, target, opts, checksum)?;
+    let (upload, md5_etags) = Multipart::create(s3, target, opts, checksum)?;
     let record = Record {
         upload_id: upload.id.clone(),
+        md5_etags,
         ..now
     };
-    let display = redact::sanitize(&record_path.to_string_lossy(), 200);
     // A record that cannot be written (a read-only home) costs only the resuming, not the upload.
-    let written = crate::fs::replace_file(&record_path, &display, record.to_json().as_bytes()).is_ok();
-    let mp = Multipart::adopt(s3, upload, checksum, leave)?;
+    let written =
+        !kept && crate::fs::replace_file(&record_path, &display, record.to_json().as_bytes()).is_ok();
+    // Nothing could find an upload left without its record: a signal aborts it then, as without `leave`.
+    let mp = Multipart::adopt(s3, upload, checksum, leave && written)?;
     Ok((
         if written {
             mp.with_record(record_path, leave)
@@ -285,51 +163,100 @@ pub fn begin<'j, 's>(
     ))
 }
 
+/// Registers the abort of `upload` and the removal of its record at `path` with the run's interruption,
+/// while its parts are checked; dropping them takes them off.
+fn abort_on_interrupt(s3: &S3<'_>, upload: &Upload, path: &Path) -> Vec<Registration> {
+    // Best effort: should the abort not register, a signal during the check leaves the upload and its
+    // record, which the next run finds.
+    let abort = s3
+        .send_on_interrupt(&AbortMultipartUpload(upload).request())
+        .ok()
+        .flatten();
+    let file = abort
+        .is_some()
+        .then(|| s3.interrupt().and_then(|i| i.register_file(path.to_owned())))
+        .flatten();
+    abort.into_iter().chain(file).collect()
+}
+
 /// What a recorded upload holds, checked against the file.
 enum Held {
     /// Parts that all match the file: to complete with.
     Matching(Vec<PartDone>),
-    /// A part that does not: the upload is of no use.
+    /// A part that does not, or parts that cannot be checked: the upload is of no use.
     Stale,
     /// No such upload any more (aborted by `rb --force`, `rm --recursive`, a lifecycle rule).
     Gone,
 }
 
-/// The parts `upload` holds, each checked against the file (read in parallel). A listing that fails
-/// otherwise than by a refusal (the network, a 5xx after the retries) ends the run, the record kept for the
-/// next.
-fn held(s3: &S3<'_>, file: &File, upload: &Upload, now: &Record, workers: usize) -> Result<Held> {
+/// Whether a failed ListParts will fail the same way every time, so that keeping the record would fail every
+/// later run: refused (a policy without s3:ListMultipartUploadParts), not implemented by the store, or an
+/// answer that cannot be read (a broken listing).
+fn lasting(e: &Error) -> bool {
+    match e.service_facts() {
+        Some(f) => f.code == "AccessDenied" || f.status == 501,
+        None => e.kind() == ErrorKind::Data,
+    }
+}
+
+/// The parts `upload` holds (its record `old`), each checked against the file (read in parallel, until one
+/// differs). A listing that fails for a while (the network, a 5xx after the retries, expired credentials)
+/// ends the run, the record (`display`) kept for the next.
+fn held(
+    s3: &S3<'_>,
+    file: &File,
+    upload: &Upload,
+    old: &Record,
+    workers: usize,
+    display: &str,
+) -> Result<Held> {
     let mut stored = Vec::new();
     for page in s3.pages(ListParts(upload)) {
         match page {
             Ok(parts) => stored.extend(parts),
-            Err(e) if e.service_facts().is_some_and(|f| f.code == "NoSuchUpload") => return Ok(Held::Gone),
-            // Refused (a policy without s3:ListMultipartUploadParts, say): the parts cannot be checked, so
-            // they are not used, rather than failing every later run.
-            Err(e) if e.service_facts().is_some_and(|f| (400..500).contains(&f.status)) => {
-                return Ok(Held::Stale);
+            Err(e) if e.service_code() == Some("NoSuchUpload") => return Ok(Held::Gone),
+            Err(e) if lasting(&e) => return Ok(Held::Stale),
+            Err(e) => {
+                let hint = format!(
+                    "the resume record {display} is kept: the same command run again resumes the upload; \
+                     remove the record to start afresh"
+                );
+                return Err(match e.hint() {
+                    Some(_) => e,
+                    None => e.with_hint(hint),
+                });
             }
-            Err(e) => return Err(e),
         }
     }
     // Sizes first: a part of the wrong size is refused without reading anything.
     let mut ranges = Vec::with_capacity(stored.len());
     for p in &stored {
-        match part_range(p.number, now.size, now.part_size) {
+        match part_range(p.number, old.size, old.part_size) {
             Some((offset, len)) if len == p.size => ranges.push((offset, len)),
             _ => return Ok(Held::Stale),
         }
     }
+    // One part that differs settles it: the parts not yet read are not read.
+    let differs = AtomicBool::new(false);
     let checked = in_parallel(s3, stored.len() as u64, workers, &|i| {
+        if differs.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
         let (offset, len) = ranges[i as usize];
-        let (md5, sum) = md5_and_checksum(file, offset, len, s3.stop_flag(), now.checksum).map_err(|e| {
-            crate::error::Error::io(
-                crate::error::ErrorKind::Transfer,
-                format_args!("cannot read {}", now.path),
-                e,
-            )
-        })?;
-        Ok(verify(&stored[i as usize], &md5, sum.as_deref(), now.checksum).ok())
+        let (md5, sum) = md5_and_checksum(file, offset, len, s3.stop_flag(), old.checksum)
+            .map_err(|e| Error::io(ErrorKind::Transfer, format_args!("cannot read {}", old.path), e))?;
+        let done = verify(
+            &stored[i as usize],
+            &md5,
+            sum.as_deref(),
+            old.checksum,
+            old.md5_etags,
+        )
+        .ok();
+        if done.is_none() {
+            differs.store(true, Ordering::Relaxed);
+        }
+        Ok(done)
     })?;
     Ok(checked
         .into_iter()
@@ -342,97 +269,7 @@ mod tests {
     use super::*;
     use crate::s3::ops::list_parts::ListParts;
     use crate::s3::paginate::Listing;
-
-    fn record() -> Record {
-        Record {
-            bucket: "b".into(),
-            key: "dir/ü.bin".into(),
-            upload_id: "id+/=".into(),
-            path: "/home/u/ü.bin".into(),
-            size: 200 << 20,
-            mtime_ns: 1_700_000_000_123_456_789,
-            inode: u64::MAX,
-            device: 2049,
-            part_size: 8 << 20,
-            checksum: Some(Algorithm::Crc32),
-            options: "00".into(),
-        }
-    }
-
-    #[test]
-    fn a_record_round_trips_and_anything_else_is_ignored() {
-        let r = record();
-        assert_eq!(Record::parse(&r.to_json()), Some(r.clone()));
-        let none = Record {
-            checksum: None,
-            ..r.clone()
-        };
-        assert_eq!(Record::parse(&none.to_json()), Some(none));
-        for bad in [
-            "",
-            "{",
-            "[]",
-            "{\"version\": 2}",
-            &r.to_json().replace("\"size\"", "\"sighs\""),
-            &r.to_json().replace("\"CRC32\"", "\"MD4\""),
-            &r.to_json().replace("\"id+/=\"", "\"\""),
-            &r.to_json().replace("209715200", "\"209715200\""),
-        ] {
-            assert_eq!(Record::parse(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
-    fn only_the_same_file_in_the_same_parts_continues() {
-        let r = record();
-        let now = Record {
-            upload_id: String::new(),
-            ..r.clone()
-        };
-        assert!(r.continues(&now));
-        let changed = [
-            Record {
-                size: 1,
-                ..now.clone()
-            },
-            Record {
-                mtime_ns: 1,
-                ..now.clone()
-            },
-            Record {
-                inode: 1,
-                ..now.clone()
-            },
-            Record {
-                device: 1,
-                ..now.clone()
-            },
-            Record {
-                part_size: 16 << 20,
-                ..now.clone()
-            },
-            Record {
-                checksum: Some(Algorithm::Sha256),
-                ..now.clone()
-            },
-            Record {
-                options: "01".into(),
-                ..now.clone()
-            },
-        ];
-        assert!(changed.iter().all(|c| !r.continues(c)));
-        // One name per bucket, key and path; the upload id is not part of it.
-        assert_eq!(r.file_name(), now.file_name());
-        assert_ne!(
-            r.file_name(),
-            Record {
-                key: "dir/u.bin".into(),
-                ..now
-            }
-            .file_name()
-        );
-        assert!(r.file_name().ends_with(".json") && r.file_name().len() == 69);
-    }
+    use sha2::Digest;
 
     #[test]
     fn part_ranges_cover_the_file() {
@@ -446,7 +283,7 @@ mod tests {
 
     /// A ListParts answer as the S3 API reference shows it, with a checksum per part, checked against local
     /// ranges: the parts whose bytes match are reused with their checksum; one changed byte is caught by the
-    /// checksum, and by the ETag where that is the MD5.
+    /// checksum, and by the ETag where that is the MD5 (not under SSE-KMS, whose ETags look the same).
     #[test]
     fn listed_parts_are_verified_against_local_ranges() {
         let data: Vec<u8> = (0..3 * 1024u32).map(|i| (i * 7 % 251) as u8).collect();
@@ -456,10 +293,13 @@ mod tests {
         };
         let md5 = |b: &[u8]| -> [u8; 16] { md5::Md5::digest(b).into() };
         let b64 = |a: Algorithm, n| base64::encode(&a.digest(range(n)));
+        // An SSE-KMS part's ETag: 32 hex digits, not the MD5 of anything here.
+        let kms_etag = "a7d414b9133d6483d9a1c4e04e856e3b";
         let body = format!(
             "<ListPartsResult><IsTruncated>false</IsTruncated><ChecksumAlgorithm>CRC32</ChecksumAlgorithm>\
              <Part><PartNumber>1</PartNumber><ETag>\"{}\"</ETag><Size>1024</Size><ChecksumCRC32>{}</ChecksumCRC32></Part>\
-             <Part><PartNumber>2</PartNumber><ETag>\"opaque-kms-etag\"</ETag><Size>1024</Size><ChecksumSHA256>{}</ChecksumSHA256></Part>\
+             <Part><PartNumber>2</PartNumber><ETag>\"{kms_etag}\"</ETag><Size>1024</Size><ChecksumSHA256>{}</ChecksumSHA256></Part>\
+             <Part><PartNumber>3</PartNumber><ETag>\"{kms_etag}\"</ETag><Size>1024</Size></Part>\
              </ListPartsResult>",
             hex::encode(md5(range(1))),
             b64(Algorithm::Crc32, 1),
@@ -472,29 +312,50 @@ mod tests {
         let parts = ListParts(&up).parse(body.as_bytes()).expect("parses").items;
         let crc = |n| Algorithm::Crc32.digest(range(n));
         let sha = |n| Algorithm::Sha256.digest(range(n));
+        let crc32 = Some(Algorithm::Crc32);
         // Part 1 by its CRC32 and its MD5 ETag; the completion carries the checksum.
-        let done = verify(&parts[0], &md5(range(1)), Some(&crc(1)), Some(Algorithm::Crc32)).expect("matches");
+        let done = verify(&parts[0], &md5(range(1)), Some(&crc(1)), crc32, true).expect("matches");
         assert_eq!(done.checksum, Some((Algorithm::Crc32, b64(Algorithm::Crc32, 1))));
         assert_eq!(done.etag, parts[0].etag);
-        // Part 2 by its SHA-256 alone (the ETag is no MD5); with CRC32 sent it has nothing to check by.
-        assert!(verify(&parts[1], &md5(range(2)), Some(&sha(2)), Some(Algorithm::Sha256)).is_ok());
-        assert!(verify(&parts[1], &md5(range(2)), Some(&crc(2)), Some(Algorithm::Crc32)).is_err());
+        // Part 2 under SSE-KMS by its SHA-256 alone; read as an MD5, its ETag would refuse the right bytes.
+        let sha256 = Some(Algorithm::Sha256);
+        assert!(verify(&parts[1], &md5(range(2)), Some(&sha(2)), sha256, false).is_ok());
+        assert!(verify(&parts[1], &md5(range(2)), Some(&sha(2)), sha256, true).is_err());
+        assert!(verify(&parts[1], &md5(range(2)), Some(&crc(2)), crc32, false).is_err());
+        // Part 3 under SSE-KMS without a checksum: nothing to check it by.
+        assert!(verify(&parts[2], &md5(range(3)), None, None, false).is_err());
         // Other bytes: caught by the checksum, and by the ETag alone.
         let mut other = range(1).to_vec();
         other[500] ^= 1;
         let other_crc = Algorithm::Crc32.digest(&other);
-        assert!(
-            verify(
-                &parts[0],
-                &md5(range(1)),
-                Some(&other_crc),
-                Some(Algorithm::Crc32)
-            )
-            .is_err()
-        );
-        assert!(verify(&parts[0], &md5(&other), Some(&crc(1)), Some(Algorithm::Crc32)).is_err());
-        assert!(verify(&parts[0], &md5(&other), None, None).is_err());
-        assert!(verify(&parts[0], &md5(range(1)), None, None).is_ok());
-        assert!(verify(&parts[1], &md5(&other), Some(&sha(1)), Some(Algorithm::Sha256)).is_err());
+        assert!(verify(&parts[0], &md5(range(1)), Some(&other_crc), crc32, true).is_err());
+        assert!(verify(&parts[0], &md5(&other), Some(&crc(1)), crc32, true).is_err());
+        assert!(verify(&parts[0], &md5(&other), None, None, true).is_err());
+        assert!(verify(&parts[0], &md5(range(1)), None, None, true).is_ok());
+        assert!(verify(&parts[1], &md5(&other), Some(&sha(1)), sha256, false).is_err());
+    }
+
+    #[test]
+    fn only_lasting_listparts_failures_make_the_upload_stale() {
+        let service = |status, code: &str| {
+            let facts = crate::error::ServiceFacts {
+                service: "S3",
+                status,
+                code: code.into(),
+                message: String::new(),
+                request_id: None,
+                region: None,
+            };
+            Error::service("ListParts", facts)
+        };
+        assert!(lasting(&service(403, "AccessDenied")));
+        assert!(lasting(&service(501, "NotImplemented")));
+        assert!(lasting(&Error::data(
+            "a page is truncated but names no next page"
+        )));
+        for passing in ["ExpiredToken", "InvalidAccessKeyId", "SignatureDoesNotMatch"] {
+            assert!(!lasting(&service(403, passing)), "{passing}");
+        }
+        assert!(!lasting(&service(503, "SlowDown")));
     }
 }
