@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+mod durable;
 mod scratch;
 pub use scratch::scratch;
 
@@ -182,12 +183,19 @@ impl PendingFile {
         fail(self.kind, &self.display, what, e)
     }
 
-    /// Flushes the file to disk and renames it over the target.
+    /// Flushes the file to disk, renames it over the target, and flushes the folder (with other renames into
+    /// it, one flush shared by the renames into it meanwhile), so that once this returns a crash loses neither
+    /// the bytes nor the name.
     pub fn commit(mut self) -> Result<()> {
         self.file.sync_all().map_err(|e| self.error("flush", e))?;
         fs::rename(&self.tmp, &self.target).map_err(|e| self.error("replace", e))?;
         self.committed = true;
-        Ok(())
+        let dir = self
+            .target
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        durable::sync_folder(dir).map_err(|e| self.error("flush its folder", e))
     }
 }
 
