@@ -183,9 +183,8 @@ impl PendingFile {
         fail(self.kind, &self.display, what, e)
     }
 
-    /// Flushes the file to disk, renames it over the target, and flushes the folder (with other renames into
-    /// it, one flush shared by the renames into it meanwhile), so that once this returns a crash loses neither
-    /// the bytes nor the name.
+    /// Flushes the file to disk, renames it over the target, then flushes the folder (one flush shared by the
+    /// renames into it meanwhile), so that once this returns a crash loses neither the bytes nor the name.
     pub fn commit(mut self) -> Result<()> {
         self.file.sync_all().map_err(|e| self.error("flush", e))?;
         fs::rename(&self.tmp, &self.target).map_err(|e| self.error("replace", e))?;
