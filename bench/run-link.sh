@@ -36,9 +36,7 @@ for _ in $(seq 100); do [ -s "$work/relay.addr" ] && break; sleep 0.05; done
 [ -s "$work/relay.addr" ] || { echo "error: relay did not start:" >&2; cat "$work/relay.log" >&2; exit 1; }
 AWS_ENDPOINT_URL="http://$(cat "$work/relay.addr")"
 export AWS_ENDPOINT_URL
-export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ENV_AUTH=false \
-  RCLONE_CONFIG_B_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_B_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
-  RCLONE_CONFIG_B_ENDPOINT="$AWS_ENDPOINT_URL" RCLONE_CONFIG_B_REGION=us-east-1 RCLONE_CONFIG_B_FORCE_PATH_STYLE=true
+rclone_remote
 # rclone lists a whole tree (ls, delete) with `delimiter=` (empty), which s3s-fs 0.14 takes for a delimiter: it
 # answers one CommonPrefix and no keys, so rclone would list nothing and delete nothing. Without ListR, rclone
 # lists folder by folder (8 at once, its --checkers), as its copy and sync do anyway.

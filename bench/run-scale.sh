@@ -35,9 +35,7 @@ work="$PWD/target/bench-scale"
 cleanup() { kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ENV_AUTH=false \
-  RCLONE_CONFIG_B_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_B_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
-  RCLONE_CONFIG_B_ENDPOINT="$AWS_ENDPOINT_URL" RCLONE_CONFIG_B_REGION=us-east-1 RCLONE_CONFIG_B_FORCE_PATH_STYLE=true
+rclone_remote
 # rclone lists a whole tree (ls) with `delimiter=` (empty), which s3s-fs 0.14 takes for a delimiter (one
 # CommonPrefix, no keys); without ListR it lists folder by folder, as its sync does anyway (run-link.sh).
 export RCLONE_DISABLE=ListR

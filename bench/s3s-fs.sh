@@ -15,3 +15,11 @@ export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1 AWS_EC2_METADATA_DISABL
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port"
 unset AWS_CA_BUNDLE AWS_PROFILE
 "$AWL" s3 mb s3://bench >/dev/null
+
+# rclone's remote `b:` for the server at $AWS_ENDPOINT_URL (call it again after pointing that elsewhere, at a
+# relay say): settings by environment, so no rclone.conf is read or written.
+rclone_remote() {
+  export RCLONE_CONFIG_B_TYPE=s3 RCLONE_CONFIG_B_PROVIDER=Other RCLONE_CONFIG_B_ENV_AUTH=false \
+    RCLONE_CONFIG_B_ACCESS_KEY_ID="$AWS_ACCESS_KEY_ID" RCLONE_CONFIG_B_SECRET_ACCESS_KEY="$AWS_SECRET_ACCESS_KEY" \
+    RCLONE_CONFIG_B_ENDPOINT="$AWS_ENDPOINT_URL" RCLONE_CONFIG_B_REGION=us-east-1 RCLONE_CONFIG_B_FORCE_PATH_STYLE=true
+}

@@ -210,27 +210,13 @@ pub fn sync(
     apart(from, to)?;
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
+    let reading = Reading {
+        follow: o.follow,
+        listed: rules.checksum,
+    };
     let pairs = join(
-        entries(
-            from,
-            s3,
-            o.filters,
-            Reading {
-                follow: o.follow,
-                listed: rules.checksum,
-            },
-            &skip,
-        ),
-        entries(
-            to,
-            s3,
-            o.filters,
-            Reading {
-                follow: o.follow,
-                listed: rules.checksum,
-            },
-            &skip,
-        ),
+        entries(from, s3, o.filters, reading, &skip),
+        entries(to, s3, o.filters, reading, &skip),
     );
     let outcome = sync_pairs(s3, (from, to), direction, pairs, rules, o, &watch);
     watch.finish(outcome)
@@ -336,34 +322,16 @@ pub fn copy_tree(
     apart(from, to)?;
     let watch = Watch::new(on_event);
     let skip = |what: &str, why: &str| watch.skip(what, why);
-    let by_content = existing == Existing::ReplaceChanged;
-    let src = entries(
-        from,
-        s3,
-        o.filters,
-        Reading {
-            follow: o.follow,
-            listed: by_content,
-        },
-        &skip,
-    );
+    let reading = Reading {
+        follow: o.follow,
+        listed: existing == Existing::ReplaceChanged,
+    };
+    let src = entries(from, s3, o.filters, reading, &skip);
     let none = Filters::default();
     let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if existing == Existing::Replace {
         Box::new(src.map(|r| r.map(|e| (Some(e), None))))
     } else {
-        Box::new(join(
-            src,
-            entries(
-                to,
-                s3,
-                &none,
-                Reading {
-                    follow: o.follow,
-                    listed: by_content,
-                },
-                &skip,
-            ),
-        ))
+        Box::new(join(src, entries(to, s3, &none, reading, &skip)))
     };
     let jobs = watch.until_error(pairs).filter_map(|(s, d)| match (s?, d) {
         (s, None) => copy_job(from, to, op, &s, &watch).map(Task::Do),
