@@ -1,7 +1,7 @@
 //! Amazon S3 (and S3-compatible stores): where a bucket is reached ([`address`]), what names an object
 //! ([`object`]), each operation as a value ([`operation`], one file each under [`ops`], over [`request`]),
-//! the client that runs them ([`client`]) and the one paginator of every listing ([`paginate`]), presigned
-//! URLs ([`presign`]), the checksums S3 stores ([`checksum`]), transfers of files and objects
+//! the client that runs them ([`client`]) and the one paginator of every listing ([`paginate`]), a recursive
+//! listing folder by folder at once ([`tree`]), presigned URLs ([`presign`]), the checksums S3 stores ([`checksum`]), transfers of files and objects
 //! ([`transfer`]), and many at once ([`sync`]).
 
 pub mod address;
@@ -16,3 +16,4 @@ pub mod request;
 pub mod slots;
 pub mod sync;
 pub mod transfer;
+pub mod tree;

@@ -192,14 +192,16 @@ impl<'a> S3<'a> {
     }
 }
 
+/// A listing that broke its rules (`what` as [`Listing::what`] names it, at `page`): a data error with the hint
+/// every such breach gives.
+pub fn breach(what: &str, page: usize, why: impl std::fmt::Display) -> Error {
+    Error::data(format!("{what}: page {page}: {why}; the listing is incomplete"))
+        .with_hint("the server's listing is broken; report it to the store's operator")
+}
+
 impl<L: Listing> Pages<'_, '_, L> {
     fn breach(&self, why: impl std::fmt::Display) -> Error {
-        Error::data(format!(
-            "{}: page {}: {why}; the listing is incomplete",
-            self.listing.what(),
-            self.page
-        ))
-        .with_hint("the server's listing is broken; report it to the store's operator")
+        breach(&self.listing.what(), self.page, why)
     }
 
     fn next_page(&mut self) -> Result<L::Items> {
@@ -234,6 +236,13 @@ impl<L: Listing> Pages<'_, '_, L> {
         self.done = next.is_none();
         self.cursor = next;
         Ok(page.items)
+    }
+}
+
+impl<L: Listing> Pages<'_, '_, L> {
+    /// Whether the listing has ended: its last page was given out, or an error was.
+    pub fn ended(&self) -> bool {
+        self.done
     }
 }
 

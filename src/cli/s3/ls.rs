@@ -14,6 +14,7 @@ use crate::s3::address::parse_s3_url;
 use crate::s3::client::S3;
 use crate::s3::ops::list_buckets::{BucketInfo, ListBuckets};
 use crate::s3::ops::list_objects::{ListObjectsV2, ObjectPage};
+use crate::s3::tree::list_tree;
 use std::time::SystemTime;
 
 /// `awl s3 ls`.
@@ -134,13 +135,30 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
         max_keys: ls.page_size,
         ..ListObjectsV2::new(bucket, prefix).grouped((!ls.recursive).then_some("/"))
     };
+    // The pages, to `each` until it says stop: recursive listings go folder by folder, several at once.
+    let pages = |each: &mut dyn FnMut(ObjectPage) -> Result<bool>| -> Result<()> {
+        if ls.recursive {
+            return list_tree(s3, &listing, &mut |objects| {
+                each(ObjectPage {
+                    objects,
+                    prefixes: Vec::new(),
+                })
+            });
+        }
+        for p in s3.pages(listing.clone()) {
+            if !each(p?)? {
+                break;
+            }
+        }
+        Ok(())
+    };
     if ctx.globals.output == Some(Format::Json) {
         let mut page = ObjectPage::default();
-        for p in s3.pages(listing) {
-            let p = p?;
+        pages(&mut |p| {
             page.objects.extend(p.objects);
             page.prefixes.extend(p.prefixes);
-        }
+            Ok(true)
+        })?;
         let listed = prefix.is_empty() || !(page.objects.is_empty() && page.prefixes.is_empty());
         json_out(&Value::object([
             (
@@ -176,8 +194,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
     // prefix), control characters escaped so that a key cannot drive the terminal or forge lines.
     let shown = |name: &str| sanitize(name.get(cut..).unwrap_or(name), usize::MAX);
     let (mut count, mut total, mut folders) = (0u64, 0u64, 0usize);
-    for page in s3.pages(listing) {
-        let page = page?;
+    pages(&mut |page| {
         folders += page.prefixes.len();
         let mut out = String::new();
         for p in &page.prefixes {
@@ -195,9 +212,10 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
         }
         print_out(&out)?;
         // Nobody reads on (`ls | head`): no more pages are asked for.
-        if stdout_closed() {
-            return Ok(true);
-        }
+        Ok(!stdout_closed())
+    })?;
+    if stdout_closed() {
+        return Ok(true);
     }
     if ls.summarize {
         print_out(&format!(

@@ -48,6 +48,8 @@ pub struct ListObjectsV2 {
     pub delimiter: Option<String>,
     /// At most this many keys a page (`--page-size`); the server's default (1,000) otherwise.
     pub max_keys: Option<u32>,
+    /// Only keys after this one (`start-after`), for a listing that takes over where another left off.
+    pub start_after: Option<String>,
 }
 
 impl ListObjectsV2 {
@@ -58,6 +60,7 @@ impl ListObjectsV2 {
             prefix: prefix.into(),
             delimiter: None,
             max_keys: None,
+            start_after: None,
         }
     }
 
@@ -65,6 +68,11 @@ impl ListObjectsV2 {
     pub fn grouped(mut self, delimiter: Option<&str>) -> Self {
         self.delimiter = delimiter.map(str::to_owned);
         self
+    }
+
+    /// Whether the bucket lists its keys in order (all but directory buckets).
+    pub fn ordered(&self) -> bool {
+        self.rule() == Rule::Increasing
     }
 
     fn rule(&self) -> Rule {
@@ -139,6 +147,9 @@ impl Listing for ListObjectsV2 {
         }
         if !self.prefix.is_empty() {
             pairs.push(("prefix", &self.prefix));
+        }
+        if let Some(after) = &self.start_after {
+            pairs.push(("start-after", after));
         }
         Cursor::apply(
             cursor,

@@ -214,11 +214,13 @@ pub fn sync(
         follow: o.follow,
         listed: rules.checksum,
     };
-    let pairs = join(
-        entries(from, s3, o.filters, reading, &skip),
-        entries(to, s3, o.filters, reading, &skip),
-    );
-    let outcome = sync_pairs(s3, (from, to), direction, pairs, rules, o, &watch);
+    let outcome = std::thread::scope(|scope| {
+        let pairs = join(
+            entries(from, s3, scope, o.filters, reading, &skip),
+            entries(to, s3, scope, o.filters, reading, &skip),
+        );
+        sync_pairs(s3, (from, to), direction, pairs, rules, o, &watch)
+    });
     watch.finish(outcome)
 }
 
@@ -326,23 +328,24 @@ pub fn copy_tree(
         follow: o.follow,
         listed: existing == Existing::ReplaceChanged,
     };
-    let src = entries(from, s3, o.filters, reading, &skip);
     let none = Filters::default();
-    let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if existing == Existing::Replace {
-        Box::new(src.map(|r| r.map(|e| (Some(e), None))))
-    } else {
-        Box::new(join(src, entries(to, s3, &none, reading, &skip)))
-    };
-    let jobs = watch.until_error(pairs).filter_map(|(s, d)| match (s?, d) {
-        (s, None) => copy_job(from, to, op, &s, &watch).map(Task::Do),
-        (_, Some(_)) if existing == Existing::Keep => None,
-        (s, Some(d)) if s.size != d.size => copy_job(from, to, op, &s, &watch).map(Task::Do),
-        // Two empty ones are equal.
-        (s, Some(_)) if s.size == 0 => None,
-        (s, Some(d)) => compare_task(from, to, op, s, d, true, &watch),
+    let outcome = std::thread::scope(|scope| {
+        let src = entries(from, s3, scope, o.filters, reading, &skip);
+        let pairs: Box<dyn Iterator<Item = Result<Pair>>> = if existing == Existing::Replace {
+            Box::new(src.map(|r| r.map(|e| (Some(e), None))))
+        } else {
+            Box::new(join(src, entries(to, s3, scope, &none, reading, &skip)))
+        };
+        let jobs = watch.until_error(pairs).filter_map(|(s, d)| match (s?, d) {
+            (s, None) => copy_job(from, to, op, &s, &watch).map(Task::Do),
+            (_, Some(_)) if existing == Existing::Keep => None,
+            (s, Some(d)) if s.size != d.size => copy_job(from, to, op, &s, &watch).map(Task::Do),
+            // Two empty ones are equal.
+            (s, Some(_)) if s.size == 0 => None,
+            (s, Some(d)) => compare_task(from, to, op, s, d, true, &watch),
+        });
+        o.runner(s3, on_event).run(jobs, &|| true)
     });
-    let runner = o.runner(s3, on_event);
-    let outcome = runner.run(jobs, &|| true);
     watch.finish(outcome)
 }
 
@@ -365,23 +368,26 @@ pub fn remove_tree(
         outcome.failed += o.failed;
     };
     let mut batch = Vec::with_capacity(MAX_KEYS);
-    let keys = entries(root, s3, o.filters, Reading::default(), &skip).map(|e| e.map(|e| (Some(e), None)));
-    for (entry, _) in watch.until_error(keys) {
-        let Some(Ok(place)) = entry.map(|e| root.place(&e.key)) else {
-            continue;
-        };
-        let job = Job {
-            op: Op::Delete,
-            src: place.clone(),
-            dst: place,
-            size: None,
-        };
-        on_event(Event::Queued(&job));
-        batch.push(job);
-        if batch.len() == MAX_KEYS {
-            add(runner.delete_now(std::mem::take(&mut batch)));
+    std::thread::scope(|scope| {
+        let keys = entries(root, s3, scope, o.filters, Reading::default(), &skip)
+            .map(|e| e.map(|e| (Some(e), None)));
+        for (entry, _) in watch.until_error(keys) {
+            let Some(Ok(place)) = entry.map(|e| root.place(&e.key)) else {
+                continue;
+            };
+            let job = Job {
+                op: Op::Delete,
+                src: place.clone(),
+                dst: place,
+                size: None,
+            };
+            on_event(Event::Queued(&job));
+            batch.push(job);
+            if batch.len() == MAX_KEYS {
+                add(runner.delete_now(std::mem::take(&mut batch)));
+            }
         }
-    }
+    });
     on_event(Event::Planned);
     // The keys of a listing that broke off are not all known to be under the root as listed: the batch in
     // hand is dropped, not deleted (full batches before the breach went, as the AWS CLI deletes as it lists).

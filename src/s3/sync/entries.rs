@@ -1,6 +1,7 @@
-//! The entries under a root as one key-ordered stream: a local walk, or a listing a page at a time through
-//! the one paginator (which refuses a listing out of order, with a key twice, a token seen before or a
-//! truncated page without one), both filtered. Memory: one page, or one folder's names.
+//! The entries under a root as one key-ordered stream: a local walk, or a listing folder by folder
+//! ([`tree`](crate::s3::tree)) through the one paginator (which refuses a listing out of order, with a key
+//! twice, a token seen before or a truncated page without one), both filtered. Memory: a few pages per
+//! folder being listed, or one folder's names.
 
 use crate::error::Result;
 use crate::s3::client::S3;
@@ -9,6 +10,8 @@ use crate::s3::sync::filter::Filters;
 use crate::s3::sync::plan::{Entry, Listed};
 use crate::s3::sync::root::Root;
 use crate::s3::sync::walk::Walk;
+use crate::s3::tree::tree_pages;
+use std::thread::Scope;
 
 /// How [`entries`] reads a root.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -22,10 +25,12 @@ pub struct Reading {
 
 /// The entries under `root` that pass `filters`, in key order: a local walk (following links as `how` says; a
 /// missing folder is empty; each file passed over goes to `skip` with the path and why) or the listing of a
-/// prefix (with what it says of each object's content if `how` asks).
-pub fn entries<'e>(
+/// prefix, folder by folder on threads of `scope` (with what it says of each object's content if `how`
+/// asks).
+pub fn entries<'e, 'env>(
     root: &'e Root,
-    s3: &'e S3<'e>,
+    s3: &'env S3<'env>,
+    scope: &'e Scope<'e, 'env>,
     filters: &'e Filters,
     how: Reading,
     skip: &'e (dyn Fn(&str, &str) + Sync),
@@ -46,12 +51,11 @@ pub fn entries<'e>(
                 .map(Ok),
         ),
         Root::S3 { bucket, prefix } => Box::new(
-            s3.pages(ListObjectsV2::new(bucket.clone(), prefix.clone()))
-                .flat_map(move |page| -> Vec<Result<Entry>> {
+            tree_pages(scope, s3, ListObjectsV2::new(bucket.clone(), prefix.clone())).flat_map(
+                move |page| -> Vec<Result<Entry>> {
                     match page {
                         Err(e) => vec![Err(e)],
-                        Ok(page) => page
-                            .objects
+                        Ok(objects) => objects
                             .into_iter()
                             .filter_map(|o| {
                                 // A key outside the prefix (a server's mistake) is not under the root.
@@ -72,7 +76,8 @@ pub fn entries<'e>(
                             .map(Ok)
                             .collect(),
                     }
-                }),
+                },
+            ),
         ),
     }
 }

@@ -1,0 +1,301 @@
+//! `ls --recursive` lists folder by folder, several at once (src/s3/tree.rs), and prints exactly what the AWS
+//! CLI prints: the same lines in the same order, keys beside folders included ('.' sorts before '/', '/'
+//! before '0', UTF-8 byte order), with pages of two keys so that every folder and the split listing take
+//! several pages. Against moto through the recording proxy: which listings are sent (one at `/`, then one
+//! whole listing per folder, down while a prefix holds a single folder), that they overlap, and that a folder
+//! listing out of order ends the run with one error line.
+
+mod common;
+
+use common::servers::{Moto, Proxy, home_with_moto_keys, moto, venv};
+use common::{awl_in, clean_command, ok, temp_dir, text};
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+use std::time::Duration;
+
+fn awl(home: &Path, endpoint: &str, args: &[&str]) -> Output {
+    awl_in(home, &[("AWS_ENDPOINT_URL", endpoint)], args, "")
+}
+
+/// The AWS CLI with alice's keys, the differential peer.
+fn aws(m: &Moto, args: &[&str]) -> Output {
+    let keys = [
+        ("AWS_ACCESS_KEY_ID", m.key_id.as_str()),
+        ("AWS_SECRET_ACCESS_KEY", m.secret.as_str()),
+    ];
+    clean_command(venv().join("bin/aws"), &temp_dir("aws-home"), &keys)
+        .args(["--endpoint-url", &m.url, "--region", "us-east-1"])
+        .args(args)
+        .output()
+        .expect("aws runs")
+}
+
+/// A fresh bucket holding `keys` (each a small file named by its key), uploaded by awl.
+fn bucket_with(m: &Moto, home: &Path, tag: &str, keys: &[&str]) -> String {
+    let bucket = format!("{tag}-{}", std::process::id());
+    ok(&awl(home, &m.url, &["s3", "mb", &format!("s3://{bucket}")]));
+    let dir = temp_dir(tag);
+    for k in keys {
+        let path = dir.join(k);
+        fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
+        fs::write(&path, k.as_bytes()).expect("file");
+    }
+    ok(&awl(
+        home,
+        &m.url,
+        &[
+            "s3",
+            "cp",
+            "--recursive",
+            "--quiet",
+            &dir.to_string_lossy(),
+            &format!("s3://{bucket}/"),
+        ],
+    ));
+    bucket
+}
+
+/// The ListObjectsV2 requests the proxy saw: (prefix, delimiter, continuation), as sent (URL-encoded).
+fn listings(proxy: &Proxy) -> Vec<(String, Option<String>, bool)> {
+    proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.head.contains("list-type=2"))
+        .map(|r| {
+            let line = r.head.lines().next().unwrap_or_default().to_owned();
+            let query = line
+                .split_once('?')
+                .map_or("", |(_, q)| q)
+                .split(' ')
+                .next()
+                .unwrap_or_default();
+            let param = |name: &str| {
+                query
+                    .split('&')
+                    .find_map(|p| p.strip_prefix(&format!("{name}=")))
+                    .map(str::to_owned)
+            };
+            (
+                param("prefix").unwrap_or_default(),
+                param("delimiter"),
+                param("continuation-token").is_some(),
+            )
+        })
+        .collect()
+}
+
+const KEYS: [&str; 17] = [
+    "a.txt", "a/1", "a/2", "a/3", "a/b/c", "a0", "b", "c/1", "c/2", "c/3", "c/4", "c/5", "d/!", "d/😀",
+    "d/！", "e f/x", "z",
+];
+
+#[test]
+fn the_same_lines_as_the_aws_cli_in_the_same_order_folder_by_folder() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let mut keys = KEYS.to_vec();
+    keys.extend(["deep/2026/01/x", "deep/2026/01/y", "deep/2026/02/z"]);
+    let bucket = bucket_with(m, &home, "lstree", &keys);
+    for (url, pages) in [
+        (format!("s3://{bucket}/"), "2"),
+        (format!("s3://{bucket}"), "1000"),
+        (format!("s3://{bucket}/a"), "2"),
+        (format!("s3://{bucket}/a/"), "1"),
+        (format!("s3://{bucket}/d/"), "2"),
+        (format!("s3://{bucket}/deep"), "2"),
+        (format!("s3://{bucket}/c/3"), "2"),
+        (format!("s3://{bucket}/nothing/"), "2"),
+    ] {
+        let args = ["s3", "ls", "--recursive", &url, "--page-size", pages];
+        let mine = awl(&home, &m.url, &args);
+        let theirs = aws(m, &args);
+        assert_eq!(
+            mine.status.code(),
+            theirs.status.code(),
+            "{args:?}: {}",
+            text(&mine.stderr)
+        );
+        assert_eq!(text(&mine.stdout), text(&theirs.stdout), "{args:?}");
+        assert_eq!(text(&mine.stderr), "", "{args:?}");
+    }
+    let all = awl(
+        &home,
+        &m.url,
+        &["s3", "ls", "--recursive", &format!("s3://{bucket}")],
+    );
+    let listed: Vec<String> = text(&all.stdout)
+        .lines()
+        // `2026-12-07 18:10:14          5 e f/x`: the name follows the date, the time and the size.
+        .map(|l| {
+            let rest = l.get(19..).unwrap_or_default().trim_start();
+            rest.split_once(' ').map_or("", |(_, name)| name).to_owned()
+        })
+        .collect();
+    let mut want: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+    want.sort();
+    assert_eq!(listed, want, "every key once, in UTF-8 byte order");
+
+    // What was asked: one listing at '/' of the bucket, then each folder listed whole (no delimiter), pages
+    // of two keys followed by their tokens.
+    let asked = |url: &str| {
+        let proxy = Proxy::start(m.addr);
+        ok(&awl(
+            &home,
+            &proxy.url,
+            &["s3", "ls", "--recursive", url, "--page-size", "2"],
+        ));
+        listings(&proxy)
+    };
+    // The first page of each listing: (prefixes listed at '/', prefixes listed whole, sorted).
+    let firsts = |asked: &[(String, Option<String>, bool)]| {
+        let first = |grouped: bool| {
+            let mut p: Vec<String> = asked
+                .iter()
+                .filter(|(_, d, more)| !more && d.is_some() == grouped)
+                .map(|(p, _, _)| p.clone())
+                .collect();
+            p.sort();
+            p
+        };
+        (first(true), first(false))
+    };
+    let root = asked(&format!("s3://{bucket}/"));
+    assert_eq!(
+        firsts(&root),
+        (
+            vec!["".to_owned()],
+            ["a%2F", "c%2F", "d%2F", "deep%2F", "e%20f%2F"]
+                .map(str::to_owned)
+                .to_vec()
+        ),
+        "{root:?}"
+    );
+    // Pages of two: `a/` (4 keys) and `c/` (5) take 2 and 3 pages, `d/` 2; the root's own keys and folders
+    // (a.txt a/ a0 b c/ d/ deep/ e f/ z: 9) take 5 pages.
+    let pages_of = |prefix: &str, grouped: bool| {
+        root.iter()
+            .filter(|(p, d, _)| p == prefix && d.is_some() == grouped)
+            .count()
+    };
+    assert_eq!(
+        (
+            pages_of("", true),
+            pages_of("a%2F", false),
+            pages_of("c%2F", false),
+            pages_of("d%2F", false)
+        ),
+        (5, 2, 3, 2),
+        "{root:?}"
+    );
+    // `deep` holds one folder (`deep/`), which holds one (`2026/`): the split goes down to where there are two.
+    let deep = asked(&format!("s3://{bucket}/deep"));
+    assert_eq!(
+        firsts(&deep),
+        (
+            ["deep", "deep%2F", "deep%2F2026%2F"].map(str::to_owned).to_vec(),
+            ["deep%2F2026%2F01%2F", "deep%2F2026%2F02%2F"]
+                .map(str::to_owned)
+                .to_vec()
+        ),
+        "{deep:?}"
+    );
+}
+
+/// The folders are listed at once: with every folder's listing held 300 ms on its way (a slow link), more than
+/// one is in flight; one after another, there would never be two.
+#[test]
+fn folders_are_listed_at_once() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let keys: Vec<String> = (0..6)
+        .flat_map(|f| (0..3).map(move |k| format!("f{f}/k{k}")))
+        .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let bucket = bucket_with(m, &home, "lsatonce", &keys);
+    let proxy = Proxy::start(m.addr);
+    proxy.slow("prefix=f", Duration::from_millis(300));
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["s3", "ls", "--recursive", &format!("s3://{bucket}/")],
+    );
+    ok(&out);
+    assert_eq!(text(&out.stdout).lines().count(), 18);
+    assert_eq!(listings(&proxy).len(), 7, "one at '/', one per folder");
+    assert!(
+        proxy.max_in_flight() >= 2,
+        "the folders' listings never overlapped"
+    );
+}
+
+/// Small folders are not listed one by one: once ten folders in a row held fewer keys together than a page,
+/// the rest comes in plain pages from the last key given out. 40 folders of one key: the first ten (and those
+/// already started beside them) listed whole, then one listing `start-after` the tenth folder's key, and the
+/// same lines as the AWS CLI prints.
+#[test]
+fn small_folders_are_listed_plainly_after_ten() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let keys: Vec<String> = (0..40).map(|f| format!("f{f:02}/only")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let bucket = bucket_with(m, &home, "lssmall", &keys);
+    let proxy = Proxy::start(m.addr);
+    let url = format!("s3://{bucket}/");
+    let out = awl(&home, &proxy.url, &["s3", "ls", "--recursive", &url]);
+    ok(&out);
+    assert_eq!(
+        text(&out.stdout),
+        text(&aws(m, &["s3", "ls", "--recursive", &url]).stdout)
+    );
+    let heads: Vec<String> = proxy
+        .requests()
+        .into_iter()
+        .filter(|r| r.head.contains("list-type=2"))
+        .map(|r| r.head.lines().next().unwrap_or_default().to_owned())
+        .collect();
+    let after: Vec<&String> = heads.iter().filter(|h| h.contains("start-after=")).collect();
+    assert_eq!(after.len(), 1, "{heads:#?}");
+    assert!(after[0].contains("start-after=f09%2Fonly"), "{heads:#?}");
+    let folders = heads.iter().filter(|h| h.contains("prefix=f")).count();
+    assert!(
+        (10..=20).contains(&folders),
+        "{folders} folders listed one by one: {heads:#?}"
+    );
+}
+
+/// A folder's listing that answers a key outside it, out of order (a server's mistake): exit 255, one error
+/// line naming the listing, the key and the page, and nothing printed after the keys before it.
+#[test]
+fn a_folder_listing_out_of_order_ends_the_run() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = bucket_with(m, &home, "lsorder", &["a/1", "a/2", "c/1", "c/2"]);
+    let proxy = Proxy::start(m.addr);
+    proxy.answer(
+        "prefix=c%2F",
+        200,
+        "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a/0</Key><Size>1</Size>\
+         <LastModified>2026-01-01T00:00:00.000Z</LastModified></Contents></ListBucketResult>",
+    );
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["s3", "ls", "--recursive", &format!("s3://{bucket}/")],
+    );
+    assert_eq!(out.status.code(), Some(255), "{}", text(&out.stderr));
+    let err = text(&out.stderr);
+    let errors: Vec<&str> = err.lines().filter(|l| l.starts_with("awl: error")).collect();
+    assert_eq!(errors.len(), 1, "{err}");
+    assert!(
+        errors[0].contains("folder by folder")
+            && errors[0].contains("out of order")
+            && errors[0].contains(&bucket),
+        "{err}"
+    );
+    let printed = text(&out.stdout);
+    assert!(
+        printed.contains(" a/1\n") && printed.contains(" a/2\n") && !printed.contains("a/0"),
+        "{printed}"
+    );
+}
