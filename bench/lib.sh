@@ -28,6 +28,9 @@ need sha256sum "$(command -v sha256sum || true)" "coreutils"
 measure() {
   local label=$1; shift
   local t0 t1
+  # The dirty pages of the runs before (downloads, deleted folders) are written out first, so that no run
+  # pays for another's writeback.
+  sync
   t0=$(date +%s%N)
   /usr/bin/time -f "%U %S %M" -o t "$@" > out 2> err || { echo "error: $label failed: $*" >&2; tail -n 20 err >&2; exit 1; }
   t1=$(date +%s%N)
@@ -39,6 +42,7 @@ measure() {
 measure_capped() {
   local secs=$1 label=$2; shift 2
   local rc=0 t0 t1
+  sync
   t0=$(date +%s%N)
   /usr/bin/time -f "%U %S %M" -o t timeout "$secs" "$@" > out 2> err || rc=$?
   t1=$(date +%s%N)

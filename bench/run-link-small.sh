@@ -18,7 +18,7 @@ work=${TMPDIR:-/tmp}/awl-link-small.$$
 relay=""
 # shellcheck source=bench/s3s-fs.sh
 source "$PWD/bench/s3s-fs.sh"
-trap 'kill "$server" $relay 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
+trap 'kill "$server" $relay 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work" "$store"' EXIT
 trap 'exit 130' INT TERM
 "$RELAY" --target "127.0.0.1:$port" --delay-ms "$DELAY" --rate-mbps "$RATE" > "$work/relay.addr" 2>"$work/relay.log" &
 relay=$!

@@ -23,10 +23,13 @@ MKFILES="$PWD/bench/mkfiles.py"
 (cd bench && cargo build --release --locked --quiet --bin relay) || { echo "error: building bench's relay failed" >&2; exit 1; }
 
 work="$PWD/target/bench-link"
+# The server's store on tmpfs where there is one (STORE= for the disk): the link and the clients are measured,
+# not the server's disk (see bench/s3s-fs.sh). The clients' own files (downloads) stay on disk.
+if [ -z "${STORE+set}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then STORE=/dev/shm; fi
 relay=""
 # shellcheck source=bench/s3s-fs.sh
 . bench/s3s-fs.sh
-cleanup() { kill "$server" $relay 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+cleanup() { kill "$server" $relay 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work" "$store"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 direct=$AWS_ENDPOINT_URL
@@ -136,7 +139,8 @@ run() {
   esac
 }
 
-rows=(up down sync ls rm bigup bigdown)
+# ROWS picks rows (all by default): ROWS="ls rm" bash bench/run-link.sh
+read -ra rows <<< "${ROWS:-up down sync ls rm bigup bigdown}"
 for r in $(seq "$RUNS"); do
   # The order of the tools turns each round, so none always runs first (or right after the slowest).
   order=("${tools[@]:$(((r - 1) % 4))}" "${tools[@]:0:$(((r - 1) % 4))}")
