@@ -499,7 +499,7 @@ fn ls_into_a_closed_pipe_stops_listing() {
     // `awl s3 ls --recursive s3://b/big/ | head -1`: 20 pages of over 64 KiB of lines each, and a reader that
     // goes after the first line. Listing on is 17 pages of requests that nobody reads. (The folder itself,
     // where the keys are: this server groups each of its fixed pages at a delimiter on its own, so listed at
-    // `/` from the bucket it would name `big/` on every page, which awl refuses as a repeat.)
+    // `/` from the bucket it names `big/` on every page, and awl lists it plainly instead: see below.)
     let s3 = BadS3::start("big");
     let first_key = s3.objects("").into_iter().map(|(k, _)| k).min().expect("keys");
     let mut child = s3
@@ -518,6 +518,47 @@ fn ls_into_a_closed_pipe_stops_listing() {
     assert_eq!(text(&out.stderr), "");
     let n = s3.listings();
     assert!(n <= 3, "{n} of 20 pages asked for after the reader had gone");
+}
+
+/// A store whose delimiter listing is not to be trusted is listed plainly, never missing a key: CommonPrefixes
+/// left unencoded under `encoding-type=url` (`d/a+b/` read as `d/a b/`, which lists nothing), alone under the
+/// prefix (where awl would go down into it) or beside a key; and a folder named again on every page (`big`).
+/// `ls --recursive` prints every key, and `sync --delete` into a folder holding them all deletes nothing.
+#[test]
+fn folder_names_that_cannot_be_trusted_are_not_followed() {
+    for scenario in ["rawprefix", "rawonly"] {
+        let s3 = BadS3::start(scenario);
+        let out = s3.run(&["s3", "ls", "--recursive", "s3://b/d/"]);
+        ok(&out);
+        let mut keys: Vec<String> = s3.objects("").into_iter().map(|(k, _)| k).collect();
+        keys.sort();
+        let listed: Vec<String> = text(&out.stdout)
+            .lines()
+            .filter_map(|l| l.rsplit(' ').next().map(str::to_owned))
+            .collect();
+        assert_eq!(listed, keys, "{scenario}");
+        let dest = temp_dir("dest");
+        populate(&dest, &s3.objects("d/"), LISTED);
+        let out = s3.run(&["s3", "sync", "--delete", "s3://b/d/", &dest.to_string_lossy()]);
+        ok(&out);
+        let mut left: Vec<PathBuf> = files_under(&dest);
+        left.sort();
+        let mut want: Vec<PathBuf> = s3
+            .objects("d/")
+            .into_iter()
+            .map(|(n, _)| PathBuf::from(n))
+            .collect();
+        want.sort();
+        assert_eq!(
+            left, want,
+            "{scenario}: sync --delete removed what the source has"
+        );
+        assert!(text(&out.stdout).is_empty(), "{scenario}: {}", text(&out.stdout));
+    }
+    let s3 = BadS3::start("big");
+    let out = s3.run(&["s3", "ls", "--recursive", "s3://b/"]);
+    ok(&out);
+    assert_eq!(text(&out.stdout).lines().count(), 20_000);
 }
 
 #[test]

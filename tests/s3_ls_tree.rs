@@ -2,8 +2,9 @@
 //! CLI prints: the same lines in the same order, keys beside folders included ('.' sorts before '/', '/'
 //! before '0', UTF-8 byte order), with pages of two keys so that every folder and the split listing take
 //! several pages. Against moto through the recording proxy: which listings are sent (one at `/`, then one
-//! whole listing per folder, down while a prefix holds a single folder), that they overlap, and that a folder
-//! listing out of order ends the run with one error line.
+//! whole listing per folder, down while a prefix holds a single folder), that they overlap, that small folders,
+//! a refused split, a stray key and an ignored `start-after` hand over to the plain listing (the same lines),
+//! and that pages out of order between them end the run with one error line.
 
 mod common;
 
@@ -85,9 +86,9 @@ fn listings(proxy: &Proxy) -> Vec<(String, Option<String>, bool)> {
         .collect()
 }
 
-const KEYS: [&str; 17] = [
+const KEYS: [&str; 20] = [
     "a.txt", "a/1", "a/2", "a/3", "a/b/c", "a0", "b", "c/1", "c/2", "c/3", "c/4", "c/5", "d/!", "d/😀",
-    "d/！", "e f/x", "z",
+    "d/！", "e f/x", "z", "a+b/x", "100%/y", "é/z",
 ];
 
 #[test]
@@ -135,7 +136,17 @@ fn the_same_lines_as_the_aws_cli_in_the_same_order_folder_by_folder() {
     let mut want: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
     want.sort();
     assert_eq!(listed, want, "every key once, in UTF-8 byte order");
+}
 
+/// What `ls --recursive` asks, on the same layout: one listing at '/' (down while a prefix holds one
+/// folder), then each folder whole.
+#[test]
+fn one_listing_at_slash_then_each_folder_whole() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let mut keys = KEYS.to_vec();
+    keys.extend(["deep/2026/01/x", "deep/2026/01/y", "deep/2026/02/z"]);
+    let bucket = bucket_with(m, &home, "lsasked", &keys);
     // What was asked: one listing at '/' of the bucket, then each folder listed whole (no delimiter), pages
     // of two keys followed by their tokens.
     let asked = |url: &str| {
@@ -165,14 +176,23 @@ fn the_same_lines_as_the_aws_cli_in_the_same_order_folder_by_folder() {
         firsts(&root),
         (
             vec!["".to_owned()],
-            ["a%2F", "c%2F", "d%2F", "deep%2F", "e%20f%2F"]
-                .map(str::to_owned)
-                .to_vec()
+            [
+                "%C3%A9%2F",
+                "100%25%2F",
+                "a%2Bb%2F",
+                "a%2F",
+                "c%2F",
+                "d%2F",
+                "deep%2F",
+                "e%20f%2F"
+            ]
+            .map(str::to_owned)
+            .to_vec()
         ),
         "{root:?}"
     );
     // Pages of two: `a/` (4 keys) and `c/` (5) take 2 and 3 pages, `d/` 2; the root's own keys and folders
-    // (a.txt a/ a0 b c/ d/ deep/ e f/ z: 9) take 5 pages.
+    // (100%/ a+b/ a.txt a/ a0 b c/ d/ deep/ e f/ z é/: 12) take 6 pages.
     let pages_of = |prefix: &str, grouped: bool| {
         root.iter()
             .filter(|(p, d, _)| p == prefix && d.is_some() == grouped)
@@ -185,7 +205,7 @@ fn the_same_lines_as_the_aws_cli_in_the_same_order_folder_by_folder() {
             pages_of("c%2F", false),
             pages_of("d%2F", false)
         ),
-        (5, 2, 3, 2),
+        (6, 2, 3, 2),
         "{root:?}"
     );
     // `deep` holds one folder (`deep/`), which holds one (`2026/`): the split goes down to where there are two.
@@ -264,19 +284,111 @@ fn small_folders_are_listed_plainly_after_ten() {
     );
 }
 
-/// A folder's listing that answers a key outside it, out of order (a server's mistake): exit 255, one error
-/// line naming the listing, the key and the page, and nothing printed after the keys before it.
+/// Where the split cannot be used the plain listing takes over, and the lines are the AWS CLI's all the same:
+/// a delimiter listing refused (a policy's `s3:delimiter` condition: AccessDenied), a folder's listing that
+/// answers a key outside the folder, and a store that ignores `start-after` (the rest of a bucket of small
+/// folders answered from its first key).
 #[test]
-fn a_folder_listing_out_of_order_ends_the_run() {
+fn a_refused_split_a_stray_key_or_an_ignored_start_after_lists_plainly() {
     let m = moto();
     let home = home_with_moto_keys(m);
-    let bucket = bucket_with(m, &home, "lsorder", &["a/1", "a/2", "c/1", "c/2"]);
+    let keys: Vec<String> = (0..12).map(|f| format!("f{f:02}/only")).collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let bucket = bucket_with(m, &home, "lsplain", &keys);
+    let url = format!("s3://{bucket}/");
+    let theirs = text(&aws(m, &["s3", "ls", "--recursive", &url]).stdout);
+    let whole = text(
+        &aws(
+            m,
+            &[
+                "s3api",
+                "list-objects-v2",
+                "--bucket",
+                &bucket,
+                "--output",
+                "json",
+            ],
+        )
+        .stdout,
+    );
+    let listed = |keys: &[&str]| -> String {
+        let entries: String = keys
+            .iter()
+            .map(|k| {
+                format!(
+                    "<Contents><Key>{k}</Key><Size>{}</Size><LastModified>{}</LastModified></Contents>",
+                    k.len(),
+                    modified(&whole, k)
+                )
+            })
+            .collect();
+        format!("<ListBucketResult><IsTruncated>false</IsTruncated>{entries}</ListBucketResult>")
+    };
+    let run = |needle: &str, status: u16, body: &str| {
+        let proxy = Proxy::start(m.addr);
+        proxy.answer(needle, status, body);
+        let out = awl(&home, &proxy.url, &["s3", "ls", "--recursive", &url]);
+        ok(&out);
+        assert_eq!(text(&out.stdout), theirs, "{needle}");
+        listings(&proxy)
+    };
+    let denied = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+    let asked = run("delimiter=%2F", 403, denied);
+    assert_eq!(
+        asked.len(),
+        2,
+        "the refused split, then one plain page: {asked:?}"
+    );
+    // `f03/`'s listing answers `f02/only` (outside it, and given out already): from there on, plainly.
+    let asked = run("prefix=f03%2F", 200, &listed(&["f02/only"]));
+    assert!(
+        asked.iter().any(|(p, d, _)| p.is_empty() && d.is_none()),
+        "{asked:?}"
+    );
+    // The listing after the tenth folder, answered whole from the start.
+    run("start-after=", 200, &listed(&keys));
+}
+
+/// The LastModified the JSON listing `doc` gives `key`.
+fn modified(doc: &str, key: &str) -> String {
+    let parsed = awl::codec::json::parse(doc).expect("json");
+    parsed
+        .get("Contents")
+        .and_then(|c| c.as_array())
+        .and_then(|c| {
+            c.iter()
+                .find(|o| o.get("Key").and_then(|k| k.as_str()) == Some(key))
+        })
+        .and_then(|o| o.get("LastModified"))
+        .and_then(|t| t.as_str())
+        .expect("listed")
+        .to_owned()
+}
+
+/// Pages that each keep their own order but not the order between them (the split listing's second page
+/// names a folder `c/` that sorts before the key `m` of its first page): the keys given out are checked as
+/// one sequence, so the run ends with exit 255 and one error line naming the listing, the key and what it
+/// follows, after the lines before it.
+#[test]
+fn split_pages_out_of_order_between_them_end_the_run() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = bucket_with(m, &home, "lsorder", &["c/1", "c/2", "m"]);
     let proxy = Proxy::start(m.addr);
+    let date = "<LastModified>2026-01-01T00:00:00.000Z</LastModified>";
     proxy.answer(
-        "prefix=c%2F",
+        "continuation-token=t2",
         200,
-        "<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>a/0</Key><Size>1</Size>\
-         <LastModified>2026-01-01T00:00:00.000Z</LastModified></Contents></ListBucketResult>",
+        "<ListBucketResult><IsTruncated>false</IsTruncated><CommonPrefixes><Prefix>c/</Prefix>\
+         </CommonPrefixes></ListBucketResult>",
+    );
+    proxy.answer(
+        "delimiter=%2F",
+        200,
+        &format!(
+            "<ListBucketResult><IsTruncated>true</IsTruncated><NextContinuationToken>t2</NextContinuationToken>\
+             <Contents><Key>m</Key><Size>1</Size>{date}</Contents></ListBucketResult>"
+        ),
     );
     let out = awl(
         &home,
@@ -289,13 +401,14 @@ fn a_folder_listing_out_of_order_ends_the_run() {
     assert_eq!(errors.len(), 1, "{err}");
     assert!(
         errors[0].contains("folder by folder")
-            && errors[0].contains("out of order")
+            && errors[0].contains("\"c/1\" is out of order after \"m\"")
             && errors[0].contains(&bucket),
         "{err}"
     );
-    let printed = text(&out.stdout);
-    assert!(
-        printed.contains(" a/1\n") && printed.contains(" a/2\n") && !printed.contains("a/0"),
-        "{printed}"
+    assert_eq!(
+        text(&out.stdout).lines().count(),
+        1,
+        "only m: {}",
+        text(&out.stdout)
     );
 }

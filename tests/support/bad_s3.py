@@ -14,6 +14,9 @@ scenario's, well formed or broken on purpose:
   badsize    a Contents entry whose Size is 'abc'
   baddate    a Contents entry whose LastModified is 'not-a-date'
   big        20 pages of 1,000 keys of 80 bytes (each page's `ls` output passes 64 KiB)
+  rawprefix  keys under d/a+b/ beside d/k, CommonPrefixes left unencoded under encoding-type=url (as Ceph RGW
+             before 2019 and moto before 2022 answered), so a client decoding them reads d/a b/
+  rawonly    the same with d/a+b/ alone under d/
 
 Besides ListObjectsV2 (GET /BUCKET?list-type=2...):
   HEAD/GET /BUCKET/KEY   the object (every body is b'x' * size), with Last-Modified and its MD5 as ETag
@@ -101,6 +104,12 @@ def scenario(name):
         o = {"d/a": 1, "d/b": 2}
         bad = {"Size": "abc"} if name == "badsize" else {"LastModified": "not-a-date"}
         return o, fixed({None: Page(listed(o, "d/a") + listed(o, "d/b", **bad))})
+    if name == "rawprefix":
+        o = {"d/a+b/x": 1, "d/a+b/y": 2, "d/k": 3}
+        return o, fixed({None: Page(listed(o, "d/a+b/x", "d/a+b/y", "d/k"))})
+    if name == "rawonly":
+        o = {"d/a+b/x": 1, "d/a+b/y": 2}
+        return o, fixed({None: Page(listed(o, "d/a+b/x", "d/a+b/y"))})
     if name == "big":
         keys = ["big/%06d-" % i + "k" * 69 for i in range(20_000)]
         o = {k: 100 for k in keys}
@@ -148,7 +157,8 @@ def list_v2(bucket, q):
             continue
         fields = "".join("<%s>%s</%s>" % (k, enc(v) if k == "Key" else escape(v), k) for k, v in e.items())
         out.append("<Contents>%s</Contents>" % fields)
-    out += ["<CommonPrefixes><Prefix>%s</Prefix></CommonPrefixes>" % enc(p) for p in prefixes]
+    raw = sys.argv[1] in ("rawprefix", "rawonly")
+    out += ["<CommonPrefixes><Prefix>%s</Prefix></CommonPrefixes>" % (escape(p) if raw else enc(p)) for p in prefixes]
     head = "<Name>%s</Name><Prefix>%s</Prefix><KeyCount>%d</KeyCount><MaxKeys>%s</MaxKeys>" % (
         escape(bucket), enc(prefix), len(out), escape(q.get("max-keys", "1000")))
     if delimiter:
