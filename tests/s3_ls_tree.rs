@@ -177,6 +177,7 @@ fn one_listing_at_slash_then_each_folder_whole() {
         (
             vec!["".to_owned()],
             [
+                "",
                 "%C3%A9%2F",
                 "100%25%2F",
                 "a%2Bb%2F",
@@ -214,12 +215,36 @@ fn one_listing_at_slash_then_each_folder_whole() {
         firsts(&deep),
         (
             ["deep", "deep%2F", "deep%2F2026%2F"].map(str::to_owned).to_vec(),
-            ["deep%2F2026%2F01%2F", "deep%2F2026%2F02%2F"]
+            ["deep", "deep%2F2026%2F01%2F", "deep%2F2026%2F02%2F"]
                 .map(str::to_owned)
                 .to_vec()
         ),
         "{deep:?}"
     );
+}
+
+/// A listing that fits on one page is that page, as before: no folder is listed one by one (the split listing,
+/// asked beside it, is let go).
+#[test]
+fn a_listing_of_one_page_lists_no_folder() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = bucket_with(m, &home, "lsone", &KEYS);
+    let url = format!("s3://{bucket}/");
+    let proxy = Proxy::start(m.addr);
+    let out = awl(&home, &proxy.url, &["s3", "ls", "--recursive", &url]);
+    ok(&out);
+    assert_eq!(
+        text(&out.stdout),
+        text(&aws(m, &["s3", "ls", "--recursive", &url]).stdout)
+    );
+    let asked = listings(&proxy);
+    assert_eq!(
+        asked.len(),
+        2,
+        "the plain page and the split beside it: {asked:?}"
+    );
+    assert!(asked.iter().all(|(p, _, _)| p.is_empty()), "{asked:?}");
 }
 
 /// The folders are listed at once: with every folder's listing held 300 ms on its way (a slow link), more than
@@ -235,14 +260,20 @@ fn folders_are_listed_at_once() {
     let bucket = bucket_with(m, &home, "lsatonce", &keys);
     let proxy = Proxy::start(m.addr);
     proxy.slow("prefix=f", Duration::from_millis(300));
+    // Pages of two, so that the listing does not fit on one.
+    let url = format!("s3://{bucket}/");
     let out = awl(
         &home,
         &proxy.url,
-        &["s3", "ls", "--recursive", &format!("s3://{bucket}/")],
+        &["s3", "ls", "--recursive", &url, "--page-size", "2"],
     );
     ok(&out);
     assert_eq!(text(&out.stdout).lines().count(), 18);
-    assert_eq!(listings(&proxy).len(), 7, "one at '/', one per folder");
+    let folders = listings(&proxy)
+        .into_iter()
+        .filter(|(p, _, more)| p.starts_with('f') && !more)
+        .count();
+    assert_eq!(folders, 6, "one listing per folder");
     assert!(
         proxy.max_in_flight() >= 2,
         "the folders' listings never overlapped"
@@ -262,7 +293,12 @@ fn small_folders_are_listed_plainly_after_ten() {
     let bucket = bucket_with(m, &home, "lssmall", &keys);
     let proxy = Proxy::start(m.addr);
     let url = format!("s3://{bucket}/");
-    let out = awl(&home, &proxy.url, &["s3", "ls", "--recursive", &url]);
+    // Pages of 20: the listing does not fit on one, and ten folders of a key are fewer keys than a page.
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["s3", "ls", "--recursive", &url, "--page-size", "20"],
+    );
     ok(&out);
     assert_eq!(
         text(&out.stdout),
@@ -274,7 +310,10 @@ fn small_folders_are_listed_plainly_after_ten() {
         .filter(|r| r.head.contains("list-type=2"))
         .map(|r| r.head.lines().next().unwrap_or_default().to_owned())
         .collect();
-    let after: Vec<&String> = heads.iter().filter(|h| h.contains("start-after=")).collect();
+    let after: Vec<&String> = heads
+        .iter()
+        .filter(|h| h.contains("start-after=") && !h.contains("continuation-token="))
+        .collect();
     assert_eq!(after.len(), 1, "{heads:#?}");
     assert!(after[0].contains("start-after=f09%2Fonly"), "{heads:#?}");
     let folders = heads.iter().filter(|h| h.contains("prefix=f")).count();
@@ -286,8 +325,8 @@ fn small_folders_are_listed_plainly_after_ten() {
 
 /// Where the split cannot be used the plain listing takes over, and the lines are the AWS CLI's all the same:
 /// a delimiter listing refused (a policy's `s3:delimiter` condition: AccessDenied), a folder's listing that
-/// answers a key outside the folder, and a store that ignores `start-after` (the rest of a bucket of small
-/// folders answered from its first key).
+/// answers a key outside the folder, and a store that ignores `start-after` (the rest answered from the
+/// first key).
 #[test]
 fn a_refused_split_a_stray_key_or_an_ignored_start_after_lists_plainly() {
     let m = moto();
@@ -324,29 +363,66 @@ fn a_refused_split_a_stray_key_or_an_ignored_start_after_lists_plainly() {
             .collect();
         format!("<ListBucketResult><IsTruncated>false</IsTruncated>{entries}</ListBucketResult>")
     };
-    let run = |needle: &str, status: u16, body: &str| {
+    // Pages of five, so that the listing does not fit on one; each rule answers what it names.
+    let run = |rules: &[(&str, u16, &str)]| {
         let proxy = Proxy::start(m.addr);
-        proxy.answer(needle, status, body);
-        let out = awl(&home, &proxy.url, &["s3", "ls", "--recursive", &url]);
+        for (needle, status, body) in rules {
+            proxy.answer(needle, *status, body);
+        }
+        let out = awl(
+            &home,
+            &proxy.url,
+            &["s3", "ls", "--recursive", &url, "--page-size", "5"],
+        );
         ok(&out);
-        assert_eq!(text(&out.stdout), theirs, "{needle}");
+        assert_eq!(text(&out.stdout), theirs, "{rules:?}");
         listings(&proxy)
     };
     let denied = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
-    let asked = run("delimiter=%2F", 403, denied);
+    let asked = run(&[("delimiter=%2F", 403, denied)]);
     assert_eq!(
         asked.len(),
-        2,
-        "the refused split, then one plain page: {asked:?}"
+        5,
+        "the first plain page beside the refused split, then the plain listing's 3 pages: {asked:?}"
     );
-    // `f03/`'s listing answers `f02/only` (outside it, and given out already): from there on, plainly.
-    let asked = run("prefix=f03%2F", 200, &listed(&["f02/only"]));
+    // `f03/`'s listing answers `f02/only` (outside it, and given out already): from there on, plainly, after
+    // `f02/only`; and that listing is answered from the first key, as a store ignoring start-after would.
+    let asked = run(&[
+        ("prefix=f03%2F", 200, &listed(&["f02/only"])),
+        ("start-after=f02%2Fonly", 200, &listed(&keys)),
+    ]);
     assert!(
         asked.iter().any(|(p, d, _)| p.is_empty() && d.is_none()),
         "{asked:?}"
     );
-    // The listing after the tenth folder, answered whole from the start.
-    run("start-after=", 200, &listed(&keys));
+}
+
+/// A prefix holding one folder is split one level down, but only where that level lists something: a name
+/// sent unencoded (`d/a+b/`, read as `d/a b/`) would list nothing there, and the prefix is listed plainly.
+#[test]
+fn a_level_gone_down_to_that_lists_nothing_is_listed_plainly() {
+    let m = moto();
+    let home = home_with_moto_keys(m);
+    let bucket = bucket_with(m, &home, "lsdown", &["d/a+b/x", "d/a+b/y"]);
+    let url = format!("s3://{bucket}/d/");
+    let proxy = Proxy::start(m.addr);
+    proxy.answer(
+        "delimiter=%2F&encoding-type=url&max-keys=1&prefix=d%2F HTTP",
+        200,
+        "<ListBucketResult><EncodingType>url</EncodingType><IsTruncated>false</IsTruncated>\
+         <CommonPrefixes><Prefix>d/a+b/</Prefix></CommonPrefixes></ListBucketResult>",
+    );
+    let out = awl(
+        &home,
+        &proxy.url,
+        &["s3", "ls", "--recursive", &url, "--page-size", "1"],
+    );
+    ok(&out);
+    assert_eq!(
+        text(&out.stdout),
+        text(&aws(m, &["s3", "ls", "--recursive", &url]).stdout)
+    );
+    assert_eq!(text(&out.stdout).lines().count(), 2);
 }
 
 /// The LastModified the JSON listing `doc` gives `key`.
@@ -390,10 +466,11 @@ fn split_pages_out_of_order_between_them_end_the_run() {
              <Contents><Key>m</Key><Size>1</Size>{date}</Contents></ListBucketResult>"
         ),
     );
+    let url = format!("s3://{bucket}/");
     let out = awl(
         &home,
         &proxy.url,
-        &["s3", "ls", "--recursive", &format!("s3://{bucket}/")],
+        &["s3", "ls", "--recursive", &url, "--page-size", "2"],
     );
     assert_eq!(out.status.code(), Some(255), "{}", text(&out.stderr));
     let err = text(&out.stderr);

@@ -14,9 +14,12 @@ scenario's, well formed or broken on purpose:
   badsize    a Contents entry whose Size is 'abc'
   baddate    a Contents entry whose LastModified is 'not-a-date'
   big        20 pages of 1,000 keys of 80 bytes (each page's `ls` output passes 64 KiB)
-  rawprefix  keys under d/a+b/ beside d/k, CommonPrefixes left unencoded under encoding-type=url (as Ceph RGW
-             before 2019 and moto before 2022 answered), so a client decoding them reads d/a b/
-  rawonly    the same with d/a+b/ alone under d/
+  rawprefix  keys under d/a+b/ beside d/k, then d/z on a second page; CommonPrefixes left unencoded under
+             encoding-type=url (as Ceph RGW before 2019 and moto before 2022 answered), so a client decoding
+             them reads d/a b/
+  rawcafe    the same with d/caf%C3%A9/ (a literal '%') beside d/cafe.txt: read decoded, the folder would sort
+             after d/cafe.txt, its keys sort before it
+  rawslash   the same with d/x%2Fy/ beside d/x.txt: read decoded, d/x/y/ is two levels down
 
 Besides ListObjectsV2 (GET /BUCKET?list-type=2...):
   HEAD/GET /BUCKET/KEY   the object (every body is b'x' * size), with Last-Modified and its MD5 as ETag
@@ -104,12 +107,14 @@ def scenario(name):
         o = {"d/a": 1, "d/b": 2}
         bad = {"Size": "abc"} if name == "badsize" else {"LastModified": "not-a-date"}
         return o, fixed({None: Page(listed(o, "d/a") + listed(o, "d/b", **bad))})
-    if name == "rawprefix":
-        o = {"d/a+b/x": 1, "d/a+b/y": 2, "d/k": 3}
-        return o, fixed({None: Page(listed(o, "d/a+b/x", "d/a+b/y", "d/k"))})
-    if name == "rawonly":
-        o = {"d/a+b/x": 1, "d/a+b/y": 2}
-        return o, fixed({None: Page(listed(o, "d/a+b/x", "d/a+b/y"))})
+    if name.startswith("raw"):
+        # Two pages, so that the listing does not fit on one (a client may list a longer one folder by folder):
+        # the first holds the scenario's keys, the second d/z.
+        first = {"rawprefix": ["d/a+b/x", "d/a+b/y", "d/k"], "rawcafe": ["d/caf%C3%A9/menu", "d/cafe.txt"],
+                 "rawslash": ["d/x%2Fy/k", "d/x.txt"]}.get(name)
+        if first is not None:
+            o = {k: i + 1 for i, k in enumerate(first + ["d/z"])}
+            return o, fixed({None: Page(listed(o, *first), True, "p2"), "p2": Page(listed(o, "d/z"))})
     if name == "big":
         keys = ["big/%06d-" % i + "k" * 69 for i in range(20_000)]
         o = {k: 100 for k in keys}
@@ -157,7 +162,7 @@ def list_v2(bucket, q):
             continue
         fields = "".join("<%s>%s</%s>" % (k, enc(v) if k == "Key" else escape(v), k) for k, v in e.items())
         out.append("<Contents>%s</Contents>" % fields)
-    raw = sys.argv[1] in ("rawprefix", "rawonly")
+    raw = sys.argv[1].startswith("raw")
     out += ["<CommonPrefixes><Prefix>%s</Prefix></CommonPrefixes>" % (escape(p) if raw else enc(p)) for p in prefixes]
     head = "<Name>%s</Name><Prefix>%s</Prefix><KeyCount>%d</KeyCount><MaxKeys>%s</MaxKeys>" % (
         escape(bucket), enc(prefix), len(out), escape(q.get("max-keys", "1000")))

@@ -141,7 +141,7 @@ fn objects(ctx: &Ctx<'_>, s3: &S3<'_>, ls: &LsCommand, bucket: &str, prefix: &st
             return list_tree(s3, &listing, &mut |objects| {
                 each(ObjectPage {
                     objects,
-                    prefixes: Vec::new(),
+                    ..ObjectPage::default()
                 })
             });
         }

@@ -35,6 +35,9 @@ pub struct ObjectPage {
     pub objects: Vec<ObjectInfo>,
     /// The common prefixes (folders), when a delimiter was given.
     pub prefixes: Vec<String>,
+    /// Each common prefix as the answer spelled it, before URL-decoding: some stores encode the keys but not
+    /// the prefixes, so which of the two spellings is the folder's name is not known for sure.
+    pub spelled: Vec<String>,
 }
 
 /// ListObjectsV2 of a bucket under a prefix.
@@ -164,17 +167,21 @@ impl Listing for ListObjectsV2 {
             .children_named("Contents")
             .map(|c| object(c, encoded))
             .collect::<Result<Vec<_>>>()?;
-        let prefixes = doc
+        let (prefixes, spelled) = doc
             .children_named("CommonPrefixes")
             .map(|p| {
                 let text = p
                     .text_at(&["Prefix"])
                     .ok_or_else(|| Error::data("a common prefix has no Prefix"))?;
-                decoded(text, encoded, "Prefix")
+                Ok((decoded(text, encoded, "Prefix")?, text.to_owned()))
             })
-            .collect::<Result<Vec<_>>>()?;
+            .collect::<Result<(Vec<_>, Vec<_>)>>()?;
         Ok(Page {
-            items: ObjectPage { objects, prefixes },
+            items: ObjectPage {
+                objects,
+                prefixes,
+                spelled,
+            },
             truncated: truncated(&doc)?,
             next: doc
                 .child_text("NextContinuationToken")
@@ -288,6 +295,7 @@ mod tests {
                 })
                 .collect(),
             prefixes: prefixes.iter().map(|p| (*p).to_owned()).collect(),
+            spelled: Vec::new(),
         };
         let mut order = Default::default();
         // Two sorted lists: a prefix between two keys is fine; each list goes on increasing across pages.
