@@ -14,16 +14,16 @@
 //! the server spelled otherwise than its keys: stores that leave CommonPrefixes unencoded under
 //! `encoding-type=url`, or a folder gone since), a folder listing a key outside it, a split or folder listing
 //! refused (AccessDenied from a policy on `s3:delimiter`, 400, 501) or broken (a delimiter listing that
-//! repeats a folder across pages), or a listing thread that could not start or ended without saying so. A
-//! name that URL-decoding moved later in the order (`caf%C3%A9/` to `café/`) is confirmed where it was sent:
-//! had the store sent it unencoded, its keys would sort there, so nothing after that point is given out until
-//! the folder's listing shows keys under the decoded name. Only the plain listing's own failures, and any
-//! other error (5xx after retries, the network, a signal), end the run.
+//! repeats a folder across pages), a listing thread that could not start or ended without saying so, and a
+//! name that URL-decoding moved later in the order (`caf%C3%A9/` to `café/`: had the store sent it
+//! unencoded, its keys would sort where it was sent, before keys already given out). Only the plain
+//! listing's own failures, and any other error (5xx after retries, the network, a signal), end the run.
 //!
-//! A listing that fits on one page needs none of this: the plain listing's first page is asked at the same
-//! time as the split listing, and when it is the whole listing it is given out alone (one round trip, as
-//! before; the split is let go). A bucket with no folders costs what the plain listing costs, one request
-//! more (the split listing is it). Small folders are
+//! A bucket with no folders costs what the plain listing costs (the split listing is it); one with folders
+//! costs one round trip more than a plain listing when it would fit on one page. (Asking the plain first
+//! page beside the split, to give a one-page listing in one round trip, was tried and dropped: a store on
+//! plain files walks the whole tree for a plain page, 0.5-0.8 s at 10,000 objects on s3s-fs, where the split
+//! and its folders took 0.3 s in all.) Small folders are
 //! where splitting loses: a request per folder where one page would hold many of them (100,000 folders of a
 //! key each would take 100,000 requests instead of 100). So once the last [`FOLDERS_AT_ONCE`] folders listed
 //! held fewer keys together than one page, the rest is listed plainly too: at most that many requests more
@@ -59,13 +59,11 @@ enum Msg {
 /// A folder's pages, as its listing's thread sends them.
 type Feed = Receiver<Result<Msg>>;
 
-/// What comes next in key order: keys listed beside the folders, a folder (its listing once started, and
-/// its first message once looked at), the point where a folder's name is confirmed before anything after it
-/// is given out, or the point from which the rest is listed plainly.
+/// What comes next in key order: keys listed beside the folders, a folder (its listing, once started), or
+/// the point from which the rest is listed plainly.
 enum Slot {
     Objects(Vec<ObjectInfo>),
-    Folder(String, Option<Feed>, Option<Result<Msg>>),
-    Confirm(String),
+    Folder(String, Option<Feed>),
     Plain,
 }
 
@@ -84,22 +82,21 @@ fn folder_below(prefix: &str, name: &str) -> bool {
 }
 
 /// A page of the split listing of `prefix` in key order: its keys and folders merged (a folder's keys all
-/// sort where its name does), consecutive keys kept together. A folder's name is as decoded, but a store
-/// may have sent it unencoded; its keys then sort where the name as sent does. Where that is earlier, a
-/// check stands there: nothing after it is given out until the folder's listing shows keys under the decoded
-/// name. A name that is no folder right below `prefix` becomes the point where the plain listing takes over,
-/// at the earlier of its two spellings.
+/// sort where its name does), consecutive keys kept together. A folder's name is as decoded, but a store may
+/// have sent it unencoded, and then its keys sort where the name as sent does: where that is earlier (`%`
+/// before a letter, a digit or a byte of UTF-8: `caf%C3%A9/` read as `café/`), which spelling is the name
+/// cannot be told without asking, so the plain listing takes over there, before anything past it is given
+/// out. So does a name that is no folder right below `prefix`, at the earlier of its two spellings. (A name
+/// that decoding moved earlier, `a+b/` read as `a b/`, is listed where it was decoded: were the store's name
+/// the other one, that folder lists nothing, which hands over too, before anything past it.)
 fn slots(page: ObjectPage, prefix: &str) -> Vec<Slot> {
     let mut placed: Vec<(String, Slot)> = Vec::new();
     for (i, name) in page.prefixes.into_iter().enumerate() {
         let sent = page.spelled.get(i).cloned().unwrap_or_else(|| name.clone());
-        if !folder_below(prefix, &name) {
+        if !folder_below(prefix, &name) || sent < name {
             placed.push((sent.min(name), Slot::Plain));
-        } else if sent < name {
-            placed.push((sent, Slot::Confirm(name.clone())));
-            placed.push((name.clone(), Slot::Folder(name, None, None)));
         } else {
-            placed.push((name.clone(), Slot::Folder(name, None, None)));
+            placed.push((name.clone(), Slot::Folder(name, None)));
         }
     }
     for o in page.objects {
@@ -152,10 +149,10 @@ impl Out<'_> {
         (self.each)(objects)
     }
 
-    /// Gives out the pages of `folder`'s listing as its thread sends them (`first`, if looked at already).
-    fn drain(&mut self, folder: &str, feed: Feed, first: Option<Result<Msg>>) -> Result<Drained> {
+    /// Gives out the pages of `folder`'s listing as its thread sends them.
+    fn drain(&mut self, folder: &str, feed: Feed) -> Result<Drained> {
         let mut keys = 0;
-        for msg in first.into_iter().chain(feed) {
+        for msg in feed {
             match msg {
                 Ok(Msg::Page(page)) => {
                     if page.iter().any(|o| !o.key.starts_with(folder)) {
@@ -254,28 +251,6 @@ fn split_level<'c, 'a>(s3: &'c S3<'a>, flat: &ListObjectsV2) -> Result<Split<'c,
 /// plainly.
 type Split<'c, 'a> = Option<(String, Option<ObjectPage>, Pages<'c, 'a, ListObjectsV2>)>;
 
-/// The plain listing's first page (and whether it is the whole listing), and at the same time the split
-/// listing ([`split_level`]): a listing that fits on one page is given as that page, in one round trip and
-/// the one request that mattered, as before (the split is let go); a longer one loses no round trip to the
-/// asking (its first plain page is let go instead).
-fn probe<'c, 'a>(
-    s3: &'c S3<'a>,
-    flat: &ListObjectsV2,
-) -> (Result<Option<ObjectPage>>, bool, Result<Split<'c, 'a>>) {
-    std::thread::scope(|scope| {
-        let split = Builder::new().spawn_scoped(scope, || split_level(s3, flat));
-        let mut pages = s3.pages(flat.clone());
-        let first = pages.next().transpose();
-        let whole = pages.ended();
-        let split = match split {
-            Ok(thread) => thread.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            // No thread to be had: one after the other.
-            Err(_) => split_level(s3, flat),
-        };
-        (first, whole, split)
-    })
-}
-
 /// Starts listing `folder` whole (as `flat` lists, under that prefix) on a thread of `scope`; a thread that
 /// cannot start leaves the feed closed without its end.
 fn start<'scope, 'env>(
@@ -303,25 +278,6 @@ fn start<'scope, 'env>(
     rx
 }
 
-/// Whether the folder `name` in `queue` (started now by `start` if it was not) lists keys under that name
-/// first; its first message is kept for when its keys are given out.
-fn confirmed(queue: &mut VecDeque<Slot>, name: &str, start: impl FnOnce() -> Feed) -> Result<bool> {
-    let Some((feed, first)) = queue.iter_mut().find_map(|s| match s {
-        Slot::Folder(n, feed, first) if n == name => Some((feed, first)),
-        _ => None,
-    }) else {
-        return Ok(false);
-    };
-    match feed.get_or_insert_with(start).recv() {
-        Ok(Ok(Msg::Page(p))) if !p.is_empty() && p.iter().all(|o| o.key.starts_with(name)) => {
-            *first = Some(Ok(Msg::Page(p)));
-            Ok(true)
-        }
-        Ok(Err(e)) if !unusable(&e) => Err(e),
-        _ => Ok(false),
-    }
-}
-
 /// Every object under `listing`'s prefix (its delimiter not used), a page at a time in key order, to `each`,
 /// which says whether to go on. Directory buckets, which list in no order, are listed plainly.
 pub fn list_tree(
@@ -344,15 +300,7 @@ pub fn list_tree(
         given: 0,
         last: None,
     };
-    let (first, whole, split) = probe(s3, &flat);
-    let first = first?;
-    if whole {
-        if let Some(page) = first {
-            (out.each)(page.objects)?;
-        }
-        return Ok(());
-    }
-    let Some((prefix, first, pages)) = split? else {
+    let Some((prefix, first, pages)) = split_level(s3, &flat)? else {
         return out.rest(s3, &flat);
     };
     let mut split_pages = first.into_iter().map(Ok).chain(pages);
@@ -384,7 +332,7 @@ pub fn list_tree(
                 if listing >= FOLDERS_AT_ONCE {
                     break;
                 }
-                if let Slot::Folder(name, feed @ None, _) = slot {
+                if let Slot::Folder(name, feed @ None) = slot {
                     *feed = Some(start(scope, s3, &flat, name));
                     listing += 1;
                 }
@@ -396,23 +344,13 @@ pub fn list_tree(
                     true => continue,
                     false => return Ok(()),
                 },
-                Some(Slot::Confirm(name)) => {
-                    let started = || {
-                        listing += 1;
-                        start(scope, s3, &flat, &name)
-                    };
-                    if confirmed(&mut queue, &name, started)? {
-                        continue;
-                    }
-                    None
-                }
-                Some(Slot::Folder(name, feed, first)) => {
+                Some(Slot::Folder(name, feed)) => {
                     let feed = feed.unwrap_or_else(|| {
                         listing += 1;
                         start(scope, s3, &flat, &name)
                     });
                     listing -= 1;
-                    match out.drain(&name, feed, first)? {
+                    match out.drain(&name, feed)? {
                         Drained::Keys(keys) => Some(keys),
                         Drained::Stop => return Ok(()),
                         Drained::Unsure => None,
@@ -510,15 +448,15 @@ mod tests {
     }
 
     #[test]
-    fn a_name_whose_decoding_moved_it_later_is_confirmed_where_it_was_sent() {
+    fn a_name_whose_decoding_moved_it_later_hands_over_where_it_was_sent() {
         // `d/caf%C3%A9/` (sent) sorts before `d/cafe.txt`, `d/café/` (decoded) after it: a store that sent the
-        // name unencoded has its keys before `d/cafe.txt`, so nothing is given out past the spelling unconfirmed.
+        // name unencoded has its keys before `d/cafe.txt`, so the plain listing takes over before it.
         let p = |keys: &[&str], names: &[(&str, &str)]| ObjectPage {
             spelled: names.iter().map(|(sent, _)| (*sent).to_owned()).collect(),
             ..page(keys, &names.iter().map(|(_, name)| *name).collect::<Vec<_>>())
         };
         let s = slots(p(&["d/cafe.txt"], &[("d/caf%C3%A9/", "d/café/")]), "d/");
-        assert_eq!(shape(&s), ["?d/café/", "d/cafe.txt", "[d/café/]"]);
+        assert_eq!(shape(&s), ["plain", "d/cafe.txt"]);
         // Decoding `+` to a space moves it earlier: the folder itself comes first.
         let s = slots(p(&["d/a0"], &[("d/a+b/", "d/a b/")]), "d/");
         assert_eq!(shape(&s), ["[d/a b/]", "d/a0"]);
@@ -532,8 +470,7 @@ mod tests {
             .iter()
             .map(|s| match s {
                 Slot::Objects(o) => o.iter().map(|o| o.key.as_str()).collect::<Vec<_>>().join(","),
-                Slot::Folder(f, _, _) => format!("[{f}]"),
-                Slot::Confirm(f) => format!("?{f}"),
+                Slot::Folder(f, _) => format!("[{f}]"),
                 Slot::Plain => "plain".to_owned(),
             })
             .collect()
@@ -569,18 +506,18 @@ mod tests {
         let (tx, rx) = sync_channel(2);
         tx.send(Ok(Msg::Page(page(&["a/1"], &[]).objects))).expect("sent");
         drop(tx);
-        assert!(matches!(out.drain("a/", rx, None), Ok(Drained::Unsure)));
+        assert!(matches!(out.drain("a/", rx), Ok(Drained::Unsure)));
         let (tx, rx) = sync_channel(2);
         tx.send(Ok(Msg::Page(page(&["b/1"], &[]).objects))).expect("sent");
         tx.send(Ok(Msg::End)).expect("sent");
-        assert!(matches!(out.drain("b/", rx, None), Ok(Drained::Keys(1))));
+        assert!(matches!(out.drain("b/", rx), Ok(Drained::Keys(1))));
         // A key outside the folder, or a folder that lists nothing: not trusted.
         let (tx, rx) = sync_channel(2);
         tx.send(Ok(Msg::Page(page(&["c0"], &[]).objects))).expect("sent");
-        assert!(matches!(out.drain("c/", rx, None), Ok(Drained::Unsure)));
+        assert!(matches!(out.drain("c/", rx), Ok(Drained::Unsure)));
         let (tx, rx) = sync_channel(2);
         tx.send(Ok(Msg::End)).expect("sent");
-        assert!(matches!(out.drain("d/", rx, None), Ok(Drained::Unsure)));
+        assert!(matches!(out.drain("d/", rx), Ok(Drained::Unsure)));
         let pages = TreePages {
             pages: {
                 let (tx, rx) = sync_channel(1);
