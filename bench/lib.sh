@@ -71,7 +71,9 @@ cell() {
 }
 
 # verdict awl_label peer_labels col: the best peer's median over awl's, and whether awl is ahead or behind by
-# more than the spread (awl's slowest run against the best peer's fastest, or the other way round).
+# more than the spread (awl's slowest run against the best peer's fastest, or the other way round); where
+# both ran the same rounds, in how many awl took less than the best peer in the same round (rounds are
+# interleaved, so a round slowed by the machine slows both: the spread alone hides that).
 # CPU under 0.01 s reads 0.00 (GNU time counts centiseconds): then the ratio is "> peer / 0.01".
 verdict() {
   local awl=$1 peers=$2 col=$3 best="" bm="" p m am amin amax pm pmin pmax
@@ -85,8 +87,14 @@ verdict() {
   if [ "$(wc -l < "m-$awl")" -lt 2 ] || [ "$(wc -l < "m-$best")" -lt 2 ]; then one=1; fi
   read -r am amin amax < <(figures "$awl" "$col")
   read -r pm pmin pmax < <(figures "$best" "$col")
-  awk -v am="$am" -v amin="$amin" -v amax="$amax" -v pm="$pm" -v pmin="$pmin" -v pmax="$pmax" -v who="${best%%-*}" -v one="$one" 'BEGIN {
+  local rounds="" n
+  n=$(wc -l < "m-$awl")
+  if [ "$one" = 0 ] && [ "$n" = "$(wc -l < "m-$best")" ]; then
+    rounds=$(paste -d' ' "m-$awl" "m-$best" | awk -v c="$col" '{ if ($c < $(c + 3)) w++ } END { print w + 0 }')
+    rounds="; less in $rounds of $n rounds"
+  fi
+  awk -v am="$am" -v amin="$amin" -v amax="$amax" -v pm="$pm" -v pmin="$pmin" -v pmax="$pmax" -v who="${best%%-*}" -v one="$one" -v rounds="$rounds" 'BEGIN {
     r = am > 0 ? sprintf("%.2fx", pm / am) : (pm > 0 ? sprintf("> %.1fx", pm / 0.01) : "both under 0.01 s")
     v = one ? "one run: no spread" : (amax < pmin ? "ahead" : (amin > pmax ? "behind" : "within the spread"))
-    printf "%s (%s) | %s\n", r, who, v }'
+    printf "%s (%s) | %s%s\n", r, who, v, rounds }'
 }

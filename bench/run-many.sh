@@ -108,6 +108,6 @@ for i in "${!rows[@]}"; do
     "$(ratio "${w[s5cmd]}" "${w[awl]}")" "$(ratio "${c[s5cmd]}" "${c[awl]}")"
 done
 echo
-echo "cp --recursive down with awl --max-concurrency 64 (s5cmd's default is 256 workers, aws's and awl's 10): $(awk '{print $1}' m-awl-c64 | median) s wall, $(awk '{print $2}' m-awl-c64 | median) s CPU. s3s-fs holds the body of many small GETs about 40 ms (its Nagle against the client's delayed ACK; 200 GETs one at a time take 4.5 s), so small downloads are bound by the requests in flight, for every client."
+echo "cp --recursive down with awl --max-concurrency 64 (s5cmd's default is 256 workers, aws's 10, awl's 128 requests in flight for small objects): $(awk '{print $1}' m-awl-c64 | median) s wall, $(awk '{print $2}' m-awl-c64 | median) s CPU. s3s-fs holds the body of many small GETs about 40 ms (its Nagle against the client's delayed ACK; 200 GETs one at a time take 4.5 s), so small downloads are bound by the requests in flight, for every client."
 echo
 echo "Lines printed by each run's \"sync down again\" (objects copied a second time): awl $(paste -sd, again-awl), aws $(paste -sd, again-aws), s5cmd $(paste -sd, again-s5cmd)."

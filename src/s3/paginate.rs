@@ -200,6 +200,11 @@ pub fn breach(what: &str, page: usize, why: impl std::fmt::Display) -> Error {
 }
 
 impl<L: Listing> Pages<'_, '_, L> {
+    /// Whether the listing has ended: its last page was given out, or an error was.
+    pub fn ended(&self) -> bool {
+        self.done
+    }
+
     fn breach(&self, why: impl std::fmt::Display) -> Error {
         breach(&self.listing.what(), self.page, why)
     }
@@ -236,13 +241,6 @@ impl<L: Listing> Pages<'_, '_, L> {
         self.done = next.is_none();
         self.cursor = next;
         Ok(page.items)
-    }
-}
-
-impl<L: Listing> Pages<'_, '_, L> {
-    /// Whether the listing has ended: its last page was given out, or an error was.
-    pub fn ended(&self) -> bool {
-        self.done
     }
 }
 

@@ -10,8 +10,8 @@
 //!
 //! Splitting trusts the folder names a server gives, so it is given up wherever they cannot be trusted, and
 //! the rest is listed plainly from the last key given out (`start-after`; keys up to it dropped, for a store
-//! that ignores it): a name that is not one folder right below the prefix, a folder that lists nothing (a name
-//! the server spelled otherwise than its keys: stores that leave CommonPrefixes unencoded under
+//! that ignores it): a name that is not one folder right below the prefix, a folder that lists nothing (a
+//! name the server spelled otherwise than its keys: stores that leave CommonPrefixes unencoded under
 //! `encoding-type=url`, or a folder gone since), a folder listing a key outside it, a split or folder listing
 //! refused (AccessDenied from a policy on `s3:delimiter`, 400, 501) or broken (a delimiter listing that
 //! repeats a folder across pages), a listing thread that could not start or ended without saying so, and a
@@ -20,16 +20,15 @@
 //! listing's own failures, and any other error (5xx after retries, the network, a signal), end the run.
 //!
 //! A bucket with no folders costs what the plain listing costs (the split listing is it); one with folders
-//! costs one round trip more than a plain listing when it would fit on one page. (Asking the plain first
-//! page beside the split, to give a one-page listing in one round trip, was tried and dropped: a store on
-//! plain files walks the whole tree for a plain page, 0.5-0.8 s at 10,000 objects on s3s-fs, where the split
-//! and its folders took 0.3 s in all.) Small folders are
-//! where splitting loses: a request per folder where one page would hold many of them (100,000 folders of a
-//! key each would take 100,000 requests instead of 100). So once the last [`FOLDERS_AT_ONCE`] folders listed
-//! held fewer keys together than one page, the rest is listed plainly too: at most that many requests more
-//! than a plain listing, never a request per small folder. Memory: one page of the split listing (read ahead
-//! of the folders being listed, never ahead of its own keys), and at most two pages of each folder being
-//! listed, whatever the number of keys.
+//! costs one round trip more than a plain listing when it would fit on one page. (Asking the plain first page
+//! beside the split, to give a one-page listing in one round trip, was tried and dropped: a store on plain
+//! files walks the whole tree for a plain page, 0.5-0.8 s at 10,000 objects on s3s-fs, where the split and
+//! its folders took 0.3 s in all.) Small folders are where splitting loses: a request per folder where one
+//! page would hold many of them (100,000 folders of a key each would take 100,000 requests instead of 100).
+//! So once the last [`FOLDERS_AT_ONCE`] folders listed held fewer keys together than one page, the rest is
+//! listed plainly too: at most that many requests more than a plain listing, never a request per small
+//! folder. Memory: one page of the split listing (read ahead of the folders being listed, never ahead of its
+//! own keys), and at most two pages of each folder being listed, whatever the number of keys.
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::s3::client::S3;
@@ -215,8 +214,8 @@ fn first_page(pages: &mut Pages<'_, '_, ListObjectsV2>) -> Result<Option<Option<
     }
 }
 
-/// The listing at `/` to split at, from `flat`'s prefix down while a prefix holds one folder and nothing else:
-/// its prefix, first page and the pages after it; `None` to list plainly.
+/// The listing at `/` to split at, from `flat`'s prefix down while a prefix holds one folder and nothing
+/// else: its prefix, first page and the pages after it; `None` to list plainly.
 fn split_level<'c, 'a>(s3: &'c S3<'a>, flat: &ListObjectsV2) -> Result<Split<'c, 'a>> {
     let mut split = ListObjectsV2 {
         delimiter: Some("/".to_owned()),
@@ -311,8 +310,8 @@ pub fn list_tree(
         let (mut queue, mut listing, mut split_done) = (VecDeque::new(), 0usize, false);
         loop {
             // The split listing read on when nothing waits, and ahead while only a few folders do (so that
-            // more can start); never ahead of keys waiting to be given out, so a listing without folders holds
-            // one page, as a plain one does.
+            // more can start); never ahead of keys waiting to be given out, so a listing without folders
+            // holds one page, as a plain one does.
             while !split_done
                 && queue.len() < FOLDERS_AT_ONCE
                 && queue.iter().all(|s| matches!(s, Slot::Folder(..)))
@@ -488,7 +487,7 @@ mod tests {
 
     #[test]
     fn a_name_that_is_no_folder_right_below_hands_over_to_the_plain_listing() {
-        // Under `d/`: `d/a/` and `d//` are folders; `e/` (outside), `d/a/b/` (two down), `d/x` (no '/') are not.
+        // Under `d/`: `d/a/` and `d//` are folders; `e/` (outside), `d/a/b/` (two down), `d/x` are not.
         let s = slots(page(&["d/k"], &["d//", "d/a/", "d/a/b/", "d/x", "e/"]), "d/");
         assert_eq!(shape(&s), ["[d//]", "[d/a/]", "plain", "d/k", "plain", "plain"]);
     }
